@@ -1,0 +1,42 @@
+package dev.k8snet.samples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code k8snet} command: the entry point of the sample binaries. */
+@Command(
+    name = "k8snet",
+    mixinStandardHelpOptions = true,
+    versionProvider = K8snetCommand.Version.class,
+    description =
+        "Kubernetes node networking: CNI, pod network, service proxy, policy, DNS, ingress.",
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class})
+public final class K8snetCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Runs the command line and exits with its exit code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  static CommandLine newCommandLine() {
+    return new CommandLine(new K8snetCommand());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = K8snetCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"k8snet " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
