@@ -1,0 +1,85 @@
+package dev.k8snet.core.internal.nftables;
+
+import dev.k8snet.core.K8snetException;
+import dev.k8snet.core.netns.NetworkNamespace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code nft} executable with the script on standard input ({@code nft -f -}), started
+ * from a thread inside the namespace so that the process runs there.
+ */
+public final class ProcessBackend implements NftBackend {
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private final NetworkNamespace namespace;
+  private final String executable;
+
+  public ProcessBackend(NetworkNamespace namespace, String executable) {
+    this.namespace = namespace;
+    this.executable = executable;
+  }
+
+  @Override
+  public String name() {
+    return "nft";
+  }
+
+  @Override
+  public Result run(String script, boolean json, boolean dryRun) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(executable);
+    if (json) {
+      cmd.add("-j");
+    }
+    if (dryRun) {
+      cmd.add("-c");
+    }
+    cmd.add("-f");
+    cmd.add("-");
+    Process p =
+        namespace.run(
+            () -> {
+              ProcessBuilder pb = new ProcessBuilder(cmd);
+              return pb.start();
+            });
+    try {
+      CompletableFuture<String> out =
+          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+      CompletableFuture<String> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(script.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new K8snetException("nft did not finish within " + TIMEOUT_SECONDS + " s", cmd, null);
+      }
+      return new Result(p.exitValue() == 0, out.join(), err.join());
+    } catch (IOException e) {
+      p.destroyForcibly();
+      throw new K8snetException("cannot run " + cmd + ": " + e.getMessage(), cmd, e);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new K8snetException("interrupted while running " + cmd, cmd, e);
+    }
+  }
+
+  private static String readAll(InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {}
+}

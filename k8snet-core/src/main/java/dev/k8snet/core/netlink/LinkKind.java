@@ -1,0 +1,211 @@
+package dev.k8snet.core.netlink;
+
+import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.MacAddress;
+import dev.k8snet.core.netns.NetworkNamespace;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * The kind of a link to create, with its kind-specific settings. Use the factories: {@link
+ * #veth(String)}, {@link #bridge()}, {@link #vxlan(int)}, {@link #macvlan(Link, MacvlanMode)},
+ * {@link #ifb()}, {@link #dummy()}. Which kinds exist depends on the kernel build; creating a
+ * missing one fails with {@code EOPNOTSUPP} ("Unknown device type").
+ *
+ * @since 0.1
+ */
+public sealed interface LinkKind {
+  /** Returns the kernel's name of the kind, e.g. {@code "veth"}. */
+  String name();
+
+  /** A veth pair, with an optional namespace for the peer end. */
+  static Veth veth(String peerName) {
+    return new Veth(peerName, Optional.empty(), OptionalInt.empty(), Optional.empty());
+  }
+
+  /** A Linux bridge. */
+  static Simple bridge() {
+    return new Simple("bridge");
+  }
+
+  /** An intermediate functional block device (often used where {@code dummy} is missing). */
+  static Simple ifb() {
+    return new Simple("ifb");
+  }
+
+  /** A dummy device (absent from some kernels). */
+  static Simple dummy() {
+    return new Simple("dummy");
+  }
+
+  /** A VXLAN device with the given VNI, port 4789, learning on. */
+  static Vxlan vxlan(int vni) {
+    return new Vxlan(vni, Optional.empty(), OptionalInt.empty(), 4789, true);
+  }
+
+  /** A macvlan on top of {@code parent}. */
+  static Macvlan macvlan(Link parent, MacvlanMode mode) {
+    return new Macvlan(Objects.requireNonNull(parent, "parent").index(), mode);
+  }
+
+  /**
+   * A kind without settings, e.g. {@code bridge}, {@code ifb}, {@code dummy}.
+   *
+   * @param name the kernel's kind name
+   */
+  record Simple(String name) implements LinkKind {
+    /** Validates the name. */
+    public Simple {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty() || name.length() > 32) {
+        throw new IllegalArgumentException("kind: " + name + " (expected: 1 to 32 characters)");
+      }
+    }
+  }
+
+  /**
+   * One end of a veth pair and the settings of its peer.
+   *
+   * @param peerName the peer's name
+   * @param peerNamespace where the peer is created (default: the same namespace)
+   * @param peerMtu the peer's MTU (default: the kernel's)
+   * @param peerMac the peer's MAC (default: random)
+   */
+  record Veth(
+      String peerName,
+      Optional<NetworkNamespace> peerNamespace,
+      OptionalInt peerMtu,
+      Optional<MacAddress> peerMac)
+      implements LinkKind {
+    /** Validates the peer name. */
+    public Veth {
+      LinkSpec.checkName("peerName", peerName);
+      Objects.requireNonNull(peerNamespace, "peerNamespace");
+      Objects.requireNonNull(peerMtu, "peerMtu");
+      Objects.requireNonNull(peerMac, "peerMac");
+    }
+
+    @Override
+    public String name() {
+      return "veth";
+    }
+
+    /** Returns a copy that creates the peer directly in {@code ns}. */
+    public Veth peerNamespace(NetworkNamespace ns) {
+      return new Veth(peerName, Optional.of(ns), peerMtu, peerMac);
+    }
+
+    /** Returns a copy with the peer's MTU. */
+    public Veth peerMtu(int mtu) {
+      return new Veth(peerName, peerNamespace, OptionalInt.of(LinkSpec.checkMtu(mtu)), peerMac);
+    }
+
+    /** Returns a copy with the peer's MAC. */
+    public Veth peerMac(MacAddress mac) {
+      return new Veth(peerName, peerNamespace, peerMtu, Optional.of(mac));
+    }
+  }
+
+  /**
+   * VXLAN settings.
+   *
+   * @param vni the VXLAN network identifier (0 to 16777215)
+   * @param local the local tunnel endpoint address
+   * @param deviceIndex the underlay device index
+   * @param port the UDP destination port
+   * @param learning whether the device learns remote MACs from traffic
+   */
+  record Vxlan(
+      int vni, Optional<IpAddress> local, OptionalInt deviceIndex, int port, boolean learning)
+      implements LinkKind {
+    /** Validates the ranges. */
+    public Vxlan {
+      if (vni < 0 || vni > 0xffffff) {
+        throw new IllegalArgumentException("vni: " + vni + " (expected: 0 to 16777215)");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 1 to 65535)");
+      }
+      Objects.requireNonNull(local, "local");
+      Objects.requireNonNull(deviceIndex, "deviceIndex");
+    }
+
+    @Override
+    public String name() {
+      return "vxlan";
+    }
+
+    /** Returns a copy with the local tunnel endpoint. */
+    public Vxlan local(IpAddress address) {
+      return new Vxlan(vni, Optional.of(address), deviceIndex, port, learning);
+    }
+
+    /** Returns a copy with the underlay device. */
+    public Vxlan device(Link device) {
+      return new Vxlan(vni, local, OptionalInt.of(device.index()), port, learning);
+    }
+
+    /** Returns a copy with the UDP port. */
+    public Vxlan port(int udpPort) {
+      return new Vxlan(vni, local, deviceIndex, udpPort, learning);
+    }
+
+    /** Returns a copy with learning on or off. */
+    public Vxlan learning(boolean on) {
+      return new Vxlan(vni, local, deviceIndex, port, on);
+    }
+  }
+
+  /**
+   * Macvlan settings.
+   *
+   * @param parentIndex the lower device's index
+   * @param mode the macvlan mode
+   */
+  record Macvlan(int parentIndex, MacvlanMode mode) implements LinkKind {
+    /** Validates the arguments. */
+    public Macvlan {
+      if (parentIndex <= 0) {
+        throw new IllegalArgumentException("parentIndex: " + parentIndex + " (expected: > 0)");
+      }
+      Objects.requireNonNull(mode, "mode");
+    }
+
+    @Override
+    public String name() {
+      return "macvlan";
+    }
+  }
+
+  /**
+   * The mode of a macvlan device.
+   *
+   * @since 0.1
+   */
+  enum MacvlanMode {
+    /** No communication with other macvlans on the same parent. */
+    PRIVATE(1),
+    /** Traffic to other macvlans goes through the external switch. */
+    VEPA(2),
+    /** Macvlans on the same parent talk directly. */
+    BRIDGE(4),
+    /** One macvlan takes over the parent. */
+    PASSTHRU(8);
+
+    private final int code;
+
+    MacvlanMode(int code) {
+      this.code = code;
+    }
+
+    /** Returns the kernel's {@code MACVLAN_MODE_*} code. */
+    public int code() {
+      return code;
+    }
+  }
+
+  /** Interface names: 1 to 15 bytes, no '/', ':' or whitespace. */
+  Pattern NAME = Pattern.compile("[^/:\\s]{1,15}");
+}

@@ -1,0 +1,210 @@
+package dev.k8snet.core.netlink;
+
+import dev.k8snet.core.Cidr;
+import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A route, as given to {@link Netlink#addRoute(Route)} or reported by {@link
+ * Netlink#routes(IpFamily)}. Build one with {@link #builder(Cidr)}:
+ *
+ * <pre>{@code
+ * nl.addRoute(Route.builder(Cidr.parse("10.244.1.0/24"))
+ *     .gateway(IpAddress.parse("192.168.0.2"))
+ *     .device(eth0)
+ *     .protocol(RouteProtocol.STATIC)
+ *     .build());
+ * }</pre>
+ *
+ * @param destination the destination prefix ({@code 0.0.0.0/0} for a default route)
+ * @param gateway the next hop, for single-path routes
+ * @param linkIndex the output interface index, for single-path routes
+ * @param table the routing table (default {@value #TABLE_MAIN})
+ * @param scope the scope (default: LINK for a device route without gateway, otherwise UNIVERSE)
+ * @param protocol who installed the route (default {@link RouteProtocol#BOOT}, as {@code ip})
+ * @param type the route type (default {@link RouteType#UNICAST})
+ * @param preferredSource the source address to prefer for traffic using this route
+ * @param priority the metric
+ * @param mtu the path MTU metric
+ * @param nexthops the paths of a multipath route (empty for single-path)
+ * @since 0.1
+ */
+public record Route(
+    Cidr destination,
+    Optional<IpAddress> gateway,
+    OptionalInt linkIndex,
+    int table,
+    RouteScope scope,
+    RouteProtocol protocol,
+    RouteType type,
+    Optional<IpAddress> preferredSource,
+    OptionalInt priority,
+    OptionalInt mtu,
+    List<Nexthop> nexthops) {
+
+  /** The main table. */
+  public static final int TABLE_MAIN = 254;
+
+  /** The local table (addresses of this host). */
+  public static final int TABLE_LOCAL = 255;
+
+  /** Validates and copies the components. */
+  public Route {
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(gateway, "gateway");
+    Objects.requireNonNull(linkIndex, "linkIndex");
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(preferredSource, "preferredSource");
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(mtu, "mtu");
+    nexthops = List.copyOf(nexthops);
+    if (table < 1) {
+      throw new IllegalArgumentException("table: " + table + " (expected: >= 1)");
+    }
+    IpFamily family = destination.family();
+    gateway.ifPresent(g -> checkFamily("gateway", g, family));
+    preferredSource.ifPresent(g -> checkFamily("preferredSource", g, family));
+    if (!nexthops.isEmpty() && (gateway.isPresent() || linkIndex.isPresent())) {
+      throw new IllegalArgumentException(
+          "nexthops: " + nexthops + " (expected: no gateway or device besides nexthops)");
+    }
+  }
+
+  private static void checkFamily(String what, IpAddress a, IpFamily family) {
+    if (a.family() != family) {
+      throw new IllegalArgumentException(
+          what + ": " + a + " (expected: an " + family + " address)");
+    }
+  }
+
+  /** Returns the address family of the destination. */
+  public IpFamily family() {
+    return destination.family();
+  }
+
+  /** Starts a route to {@code destination}. */
+  public static Builder builder(Cidr destination) {
+    return new Builder(destination);
+  }
+
+  /** Builds a {@link Route}; not thread-safe. */
+  public static final class Builder {
+    private final Cidr destination;
+    private Optional<IpAddress> gateway = Optional.empty();
+    private OptionalInt linkIndex = OptionalInt.empty();
+    private int table = TABLE_MAIN;
+    private RouteScope scope;
+    private RouteProtocol protocol = RouteProtocol.BOOT;
+    private RouteType type = RouteType.UNICAST;
+    private Optional<IpAddress> preferredSource = Optional.empty();
+    private OptionalInt priority = OptionalInt.empty();
+    private OptionalInt mtu = OptionalInt.empty();
+    private final List<Nexthop> nexthops = new ArrayList<>();
+
+    private Builder(Cidr destination) {
+      this.destination = Objects.requireNonNull(destination, "destination");
+    }
+
+    /** Sets the next hop. */
+    public Builder gateway(IpAddress value) {
+      this.gateway = Optional.of(value);
+      return this;
+    }
+
+    /** Sets the output interface. */
+    public Builder device(Link link) {
+      return device(link.index());
+    }
+
+    /** Sets the output interface by index. */
+    public Builder device(int index) {
+      if (index <= 0) {
+        throw new IllegalArgumentException("index: " + index + " (expected: > 0)");
+      }
+      this.linkIndex = OptionalInt.of(index);
+      return this;
+    }
+
+    /** Sets the table (1 to 2^32 − 1; {@value Route#TABLE_MAIN} is main). */
+    public Builder table(int value) {
+      this.table = value;
+      return this;
+    }
+
+    /** Sets the scope. */
+    public Builder scope(RouteScope value) {
+      this.scope = value;
+      return this;
+    }
+
+    /** Sets the protocol. */
+    public Builder protocol(RouteProtocol value) {
+      this.protocol = value;
+      return this;
+    }
+
+    /** Sets the type. */
+    public Builder type(RouteType value) {
+      this.type = value;
+      return this;
+    }
+
+    /** Sets the preferred source address. */
+    public Builder preferredSource(IpAddress value) {
+      this.preferredSource = Optional.of(value);
+      return this;
+    }
+
+    /** Sets the metric. */
+    public Builder priority(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("priority: " + value + " (expected: >= 0)");
+      }
+      this.priority = OptionalInt.of(value);
+      return this;
+    }
+
+    /** Sets the MTU metric. */
+    public Builder mtu(int value) {
+      this.mtu = OptionalInt.of(LinkSpec.checkMtu(value));
+      return this;
+    }
+
+    /** Adds a path of a multipath route. */
+    public Builder nexthop(Nexthop value) {
+      this.nexthops.add(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Returns the route. */
+    public Route build() {
+      RouteScope s = scope;
+      if (s == null) {
+        boolean onLink = gateway.isEmpty() && nexthops.isEmpty() && type.equals(RouteType.UNICAST);
+        s =
+            type.equals(RouteType.LOCAL)
+                ? RouteScope.HOST
+                : onLink && linkIndex.isPresent() ? RouteScope.LINK : RouteScope.UNIVERSE;
+      }
+      return new Route(
+          destination,
+          gateway,
+          linkIndex,
+          table,
+          s,
+          protocol,
+          type,
+          preferredSource,
+          priority,
+          mtu,
+          nexthops);
+    }
+  }
+}

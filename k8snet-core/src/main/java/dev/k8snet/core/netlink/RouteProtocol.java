@@ -1,0 +1,125 @@
+package dev.k8snet.core.netlink;
+
+/**
+ * Who installed a route (rtnetlink {@code RTPROT_*}); the kernel stores it and never acts on it.
+ *
+ * <p>An open set of kernel codes: {@link #valueOf(int)} accepts any code in range and returns the
+ * named constant when there is one, so codes this version does not know survive a round trip.
+ *
+ * @param value the kernel's code (0 to 255)
+ * @since 0.1
+ */
+public record RouteProtocol(int value) {
+  /** unspec (0). */
+  public static final RouteProtocol UNSPEC = new RouteProtocol(0);
+
+  /** redirect (1). */
+  public static final RouteProtocol REDIRECT = new RouteProtocol(1);
+
+  /** kernel (2). */
+  public static final RouteProtocol KERNEL = new RouteProtocol(2);
+
+  /** boot (3). */
+  public static final RouteProtocol BOOT = new RouteProtocol(3);
+
+  /** static (4). */
+  public static final RouteProtocol STATIC = new RouteProtocol(4);
+
+  /** dhcp (16). */
+  public static final RouteProtocol DHCP = new RouteProtocol(16);
+
+  /** bird (12). */
+  public static final RouteProtocol BIRD = new RouteProtocol(12);
+
+  /** zebra (11). */
+  public static final RouteProtocol ZEBRA = new RouteProtocol(11);
+
+  /** bgp (186). */
+  public static final RouteProtocol BGP = new RouteProtocol(186);
+
+  /** ospf (188). */
+  public static final RouteProtocol OSPF = new RouteProtocol(188);
+
+  /** Validates the range. */
+  public RouteProtocol {
+    if (value < 0 || value > 255) {
+      throw new IllegalArgumentException("routeProtocol: " + value + " (expected: 0 to 255)");
+    }
+  }
+
+  /**
+   * Returns the value for a kernel code, never failing for a code in range.
+   *
+   * @throws IllegalArgumentException when the code is out of range
+   */
+  public static RouteProtocol valueOf(int value) {
+    return new RouteProtocol(value);
+  }
+
+  /**
+   * Returns the value for a name as {@link #toString()} produces it (case-insensitive), or a
+   * decimal code.
+   *
+   * @throws IllegalArgumentException when the name is unknown
+   */
+  public static RouteProtocol parse(String text) {
+    switch (text.toUpperCase(java.util.Locale.ROOT)) {
+      case "UNSPEC":
+        return UNSPEC;
+      case "REDIRECT":
+        return REDIRECT;
+      case "KERNEL":
+        return KERNEL;
+      case "BOOT":
+        return BOOT;
+      case "STATIC":
+        return STATIC;
+      case "DHCP":
+        return DHCP;
+      case "BIRD":
+        return BIRD;
+      case "ZEBRA":
+        return ZEBRA;
+      case "BGP":
+        return BGP;
+      case "OSPF":
+        return OSPF;
+      default:
+        try {
+          return new RouteProtocol(Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "routeProtocol: " + text + " (expected: a name or a number)", e);
+        }
+    }
+  }
+
+  /** Returns the constant's name, e.g. {@code UNSPEC}, or the decimal code. */
+  @Override
+  public String toString() {
+    switch (value) {
+      case 0:
+        return "UNSPEC";
+      case 1:
+        return "REDIRECT";
+      case 2:
+        return "KERNEL";
+      case 3:
+        return "BOOT";
+      case 4:
+        return "STATIC";
+      case 16:
+        return "DHCP";
+      case 12:
+        return "BIRD";
+      case 11:
+        return "ZEBRA";
+      case 186:
+        return "BGP";
+      case 188:
+        return "OSPF";
+      default:
+        return Integer.toString(value);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.k8snet.core.nftables;
+
+import dev.k8snet.core.K8snetException;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * nft rejected a script or a command. Nothing of the script was applied (a transaction is atomic in
+ * the kernel). Carries nft's own error text, which names the offending line and marks the offending
+ * part of it, and the script as {@link #subject()}.
+ *
+ * @since 0.1
+ */
+public class NftablesException extends K8snetException {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern LOCATION = Pattern.compile(":(\\d+):\\d+(-\\d+)?: Error:");
+
+  private final String errorText;
+
+  /**
+   * Creates an exception.
+   *
+   * @param operation what was attempted, e.g. {@code "apply"}
+   * @param script the script nft rejected
+   * @param errorText nft's error output
+   */
+  public NftablesException(String operation, String script, String errorText) {
+    super("nft " + operation + " failed: " + errorText.strip(), script, null);
+    this.errorText = errorText;
+  }
+
+  /** Returns nft's error text, e.g. {@code "<cmdline>:2:10-12: Error: …"} with the line. */
+  public String errorText() {
+    return errorText;
+  }
+
+  /** Returns the 1-based line of the script nft complained about first, when it named one. */
+  public OptionalInt line() {
+    Matcher m = LOCATION.matcher(errorText);
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  }
+}
