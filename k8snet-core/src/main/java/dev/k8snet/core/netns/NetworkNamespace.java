@@ -164,7 +164,7 @@ public final class NetworkNamespace implements AutoCloseable {
     }
     long inode;
     try {
-      inode = Sys.namespaceInode(Path.of("/proc/self/fd/" + fd));
+      inode = Sys.descriptorInode(fd);
     } catch (IllegalStateException e) {
       libc.close(fd);
       throw new NetworkNamespaceException(

@@ -72,6 +72,19 @@ public final class Sys {
     }
   }
 
+  /**
+   * Returns the inode of the namespace file an open descriptor refers to (a {@code
+   * /proc/PID/ns/net} link or a bind mount of one).
+   */
+  public static long descriptorInode(int fd) {
+    try {
+      Object ino = Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino");
+      return ((Number) ino).longValue();
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalStateException("cannot stat descriptor " + fd, e);
+    }
+  }
+
   /** Returns the inode of the calling thread's network namespace. */
   public static long currentThreadNamespaceInode() {
     return namespaceInode(Path.of("/proc/thread-self/ns/net"));

@@ -1,0 +1,43 @@
+package dev.k8snet.testkit;
+
+import dev.k8snet.core.netlink.LinkKind;
+import dev.k8snet.core.netlink.LinkSpec;
+import dev.k8snet.core.netlink.Netlink;
+import dev.k8snet.core.netlink.NetlinkException;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Probes for kernel features that differ between kernel builds, and skips a test (in every {@code
+ * k8snet.privileged} mode) with the reason when one is missing.
+ *
+ * @since 0.1
+ */
+public final class KernelFeatures {
+  private static final int EOPNOTSUPP = 95;
+
+  private KernelFeatures() {}
+
+  /**
+   * Returns whether the kernel can create links of {@code kind} (a kind without settings, such as
+   * {@code dummy}), by creating and deleting a probe link through {@code nl}.
+   */
+  public static boolean hasLinkKind(Netlink nl, String kind) {
+    String name = "k8probe" + Math.abs(System.nanoTime() % 100000);
+    try {
+      nl.addLink(LinkSpec.of(name, new LinkKind.Simple(kind)));
+    } catch (NetlinkException e) {
+      if (e.errno() == EOPNOTSUPP) {
+        return false;
+      }
+      throw e;
+    }
+    nl.link(name).ifPresent(nl::deleteLink);
+    return true;
+  }
+
+  /** Skips the test when the kernel cannot create links of {@code kind}. */
+  public static void assumeLinkKind(Netlink nl, String kind) {
+    Assumptions.assumeTrue(
+        hasLinkKind(nl, kind), "kernel lacks link kind '" + kind + "' (EOPNOTSUPP)");
+  }
+}
