@@ -35,9 +35,32 @@ public class NftablesException extends K8snetException {
     return errorText;
   }
 
-  /** Returns the 1-based line of the script nft complained about first, when it named one. */
+  /**
+   * Returns the 1-based line of the script nft complained about first: from the location nft
+   * printed ({@code /dev/stdin:3:1-20: Error: …}), or else by finding the source line nft echoed
+   * after its error message in the script.
+   */
   public OptionalInt line() {
     Matcher m = LOCATION.matcher(errorText);
-    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    if (m.find()) {
+      return OptionalInt.of(Integer.parseInt(m.group(1)));
+    }
+    String[] lines = errorText.split("\n", -1);
+    Object script = subject().orElse("");
+    if (!(script instanceof String text)) {
+      return OptionalInt.empty();
+    }
+    String[] scriptLines = text.split("\n", -1);
+    for (int i = 0; i + 1 < lines.length; i++) {
+      if (lines[i].contains("Error:")) {
+        for (int j = 0; j < scriptLines.length; j++) {
+          if (!lines[i + 1].isEmpty() && scriptLines[j].equals(lines[i + 1])) {
+            return OptionalInt.of(j + 1);
+          }
+        }
+        return OptionalInt.empty();
+      }
+    }
+    return OptionalInt.empty();
   }
 }

@@ -23,4 +23,6 @@ public interface LibNftables {
   void nft_ctx_set_dry_run(Pointer ctx, boolean dry);
 
   int nft_run_cmd_from_buffer(Pointer ctx, @In ByteBuffer buf);
+
+  int nft_run_cmd_from_filename(Pointer ctx, String filename);
 }

@@ -1,9 +1,12 @@
 package dev.k8snet.core.internal.nftables;
 
 import dev.k8snet.core.netns.NetworkNamespace;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -91,6 +94,11 @@ public final class LibnftablesBackend implements NftBackend {
             int rc = lib.nft_run_cmd_from_buffer(ctx, buf);
             String out = lib.nft_ctx_get_output_buffer(ctx);
             String err = lib.nft_ctx_get_error_buffer(ctx);
+            if (rc != 0 && !json) {
+              // libnftables 1.0.6 echoes the buffer's first line in errors instead of the
+              // offending one; a dry run of the same script from a file reports the right line.
+              err = locatedError(script, err);
+            }
             if (json || dryRun) {
               lib.nft_ctx_output_set_flags(ctx, 0);
               lib.nft_ctx_set_dry_run(ctx, false);
@@ -100,6 +108,33 @@ public final class LibnftablesBackend implements NftBackend {
     } finally {
       Reference.reachabilityFence(buf);
     }
+  }
+
+  private String locatedError(String script, String original) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("k8snet-nft-", ".nft");
+      Files.writeString(file, script, StandardCharsets.UTF_8);
+      lib.nft_ctx_set_dry_run(ctx, true);
+      int rc = lib.nft_run_cmd_from_filename(ctx, file.toString());
+      lib.nft_ctx_get_output_buffer(ctx);
+      String err = lib.nft_ctx_get_error_buffer(ctx);
+      lib.nft_ctx_set_dry_run(ctx, false);
+      if (rc != 0 && err != null && err.startsWith(file.toString() + ":")) {
+        return err.replace(file.toString() + ":", "script:");
+      }
+    } catch (IOException e) {
+      log.debug("cannot locate nft error: {}", e.toString());
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          log.debug("cannot remove {}: {}", file, e.toString());
+        }
+      }
+    }
+    return original;
   }
 
   @Override

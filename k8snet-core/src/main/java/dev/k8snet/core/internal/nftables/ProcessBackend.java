@@ -41,8 +41,14 @@ public final class ProcessBackend implements NftBackend {
     if (dryRun) {
       cmd.add("-c");
     }
-    cmd.add("-f");
-    cmd.add("-");
+    boolean viaArgs = json && !dryRun && !script.contains("\n");
+    if (viaArgs) {
+      // nft -j -f - would parse standard input as JSON; a single list command goes as arguments.
+      cmd.addAll(List.of(script.strip().split("\\s+")));
+    } else {
+      cmd.add("-f");
+      cmd.add("-");
+    }
     Process p =
         namespace.run(
             () -> {
@@ -55,7 +61,9 @@ public final class ProcessBackend implements NftBackend {
       CompletableFuture<String> err =
           CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
       try (OutputStream in = p.getOutputStream()) {
-        in.write(script.getBytes(StandardCharsets.UTF_8));
+        if (!viaArgs) {
+          in.write(script.getBytes(StandardCharsets.UTF_8));
+        }
       }
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
