@@ -81,8 +81,11 @@ public class NetnsExtension extends PrivilegedExtension
     }
   }
 
-  /** The namespace of one test and the handles opened on it; deleted when the store closes. */
-  static final class TestNamespace implements ExtensionContext.Store.CloseableResource {
+  /**
+   * The namespace of one test and the handles opened on it; JUnit closes it (an AutoCloseable store
+   * value) when the test's store closes, also after a failure.
+   */
+  static final class TestNamespace implements AutoCloseable {
     final NetworkNamespace namespace;
     private final Deque<AutoCloseable> handles = new ArrayDeque<>();
 

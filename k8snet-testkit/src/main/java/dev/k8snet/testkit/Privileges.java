@@ -54,18 +54,14 @@ public final class Privileges {
    */
   public static Mode mode() {
     String v = System.getProperty(PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
-    switch (v) {
-      case "":
-      case "auto":
-        return Mode.AUTO;
-      case "required":
-        return Mode.REQUIRED;
-      case "off":
-        return Mode.OFF;
-      default:
-        throw new IllegalArgumentException(
-            PROPERTY + ": " + v + " (expected: auto, required or off)");
-    }
+    return switch (v) {
+      case "", "auto" -> Mode.AUTO;
+      case "required" -> Mode.REQUIRED;
+      case "off" -> Mode.OFF;
+      default ->
+          throw new IllegalArgumentException(
+              PROPERTY + ": " + v + " (expected: auto, required or off)");
+    };
   }
 
   /**

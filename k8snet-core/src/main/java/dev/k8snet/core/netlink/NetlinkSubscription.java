@@ -67,22 +67,17 @@ public final class NetlinkSubscription implements AutoCloseable {
   private static NetlinkEvent toEvent(NlMessage m) {
     NetlinkEvent.Change change =
         (m.type() & 3) == 1 ? NetlinkEvent.Change.DELETED : NetlinkEvent.Change.NEW;
-    switch (m.type()) {
-      case Rtnl.RTM_NEWLINK:
-      case Rtnl.RTM_DELLINK:
-        return new NetlinkEvent.LinkEvent(change, Netlink.decode(m, Rtnl::link));
-      case Rtnl.RTM_NEWADDR:
-      case Rtnl.RTM_DELADDR:
-        return new NetlinkEvent.AddressEvent(change, Netlink.decode(m, Rtnl::address));
-      case Rtnl.RTM_NEWROUTE:
-      case Rtnl.RTM_DELROUTE:
-        return new NetlinkEvent.RouteEvent(change, Netlink.decode(m, Rtnl::route));
-      case Rtnl.RTM_NEWNEIGH:
-      case Rtnl.RTM_DELNEIGH:
-        return new NetlinkEvent.NeighbourEvent(change, Netlink.decode(m, Rtnl::neighbour));
-      default:
-        return null;
-    }
+    return switch (m.type()) {
+      case Rtnl.RTM_NEWLINK, Rtnl.RTM_DELLINK ->
+          new NetlinkEvent.LinkEvent(change, Netlink.decode(m, Rtnl::link));
+      case Rtnl.RTM_NEWADDR, Rtnl.RTM_DELADDR ->
+          new NetlinkEvent.AddressEvent(change, Netlink.decode(m, Rtnl::address));
+      case Rtnl.RTM_NEWROUTE, Rtnl.RTM_DELROUTE ->
+          new NetlinkEvent.RouteEvent(change, Netlink.decode(m, Rtnl::route));
+      case Rtnl.RTM_NEWNEIGH, Rtnl.RTM_DELNEIGH ->
+          new NetlinkEvent.NeighbourEvent(change, Netlink.decode(m, Rtnl::neighbour));
+      default -> null;
+    };
   }
 
   /** Closes the subscription's socket; idempotent. */

@@ -63,63 +63,43 @@ public record RouteProtocol(int value) {
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteProtocol parse(String text) {
-    switch (text.toUpperCase(java.util.Locale.ROOT)) {
-      case "UNSPEC":
-        return UNSPEC;
-      case "REDIRECT":
-        return REDIRECT;
-      case "KERNEL":
-        return KERNEL;
-      case "BOOT":
-        return BOOT;
-      case "STATIC":
-        return STATIC;
-      case "DHCP":
-        return DHCP;
-      case "BIRD":
-        return BIRD;
-      case "ZEBRA":
-        return ZEBRA;
-      case "BGP":
-        return BGP;
-      case "OSPF":
-        return OSPF;
-      default:
+    return switch (text.toUpperCase(java.util.Locale.ROOT)) {
+      case "UNSPEC" -> UNSPEC;
+      case "REDIRECT" -> REDIRECT;
+      case "KERNEL" -> KERNEL;
+      case "BOOT" -> BOOT;
+      case "STATIC" -> STATIC;
+      case "DHCP" -> DHCP;
+      case "BIRD" -> BIRD;
+      case "ZEBRA" -> ZEBRA;
+      case "BGP" -> BGP;
+      case "OSPF" -> OSPF;
+      default -> {
         try {
-          return new RouteProtocol(Integer.parseInt(text));
+          yield new RouteProtocol(Integer.parseInt(text));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
               "routeProtocol: " + text + " (expected: a name or a number)", e);
         }
-    }
+      }
+    };
   }
 
   /** Returns the constant's name, e.g. {@code UNSPEC}, or the decimal code. */
   @Override
   public String toString() {
-    switch (value) {
-      case 0:
-        return "UNSPEC";
-      case 1:
-        return "REDIRECT";
-      case 2:
-        return "KERNEL";
-      case 3:
-        return "BOOT";
-      case 4:
-        return "STATIC";
-      case 16:
-        return "DHCP";
-      case 12:
-        return "BIRD";
-      case 11:
-        return "ZEBRA";
-      case 186:
-        return "BGP";
-      case 188:
-        return "OSPF";
-      default:
-        return Integer.toString(value);
-    }
+    return switch (value) {
+      case 0 -> "UNSPEC";
+      case 1 -> "REDIRECT";
+      case 2 -> "KERNEL";
+      case 3 -> "BOOT";
+      case 4 -> "STATIC";
+      case 16 -> "DHCP";
+      case 12 -> "BIRD";
+      case 11 -> "ZEBRA";
+      case 186 -> "BGP";
+      case 188 -> "OSPF";
+      default -> Integer.toString(value);
+    };
   }
 }

@@ -49,43 +49,33 @@ public record RouteScope(int value) {
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteScope parse(String text) {
-    switch (text.toUpperCase(java.util.Locale.ROOT)) {
-      case "UNIVERSE":
-        return UNIVERSE;
-      case "SITE":
-        return SITE;
-      case "LINK":
-        return LINK;
-      case "HOST":
-        return HOST;
-      case "NOWHERE":
-        return NOWHERE;
-      default:
+    return switch (text.toUpperCase(java.util.Locale.ROOT)) {
+      case "UNIVERSE" -> UNIVERSE;
+      case "SITE" -> SITE;
+      case "LINK" -> LINK;
+      case "HOST" -> HOST;
+      case "NOWHERE" -> NOWHERE;
+      default -> {
         try {
-          return new RouteScope(Integer.parseInt(text));
+          yield new RouteScope(Integer.parseInt(text));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
               "routeScope: " + text + " (expected: a name or a number)", e);
         }
-    }
+      }
+    };
   }
 
   /** Returns the constant's name, e.g. {@code UNIVERSE}, or the decimal code. */
   @Override
   public String toString() {
-    switch (value) {
-      case 0:
-        return "UNIVERSE";
-      case 200:
-        return "SITE";
-      case 253:
-        return "LINK";
-      case 254:
-        return "HOST";
-      case 255:
-        return "NOWHERE";
-      default:
-        return Integer.toString(value);
-    }
+    return switch (value) {
+      case 0 -> "UNIVERSE";
+      case 200 -> "SITE";
+      case 253 -> "LINK";
+      case 254 -> "HOST";
+      case 255 -> "NOWHERE";
+      default -> Integer.toString(value);
+    };
   }
 }

@@ -66,67 +66,45 @@ public record RouteType(int value) {
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteType parse(String text) {
-    switch (text.toUpperCase(java.util.Locale.ROOT)) {
-      case "UNSPEC":
-        return UNSPEC;
-      case "UNICAST":
-        return UNICAST;
-      case "LOCAL":
-        return LOCAL;
-      case "BROADCAST":
-        return BROADCAST;
-      case "ANYCAST":
-        return ANYCAST;
-      case "MULTICAST":
-        return MULTICAST;
-      case "BLACKHOLE":
-        return BLACKHOLE;
-      case "UNREACHABLE":
-        return UNREACHABLE;
-      case "PROHIBIT":
-        return PROHIBIT;
-      case "THROW":
-        return THROW;
-      case "NAT":
-        return NAT;
-      default:
+    return switch (text.toUpperCase(java.util.Locale.ROOT)) {
+      case "UNSPEC" -> UNSPEC;
+      case "UNICAST" -> UNICAST;
+      case "LOCAL" -> LOCAL;
+      case "BROADCAST" -> BROADCAST;
+      case "ANYCAST" -> ANYCAST;
+      case "MULTICAST" -> MULTICAST;
+      case "BLACKHOLE" -> BLACKHOLE;
+      case "UNREACHABLE" -> UNREACHABLE;
+      case "PROHIBIT" -> PROHIBIT;
+      case "THROW" -> THROW;
+      case "NAT" -> NAT;
+      default -> {
         try {
-          return new RouteType(Integer.parseInt(text));
+          yield new RouteType(Integer.parseInt(text));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
               "routeType: " + text + " (expected: a name or a number)", e);
         }
-    }
+      }
+    };
   }
 
   /** Returns the constant's name, e.g. {@code UNSPEC}, or the decimal code. */
   @Override
   public String toString() {
-    switch (value) {
-      case 0:
-        return "UNSPEC";
-      case 1:
-        return "UNICAST";
-      case 2:
-        return "LOCAL";
-      case 3:
-        return "BROADCAST";
-      case 4:
-        return "ANYCAST";
-      case 5:
-        return "MULTICAST";
-      case 6:
-        return "BLACKHOLE";
-      case 7:
-        return "UNREACHABLE";
-      case 8:
-        return "PROHIBIT";
-      case 9:
-        return "THROW";
-      case 10:
-        return "NAT";
-      default:
-        return Integer.toString(value);
-    }
+    return switch (value) {
+      case 0 -> "UNSPEC";
+      case 1 -> "UNICAST";
+      case 2 -> "LOCAL";
+      case 3 -> "BROADCAST";
+      case 4 -> "ANYCAST";
+      case 5 -> "MULTICAST";
+      case 6 -> "BLACKHOLE";
+      case 7 -> "UNREACHABLE";
+      case 8 -> "PROHIBIT";
+      case 9 -> "THROW";
+      case 10 -> "NAT";
+      default -> Integer.toString(value);
+    };
   }
 }

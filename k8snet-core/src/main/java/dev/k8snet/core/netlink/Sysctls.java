@@ -136,7 +136,8 @@ public final class Sysctls {
       throw new IllegalArgumentException("key: " + key + " (expected: net.SECTION.NAME)");
     }
     StringBuilder sb = new StringBuilder("/proc/sys/");
-    for (char c : key.toCharArray()) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
       sb.append(c == '.' ? '/' : c == '/' ? '.' : c);
     }
     return Path.of(sb.toString());

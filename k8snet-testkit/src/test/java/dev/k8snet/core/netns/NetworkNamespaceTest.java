@@ -141,7 +141,7 @@ class NetworkNamespaceTest {
                 }));
       }
       for (Future<String> f : results) {
-        String[] parts = f.get().split("\\|");
+        String[] parts = f.get().split("\\|", -1);
         assertEquals("net:[" + ns.inode() + "]", parts[0]);
         assertEquals(host, parts[1]);
       }

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NamespaceThread implements AutoCloseable {
   private static final AtomicLong IDS = new AtomicLong();
-  private static final Runnable STOP = () -> {};
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final Runnable stop = this::noop;
   private final Thread thread;
   private volatile boolean closed;
 
@@ -61,7 +61,7 @@ public final class NamespaceThread implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (r == STOP) {
+      if (r == stop) {
         return;
       }
       r.run();
@@ -120,12 +120,14 @@ public final class NamespaceThread implements AutoCloseable {
     }
   }
 
+  private void noop() {}
+
   /** Stops the thread after the queued tasks; idempotent. */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
-      queue.add(STOP);
+      queue.add(stop);
     }
   }
 }
