@@ -278,33 +278,41 @@ public final class NetlinkSocket implements AutoCloseable {
     }
   }
 
-  /** Receives one datagram from the kernel; -1 when the deadline passed and !mustArrive. */
+  /**
+   * Receives one datagram from the kernel; -1 when the deadline passed and !mustArrive. The kernel
+   * usually queues an rtnetlink reply before send returns, so a non-blocking receive is tried
+   * before waiting in poll.
+   */
   private int recv(long deadline, String op, Object subject, boolean mustArrive) {
+    boolean waited = false;
     while (true) {
       checkOpen();
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        if (!mustArrive) {
-          return -1;
+      if (waited) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          if (!mustArrive) {
+            return -1;
+          }
+          throw new NetlinkException(
+              Sys.ETIMEDOUT, "ETIMEDOUT", op, subject, "no reply within " + timeout, null);
         }
-        throw new NetlinkException(
-            Sys.ETIMEDOUT, "ETIMEDOUT", op, subject, "no reply within " + timeout, null);
-      }
-      pollFd.putInt(0, fd);
-      pollFd.putShort(4, Sys.POLLIN);
-      pollFd.putShort(6, (short) 0);
-      int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (remaining + 999_999) / 1_000_000));
-      int ready = libc.poll(pollFd, 1, ms);
-      if (ready < 0) {
-        int errno = Sys.errno();
-        if (errno == Sys.EINTR) {
+        pollFd.putInt(0, fd);
+        pollFd.putShort(4, Sys.POLLIN);
+        pollFd.putShort(6, (short) 0);
+        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (remaining + 999_999) / 1_000_000));
+        int ready = libc.poll(pollFd, 1, ms);
+        if (ready < 0) {
+          int errno = Sys.errno();
+          if (errno == Sys.EINTR) {
+            continue;
+          }
+          throw failure(errno, op, subject);
+        }
+        if (ready == 0) {
           continue;
         }
-        throw failure(errno, op, subject);
       }
-      if (ready == 0) {
-        continue;
-      }
+      waited = true;
       addrLen.putInt(0, 12);
       long n =
           libc.recvfrom(

@@ -186,7 +186,7 @@ public final class Rtnl {
         case IFLA_IFNAME -> name = a.string();
         case IFLA_MTU -> mtu = a.u32();
         case IFLA_ADDRESS -> {
-          if (a.payload().remaining() == 6) {
+          if (a.length() == 6) {
             mac = MacAddress.fromBytes(a.bytes());
           }
         }
@@ -358,10 +358,10 @@ public final class Rtnl {
   }
 
   private static List<Nexthop> nexthops(NlAttr a) {
-    ByteBuffer p = a.payload();
+    ByteBuffer p = a.buf();
     List<Nexthop> out = new ArrayList<>();
-    int pos = p.position();
-    int end = p.limit();
+    int pos = a.offset();
+    int end = a.offset() + a.length();
     while (pos < end) {
       if (end - pos < 8) {
         throw new NetlinkCodecException("short rtnexthop");
@@ -401,7 +401,7 @@ public final class Rtnl {
       switch (a.type()) {
         case NDA_DST -> dst = ip(a);
         case NDA_LLADDR -> {
-          if (a.payload().remaining() == 6) {
+          if (a.length() == 6) {
             mac = MacAddress.fromBytes(a.bytes());
           }
         }
