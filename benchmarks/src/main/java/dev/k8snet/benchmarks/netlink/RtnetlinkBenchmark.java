@@ -97,6 +97,16 @@ public class RtnetlinkBenchmark {
     nl.deleteAddress(address);
   }
 
+  /** The same work as {@link #addressAddDelete_ipBatch()}: {@value #BATCH} pairs per sample. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void addressAddDelete_k8snetLoop() {
+    for (int i = 0; i < BATCH; i++) {
+      nl.addAddress(address);
+      nl.deleteAddress(address);
+    }
+  }
+
   @Benchmark
   public void addressAddDelete_ipPerOp() {
     Exec.run(ip("address", "add", "10.1.0.1/32", "dev", "br0"));
@@ -114,6 +124,15 @@ public class RtnetlinkBenchmark {
     return nl.link("br0");
   }
 
+  /** The same work as {@link #linkLookup_ipBatch()}: {@value #BATCH} lookups per sample. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void linkLookup_k8snetLoop(org.openjdk.jmh.infra.Blackhole bh) {
+    for (int i = 0; i < BATCH; i++) {
+      bh.consume(nl.link("br0"));
+    }
+  }
+
   @Benchmark
   public void linkLookup_ipPerOp() {
     Exec.run(ip("link", "show", "dev", "br0"));
@@ -129,6 +148,16 @@ public class RtnetlinkBenchmark {
   public void routeAddDelete_k8snet() {
     nl.addRoute(route);
     nl.deleteRoute(route);
+  }
+
+  /** The same work as {@link #routeAddDelete_ipBatch()}: {@value #BATCH} pairs per sample. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void routeAddDelete_k8snetLoop() {
+    for (int i = 0; i < BATCH; i++) {
+      nl.addRoute(route);
+      nl.deleteRoute(route);
+    }
   }
 
   @Benchmark
