@@ -56,20 +56,23 @@ public final class ProcessBackend implements NftBackend {
               return pb.start();
             });
     try {
-      CompletableFuture<String> out =
-          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-      CompletableFuture<String> err =
-          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      // stderr is drained on its own short-lived thread (never a pool thread), stdout on this one.
+      CompletableFuture<String> err = new CompletableFuture<>();
+      Thread errReader =
+          new Thread(() -> err.complete(readAll(p.getErrorStream())), "k8snet-nft-stderr");
+      errReader.setDaemon(true);
+      errReader.start();
       try (OutputStream in = p.getOutputStream()) {
         if (!viaArgs) {
           in.write(script.getBytes(StandardCharsets.UTF_8));
         }
       }
+      String out = readAll(p.getInputStream());
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new K8snetException("nft did not finish within " + TIMEOUT_SECONDS + " s", cmd, null);
       }
-      return new Result(p.exitValue() == 0, out.join(), err.join());
+      return new Result(p.exitValue() == 0, out, err.join());
     } catch (IOException e) {
       p.destroyForcibly();
       throw new K8snetException("cannot run " + cmd + ": " + e.getMessage(), cmd, e);
