@@ -18,18 +18,17 @@ public final class KernelFeatures {
   private KernelFeatures() {}
 
   /**
-   * Returns whether the kernel can create links of {@code kind} (a kind without settings, such as
-   * {@code dummy}), by creating and deleting a probe link through {@code nl}.
+   * Returns whether the kernel knows the link kind {@code kind}, by asking it to create a probe
+   * link without settings through {@code nl}: {@code EOPNOTSUPP} means the kind is missing; success
+   * (the probe is deleted again) or any other refusal (e.g. {@code EINVAL} because a {@code vlan}
+   * needs a parent) means the kernel has it.
    */
   public static boolean hasLinkKind(Netlink nl, String kind) {
     String name = "k8probe" + Math.abs(System.nanoTime() % 100000);
     try {
       nl.addLink(LinkSpec.of(name, new LinkKind.Simple(kind)));
     } catch (NetlinkException e) {
-      if (e.errno() == EOPNOTSUPP) {
-        return false;
-      }
-      throw e;
+      return e.errno() != EOPNOTSUPP;
     }
     nl.link(name).ifPresent(nl::deleteLink);
     return true;

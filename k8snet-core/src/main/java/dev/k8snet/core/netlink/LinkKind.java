@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The kind of a link to create, with its kind-specific settings. Use the factories: {@link
- * #veth(String)}, {@link #bridge()}, {@link #vxlan(int)}, {@link #macvlan(Link, MacvlanMode)},
- * {@link #ifb()}, {@link #dummy()}. Which kinds exist depends on the kernel build; creating a
- * missing one fails with {@code EOPNOTSUPP} ("Unknown device type").
+ * #veth(String)}, {@link #bridge()}, {@link #vxlan(int)}, {@link #vlan(Link, int)}, {@link
+ * #macvlan(Link, MacvlanMode)}, {@link #ifb()}, {@link #dummy()}. Which kinds exist depends on the
+ * kernel build; creating a missing one fails with {@code EOPNOTSUPP} ("Unknown device type").
  *
  * @since 0.1
  */
@@ -43,6 +43,11 @@ public sealed interface LinkKind {
   /** A VXLAN device with the given VNI, port 4789, learning on. */
   static Vxlan vxlan(int vni) {
     return new Vxlan(vni, Optional.empty(), OptionalInt.empty(), 4789, true);
+  }
+
+  /** An 802.1Q VLAN device with the given id on top of {@code parent}. */
+  static Vlan vlan(Link parent, int id) {
+    return new Vlan(Objects.requireNonNull(parent, "parent").index(), id);
   }
 
   /** A macvlan on top of {@code parent}. */
@@ -176,6 +181,29 @@ public sealed interface LinkKind {
     @Override
     public String name() {
       return "macvlan";
+    }
+  }
+
+  /**
+   * 802.1Q VLAN settings.
+   *
+   * @param parentIndex the lower device's index
+   * @param id the VLAN id (1 to 4094)
+   */
+  record Vlan(int parentIndex, int id) implements LinkKind {
+    /** Validates the arguments. */
+    public Vlan {
+      if (parentIndex <= 0) {
+        throw new IllegalArgumentException("parentIndex: " + parentIndex + " (expected: > 0)");
+      }
+      if (id < 1 || id > 4094) {
+        throw new IllegalArgumentException("id: " + id + " (expected: 1 to 4094)");
+      }
+    }
+
+    @Override
+    public String name() {
+      return "vlan";
     }
   }
 

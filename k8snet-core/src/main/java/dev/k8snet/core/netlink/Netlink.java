@@ -203,6 +203,8 @@ public final class Netlink implements AutoCloseable {
           spec.namespace().ifPresent(ns -> w.attrU32(Rtnl.IFLA_NET_NS_FD, ns.descriptor()));
           if (spec.kind() instanceof LinkKind.Macvlan mv) {
             w.attrU32(Rtnl.IFLA_LINK, mv.parentIndex());
+          } else if (spec.kind() instanceof LinkKind.Vlan vlan) {
+            w.attrU32(Rtnl.IFLA_LINK, vlan.parentIndex());
           }
           int info = w.beginNest(Rtnl.IFLA_LINKINFO);
           w.attrString(Rtnl.IFLA_INFO_KIND, spec.kind().name());
@@ -235,6 +237,10 @@ public final class Netlink implements AutoCloseable {
       vx.deviceIndex().ifPresent(i -> w.attrU32(Rtnl.IFLA_VXLAN_LINK, i));
       w.attrU16Be(Rtnl.IFLA_VXLAN_PORT, vx.port());
       w.attrU8(Rtnl.IFLA_VXLAN_LEARNING, vx.learning() ? 1 : 0);
+      w.endNest(data);
+    } else if (kind instanceof LinkKind.Vlan vlan) {
+      int data = w.beginNest(Rtnl.IFLA_INFO_DATA);
+      w.attrU16(Rtnl.IFLA_VLAN_ID, vlan.id());
       w.endNest(data);
     } else if (kind instanceof LinkKind.Macvlan mv) {
       int data = w.beginNest(Rtnl.IFLA_INFO_DATA);

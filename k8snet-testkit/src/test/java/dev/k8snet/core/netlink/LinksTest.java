@@ -184,6 +184,19 @@ class LinksTest {
   }
 
   @Test
+  void createsVlanOnTopOfAParent(NetworkNamespace ns, Netlink nl) {
+    KernelFeatures.assumeLinkKind(nl, "vlan");
+    nl.addLink(LinkSpec.of("veth0", LinkKind.veth("veth1")));
+    Link parent = nl.link("veth0").orElseThrow();
+    nl.addLink(LinkSpec.of("veth0.100", LinkKind.vlan(parent, 100)));
+    Link vlan = nl.link("veth0.100").orElseThrow();
+    assertEquals("vlan", vlan.kind().orElseThrow());
+    assertEquals(OptionalInt.of(parent.index()), vlan.parentIndex());
+    JsonNode data = ipLink(ns, "veth0.100").get("linkinfo").get("info_data");
+    assertEquals(100, data.get("id").asInt());
+  }
+
+  @Test
   void createsDummyWhenTheKernelHasIt(Netlink nl) {
     KernelFeatures.assumeLinkKind(nl, "dummy");
     nl.addLink(LinkSpec.of("dummy0", LinkKind.dummy()));

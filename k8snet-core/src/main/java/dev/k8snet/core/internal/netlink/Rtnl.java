@@ -67,6 +67,7 @@ public final class Rtnl {
   public static final int IFLA_VXLAN_PORT = 15;
   public static final int IFLA_VXLAN_LOCAL6 = 17;
   public static final int IFLA_MACVLAN_MODE = 1;
+  public static final int IFLA_VLAN_ID = 1;
   public static final int RTEXT_FILTER_SKIP_STATS = 8;
 
   public static final int IFA_ADDRESS = 1;
