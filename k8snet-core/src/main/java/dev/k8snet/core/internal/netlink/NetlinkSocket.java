@@ -123,6 +123,15 @@ public final class NetlinkSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Wraps an already open datagram socket, for tests that play the kernel's side over a socket
+   * pair. The socket takes ownership of {@code fd}.
+   */
+  static NetlinkSocket wrap(int fd, int portId, Duration timeout) {
+    return new NetlinkSocket(
+        Sys.libc(), fd, Nl.NETLINK_ROUTE, portId, timeout, Rtnl::attributeName);
+  }
+
   /** Returns the port id the kernel assigned. */
   public int portId() {
     return portId;

@@ -47,4 +47,6 @@ public interface LibC {
   int umount2(String target, int flags);
 
   int getuid();
+
+  int socketpair(int domain, int type, int protocol, @Out int[] sv);
 }
