@@ -1,0 +1,110 @@
+package dev.k8snet.core.internal.manifest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Reads the documents of a YAML stream ({@code ---}-separated) or of a JSON text into {@link Node}
+ * trees, recording the line of every key and value. Duplicate keys are rejected as the API server's
+ * YAML decoder does.
+ */
+final class TreeReader {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final YAMLFactory YAML = new YAMLFactory();
+
+  /** A syntax error at a line. */
+  static final class SyntaxException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int line;
+
+    SyntaxException(String message, int line) {
+      super(message);
+      this.line = line;
+    }
+  }
+
+  /** One document: its root (possibly a NULL node for an empty document) and first line. */
+  record Document(Node root, int line) {}
+
+  private TreeReader() {}
+
+  /**
+   * Parses all documents of {@code text}; the format is JSON when the first non-blank character
+   * opens a JSON object or array, YAML otherwise (JSON is also YAML, but JSON's parser gives exact
+   * positions and messages).
+   */
+  static List<Document> read(String text, boolean json) throws SyntaxException {
+    List<Document> documents = new ArrayList<>();
+    try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        int line = p.currentTokenLocation().getLineNr();
+        documents.add(new Document(value(p, t, line), line));
+      }
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      throw new SyntaxException(e.getOriginalMessage(), line);
+    } catch (IOException e) {
+      throw new SyntaxException(String.valueOf(e.getMessage()), 0);
+    }
+    return documents;
+  }
+
+  private static Node value(JsonParser p, JsonToken t, int line)
+      throws IOException, SyntaxException {
+    int tokenLine = p.currentTokenLocation().getLineNr();
+    switch (t) {
+      case START_OBJECT -> {
+        LinkedHashMap<String, Node> fields = new LinkedHashMap<>();
+        JsonToken k;
+        while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          int keyLine = p.currentTokenLocation().getLineNr();
+          JsonToken v = p.nextToken();
+          Node child = value(p, v, keyLine);
+          if (fields.put(name, child) != null) {
+            throw new SyntaxException("mapping key \"" + name + "\" already defined", keyLine);
+          }
+        }
+        if (k != JsonToken.END_OBJECT) {
+          throw new SyntaxException("unexpected token " + k, tokenLine);
+        }
+        return Node.map(fields, line);
+      }
+      case START_ARRAY -> {
+        List<Node> items = new ArrayList<>();
+        JsonToken i;
+        while ((i = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (i == null) {
+            throw new SyntaxException("unterminated list", tokenLine);
+          }
+          items.add(value(p, i, p.currentTokenLocation().getLineNr()));
+        }
+        return Node.list(items, line);
+      }
+      case VALUE_STRING -> {
+        return Node.scalar(Node.Type.STRING, p.getText(), tokenLine);
+      }
+      case VALUE_NUMBER_INT -> {
+        return Node.scalar(Node.Type.INT, p.getText(), tokenLine);
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return Node.scalar(Node.Type.FLOAT, p.getText(), tokenLine);
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        return Node.scalar(Node.Type.BOOL, t == JsonToken.VALUE_TRUE ? "true" : "false", tokenLine);
+      }
+      case VALUE_NULL -> {
+        return Node.scalar(Node.Type.NULL, "null", tokenLine);
+      }
+      default -> throw new SyntaxException("unexpected token " + t, tokenLine);
+    }
+  }
+}
