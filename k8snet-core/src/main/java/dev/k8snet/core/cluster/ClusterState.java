@@ -62,7 +62,8 @@ public final class ClusterState {
       } else if (o instanceof EndpointSlice slice) {
         slice
             .serviceRef()
-            .ifPresent(ref -> slicesByService.computeIfAbsent(ref, k -> new ArrayList<>()).add(slice));
+            .ifPresent(
+                ref -> slicesByService.computeIfAbsent(ref, k -> new ArrayList<>()).add(slice));
       }
     }
   }
@@ -70,7 +71,8 @@ public final class ClusterState {
   private void indexPod(Pod pod) {
     String ns = pod.metadata().namespace();
     podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
-    Map<String, List<Pod>> byLabel = podsByNamespaceAndLabel.computeIfAbsent(ns, k -> new HashMap<>());
+    Map<String, List<Pod>> byLabel =
+        podsByNamespaceAndLabel.computeIfAbsent(ns, k -> new HashMap<>());
     pod.metadata()
         .labels()
         .forEach((k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(pod));
@@ -116,7 +118,9 @@ public final class ClusterState {
    * @return the new snapshot
    */
   public ClusterState with(
-      long version, Collection<? extends KubernetesObject> upserts, Collection<ObjectRef> deletions) {
+      long version,
+      Collection<? extends KubernetesObject> upserts,
+      Collection<ObjectRef> deletions) {
     check(version > this.version, "version", version, "greater than " + this.version);
     TreeMap<ObjectRef, KubernetesObject> map = new TreeMap<>(objects);
     deletions.forEach(map::remove);
@@ -189,7 +193,8 @@ public final class ClusterState {
    * @param <T> the type
    * @return the object, if present
    */
-  public <T extends KubernetesObject> Optional<T> get(Class<T> type, String namespace, String name) {
+  public <T extends KubernetesObject> Optional<T> get(
+      Class<T> type, String namespace, String name) {
     List<KubernetesObject> ofType = byType.getOrDefault(type, List.of());
     return ofType.isEmpty()
         ? Optional.empty()
@@ -346,7 +351,10 @@ public final class ClusterState {
       if (c < 0) {
         changes.add(
             new ClusterChange(
-                ClusterChange.Type.DELETED, x.getKey(), Optional.of(x.getValue()), Optional.empty()));
+                ClusterChange.Type.DELETED,
+                x.getKey(),
+                Optional.of(x.getValue()),
+                Optional.empty()));
         x = a.hasNext() ? a.next() : null;
       } else if (c > 0) {
         changes.add(

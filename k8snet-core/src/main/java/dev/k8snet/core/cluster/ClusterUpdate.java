@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param changes the objects that differ, ordered by {@link dev.k8snet.core.model.ObjectRef}
  * @since 0.1
  */
-public record ClusterUpdate(ClusterState previous, ClusterState current, List<ClusterChange> changes) {
+public record ClusterUpdate(
+    ClusterState previous, ClusterState current, List<ClusterChange> changes) {
 
   /** Checks for nulls and copies the list. */
   public ClusterUpdate {

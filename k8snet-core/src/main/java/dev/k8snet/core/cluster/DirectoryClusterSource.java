@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ClusterSource} that reads a directory of manifests (recursively: {@code .yaml}, {@code
- * .yml}, {@code .json}; hidden entries, such as the {@code ..data} links of a mounted ConfigMap, are
- * skipped) and emits a new snapshot when files change.
+ * .yml}, {@code .json}; hidden entries, such as the {@code ..data} links of a mounted ConfigMap,
+ * are skipped) and emits a new snapshot when files change.
  *
  * <pre>{@code
  * try (DirectoryClusterSource source =
@@ -304,12 +304,16 @@ public final class DirectoryClusterSource implements ClusterSource {
     return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
   }
 
-  /** Reads changed files and emits a snapshot when an object changed. Runs on one thread at a time. */
+  /**
+   * Reads changed files and emits a snapshot when an object changed. Runs on one thread at a time.
+   */
   private synchronized void rescan() {
     List<Path> found;
     try (Stream<Path> walk = Files.walk(directory)) {
       found =
-          walk.filter(p -> !isHidden(p) && isManifest(p) && Files.isRegularFile(p)).sorted().toList();
+          walk.filter(p -> !isHidden(p) && isManifest(p) && Files.isRegularFile(p))
+              .sorted()
+              .toList();
     } catch (IOException | UncheckedIOException e) {
       safeOnError(new K8snetException("cannot list manifest directory " + directory, directory, e));
       return;
@@ -333,9 +337,7 @@ public final class DirectoryClusterSource implements ClusterSource {
         log.warn("{}", w);
       }
       List<KubernetesObject> lastGood =
-          result.isValid()
-              ? result.objects()
-              : previous == null ? List.of() : previous.lastGood;
+          result.isValid() ? result.objects() : previous == null ? List.of() : previous.lastGood;
       for (ManifestException error : result.errors()) {
         log.warn("{} (keeping the last good content of {})", error.getMessage(), file);
         safeOnError(error);

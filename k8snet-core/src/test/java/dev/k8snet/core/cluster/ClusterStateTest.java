@@ -67,7 +67,8 @@ class ClusterStateTest {
       """;
 
   private static ClusterState state() {
-    return ClusterState.of(1, ManifestReader.create().readString("cluster.yaml", CLUSTER).orThrow());
+    return ClusterState.of(
+        1, ManifestReader.create().readString("cluster.yaml", CLUSTER).orThrow());
   }
 
   @Test
@@ -90,8 +91,10 @@ class ClusterStateTest {
     ClusterState s = state();
     assertEquals(
         List.of("host", "web-1", "web-2"), names(s.pods("shop", LabelSelector.parse("app=web"))));
-    assertEquals(List.of("web-1"), names(s.pods("shop", LabelSelector.parse("app=web,tier=front"))));
-    assertEquals(List.of("web-2"), names(s.pods("shop", LabelSelector.parse("tier notin (front)"))));
+    assertEquals(
+        List.of("web-1"), names(s.pods("shop", LabelSelector.parse("app=web,tier=front"))));
+    assertEquals(
+        List.of("web-2"), names(s.pods("shop", LabelSelector.parse("tier notin (front)"))));
     assertEquals(List.of("db"), names(s.pods("other", LabelSelector.EVERYTHING)));
     assertEquals(List.of(), names(s.pods("nowhere", LabelSelector.EVERYTHING)));
   }
@@ -139,7 +142,9 @@ class ClusterStateTest {
             .get(0);
     KubernetesObject newNamespace =
         ManifestReader.create()
-            .readString("y.yaml", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"new\"}}")
+            .readString(
+                "y.yaml",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"new\"}}")
             .orThrow()
             .get(0);
     ClusterState after =

@@ -127,8 +127,7 @@ class DirectoryClusterSourceTest {
       ClusterUpdate update = nextUpdate();
       assertEquals(List.of("MODIFIED Service default/api"), strings(update));
       assertEquals(
-          80,
-          update.current().service("default", "web").orElseThrow().ports().get(0).port());
+          80, update.current().service("default", "web").orElseThrow().ports().get(0).port());
     }
   }
 
