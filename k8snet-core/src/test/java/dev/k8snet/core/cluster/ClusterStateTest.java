@@ -94,7 +94,9 @@ class ClusterStateTest {
     assertEquals(
         List.of("web-1"), names(s.pods("shop", LabelSelector.parse("app=web,tier=front"))));
     assertEquals(
-        List.of("web-2"), names(s.pods("shop", LabelSelector.parse("tier notin (front)"))));
+        List.of("done", "host", "web-2"),
+        names(s.pods("shop", LabelSelector.parse("tier notin (front)"))),
+        "NotIn also selects pods without the label");
     assertEquals(List.of("db"), names(s.pods("other", LabelSelector.EVERYTHING)));
     assertEquals(List.of(), names(s.pods("nowhere", LabelSelector.EVERYTHING)));
   }
