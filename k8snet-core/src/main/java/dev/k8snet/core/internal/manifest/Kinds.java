@@ -26,6 +26,9 @@ final class Kinds {
     m.put("Service", always("v1", true, CoreDecoders::service));
     m.put("EndpointSlice", new Kind("discovery.k8s.io/v1", true, CoreDecoders::endpointSlice));
     m.put("NetworkPolicy", always("networking.k8s.io/v1", true, NetworkingDecoders::networkPolicy));
+    m.put("Secret", always("v1", true, CoreDecoders::secret));
+    m.put("Ingress", always("networking.k8s.io/v1", true, NetworkingDecoders::ingress));
+    m.put("IngressClass", always("networking.k8s.io/v1", false, NetworkingDecoders::ingressClass));
     return Map.copyOf(m);
   }
 
