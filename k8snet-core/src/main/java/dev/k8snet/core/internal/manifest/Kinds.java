@@ -29,6 +29,16 @@ final class Kinds {
     m.put("Secret", always("v1", true, CoreDecoders::secret));
     m.put("Ingress", always("networking.k8s.io/v1", true, NetworkingDecoders::ingress));
     m.put("IngressClass", always("networking.k8s.io/v1", false, NetworkingDecoders::ingressClass));
+    String policy = "policy.networking.k8s.io/";
+    m.put(
+        "AdminNetworkPolicy",
+        always(policy + "v1alpha1", false, PolicyDecoders::adminNetworkPolicy));
+    m.put(
+        "BaselineAdminNetworkPolicy",
+        always(policy + "v1alpha1", false, PolicyDecoders::baselineAdminNetworkPolicy));
+    m.put(
+        "ClusterNetworkPolicy",
+        always(policy + "v1alpha2", false, PolicyDecoders::clusterNetworkPolicy));
     return Map.copyOf(m);
   }
 
