@@ -23,6 +23,7 @@ public sealed interface AdminPort permits AdminPort.Number, AdminPort.Range, Adm
    * @param port the port, 1–65535
    * @since 0.1
    */
+  @SuppressWarnings("JavaLangClash") // the name mirrors PortRef.Number
   record Number(Protocol protocol, int port) implements AdminPort {
     /** Checks the range. */
     public Number {

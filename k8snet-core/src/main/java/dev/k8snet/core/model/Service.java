@@ -17,14 +17,14 @@ import java.util.TreeMap;
  * headless), IP families, ports, selector, session affinity, traffic policies, external IPs and
  * load-balancer status.
  *
- * <p>A service read from a manifest without {@code clusterIP} has no cluster IPs: k8snet does not
- * allocate them (the API server would).
+ * <p>A service read from a manifest without {@code spec.clusterIP} has no cluster IPs: k8snet does
+ * not allocate them (the API server would).
  *
  * @param metadata the metadata
  * @param type {@code spec.type} (default ClusterIP)
  * @param clusterIps {@code spec.clusterIPs}, primary first; empty when headless, for ExternalName,
  *     or when not allocated
- * @param headless whether {@code clusterIP} is {@code None}
+ * @param headless whether {@code spec.clusterIP} is {@code None}
  * @param ipFamilies {@code spec.ipFamilies} (defaulted from the cluster IPs); empty for
  *     ExternalName
  * @param ipFamilyPolicy {@code spec.ipFamilyPolicy} (default SingleStack, RequireDualStack when two
@@ -73,7 +73,7 @@ public record Service(
     implements KubernetesObject {
 
   /** The default ClientIP affinity timeout: 10800 seconds (3 hours). */
-  public static final Duration DEFAULT_AFFINITY_TIMEOUT = Duration.ofSeconds(10800);
+  public static final Duration DEFAULT_AFFINITY_TIMEOUT = Duration.ofHours(3);
 
   /** Checks nulls, copies collections and checks the invariants between fields. */
   public Service {

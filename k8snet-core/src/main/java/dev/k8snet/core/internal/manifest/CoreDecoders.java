@@ -321,7 +321,7 @@ final class CoreDecoders {
     }
     List<ServicePort> ports = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    Set<Long> nodePorts = new HashSet<>();
+    Set<String> nodePorts = new HashSet<>();
     for (Field p : portItems) {
       ports.add(servicePort(p, type, portItems.size() > 1, names, nodePorts));
     }
@@ -414,7 +414,7 @@ final class CoreDecoders {
       if (v < 1 || v > 65535) {
         throw hcField.invalid(PORT_DETAIL);
       }
-      if (nodePorts.contains(v)) {
+      if (nodePorts.contains(v + "/TCP")) {
         throw hcField.duplicate();
       }
       hc = OptionalInt.of((int) v);
@@ -478,7 +478,7 @@ final class CoreDecoders {
   }
 
   private static ServicePort servicePort(
-      Field p, ServiceType type, boolean multiple, Set<String> names, Set<Long> nodePorts) {
+      Field p, ServiceType type, boolean multiple, Set<String> names, Set<String> nodePorts) {
     Field nameField = p.get("name");
     String name = nameField.string().orElse("");
     if (name.isEmpty()) {
@@ -520,7 +520,7 @@ final class CoreDecoders {
                 + "-"
                 + NODE_PORT_MAX);
       }
-      if (!nodePorts.add(np * 4 + protocol.ordinal())) {
+      if (!nodePorts.add(np + "/" + protocol)) {
         throw nodePortField.duplicate();
       }
       nodePort = OptionalInt.of((int) np);

@@ -30,6 +30,7 @@ final class PolicyDecoders {
           + " for networks/nodes/domainNames";
 
   /** Which API the object belongs to. */
+  @SuppressWarnings("ImmutableEnumChecker") // the collections are immutable (List.of, Map.of)
   private enum Flavor {
     ANP(
         100,
