@@ -59,12 +59,25 @@ public final class ManifestException extends K8snetException {
     }
   }
 
+  /** The source name. */
   private final String source;
+
+  /** The line, or 0. */
   private final int line;
-  private final Optional<ObjectRef> object;
+
+  /** The object, or null when unknown (not serialized). */
+  private final transient ObjectRef object;
+
+  /** The field path. */
   private final String field;
+
+  /** The kind of problem. */
   private final Reason reason;
-  private final Optional<String> value;
+
+  /** The value, or null when none. */
+  private final String value;
+
+  /** The detail. */
   private final String detail;
 
   /**
@@ -94,10 +107,10 @@ public final class ManifestException extends K8snetException {
         null);
     this.source = Objects.requireNonNull(source, "source");
     this.line = line;
-    this.object = object;
+    this.object = object.orElse(null);
     this.field = Objects.requireNonNull(field, "field");
     this.reason = Objects.requireNonNull(reason, "reason");
-    this.value = Objects.requireNonNull(value, "value");
+    this.value = value.orElse(null);
     this.detail = Objects.requireNonNull(detail, "detail");
   }
 
@@ -167,7 +180,7 @@ public final class ManifestException extends K8snetException {
    * @since 0.1
    */
   public Optional<ObjectRef> object() {
-    return object;
+    return Optional.ofNullable(object);
   }
 
   /**
@@ -197,7 +210,7 @@ public final class ManifestException extends K8snetException {
    * @since 0.1
    */
   public Optional<String> value() {
-    return value;
+    return Optional.ofNullable(value);
   }
 
   /**

@@ -77,9 +77,11 @@ public final class ManifestReader {
 
   /**
    * Reads files and directories. A directory is read recursively: its files ending in {@code
-   * .yaml}, {@code .yml} or {@code .json}, in the order of their paths. A file given directly is
-   * read whatever its name; it is JSON if its name ends in {@code .json}, YAML otherwise. Sources
-   * are named by their path as given.
+   * .yaml}, {@code .yml} or {@code .json}, in the order of their paths, skipping files and
+   * directories whose names start with {@code .} (such as the {@code ..data} copies of a mounted
+   * ConfigMap); symbolic links to files are followed. A file given directly is read whatever its
+   * name; it is JSON if its name ends in {@code .json}, YAML otherwise. Sources are named by their
+   * path as given.
    *
    * @param paths files or directories
    * @return the objects, errors and warnings
@@ -108,7 +110,8 @@ public final class ManifestReader {
         List<Path> files;
         try (Stream<Path> s = Files.walk(p)) {
           files =
-              s.filter(Files::isRegularFile)
+              s.filter(f -> !isHidden(p.relativize(f)))
+                  .filter(Files::isRegularFile)
                   .filter(ManifestReader::isManifestName)
                   .sorted()
                   .toList();
@@ -138,6 +141,15 @@ public final class ManifestReader {
     Collector c = new Collector(failFast);
     ManifestParser.parse(sourceName, text, false, c);
     return c.result();
+  }
+
+  private static boolean isHidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isManifestName(Path p) {

@@ -4,6 +4,7 @@ import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.Protocol;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -135,5 +136,162 @@ public record Pod(
   @Override
   public String kind() {
     return "Pod";
+  }
+
+  /**
+   * Returns a builder for a running, ready pod without IPs, node or ports.
+   *
+   * <pre>{@code
+   * Pod web = Pod.builder("shop", "web-0")
+   *     .labels(Map.of("app", "web"))
+   *     .podIps(IpAddress.parse("10.244.1.5"))
+   *     .nodeName("node-1")
+   *     .containerPort(ContainerPort.named("http", 8080, Protocol.TCP))
+   *     .build();
+   * }</pre>
+   *
+   * @param namespace the namespace
+   * @param name the name
+   * @return the builder
+   * @since 0.1
+   */
+  public static Builder builder(String namespace, String name) {
+    return new Builder(namespace, name);
+  }
+
+  /**
+   * Builds a {@link Pod}; by default running and ready. Not thread-safe.
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private final String namespace;
+    private final String name;
+    private Map<String, String> labels = Map.of();
+    private Optional<String> nodeName = Optional.empty();
+    private boolean hostNetwork;
+    private Optional<String> hostname = Optional.empty();
+    private Optional<String> subdomain = Optional.empty();
+    private List<IpAddress> podIps = List.of();
+    private Phase phase = Phase.RUNNING;
+    private boolean ready = true;
+    private final List<ContainerPort> containerPorts = new java.util.ArrayList<>();
+    private Optional<Instant> deletionTimestamp = Optional.empty();
+
+    private Builder(String namespace, String name) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Sets the labels.
+     *
+     * @param labels the labels
+     * @return this builder
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(labels);
+      return this;
+    }
+
+    /**
+     * Sets the node.
+     *
+     * @param nodeName the node's name
+     * @return this builder
+     */
+    public Builder nodeName(String nodeName) {
+      this.nodeName = Optional.of(nodeName);
+      return this;
+    }
+
+    /**
+     * Sets whether the pod uses the node's network namespace.
+     *
+     * @param hostNetwork whether it does
+     * @return this builder
+     */
+    public Builder hostNetwork(boolean hostNetwork) {
+      this.hostNetwork = hostNetwork;
+      return this;
+    }
+
+    /**
+     * Sets the hostname and subdomain.
+     *
+     * @param hostname the hostname
+     * @param subdomain the subdomain (a headless service's name)
+     * @return this builder
+     */
+    public Builder hostname(String hostname, String subdomain) {
+      this.hostname = Optional.of(hostname);
+      this.subdomain = Optional.of(subdomain);
+      return this;
+    }
+
+    /**
+     * Sets the pod IPs.
+     *
+     * @param ips at most one per family, primary first
+     * @return this builder
+     */
+    public Builder podIps(IpAddress... ips) {
+      this.podIps = List.of(ips);
+      return this;
+    }
+
+    /**
+     * Sets the phase and readiness.
+     *
+     * @param phase the phase
+     * @param ready whether the Ready condition is True
+     * @return this builder
+     */
+    public Builder status(Phase phase, boolean ready) {
+      this.phase = Objects.requireNonNull(phase, "phase");
+      this.ready = ready;
+      return this;
+    }
+
+    /**
+     * Adds a container port.
+     *
+     * @param port the port
+     * @return this builder
+     */
+    public Builder containerPort(ContainerPort port) {
+      this.containerPorts.add(Objects.requireNonNull(port, "port"));
+      return this;
+    }
+
+    /**
+     * Marks the pod as terminating.
+     *
+     * @param since when deletion was requested
+     * @return this builder
+     */
+    public Builder deletionTimestamp(Instant since) {
+      this.deletionTimestamp = Optional.of(since);
+      return this;
+    }
+
+    /**
+     * Builds the pod.
+     *
+     * @return the pod
+     */
+    public Pod build() {
+      return new Pod(
+          ObjectMeta.of(namespace, name, labels),
+          nodeName,
+          hostNetwork,
+          hostname,
+          subdomain,
+          podIps,
+          phase,
+          ready,
+          containerPorts,
+          deletionTimestamp);
+    }
   }
 }

@@ -23,6 +23,7 @@ public sealed interface PortRef permits PortRef.Number, PortRef.Name {
    * @param port the port, 1–65535
    * @since 0.1
    */
+  @SuppressWarnings("JavaLangClash") // the name mirrors IntOrString's int case
   record Number(int port) implements PortRef {
     /** Checks the range. */
     public Number {

@@ -178,6 +178,24 @@ class ManifestReaderTest {
   }
 
   @Test
+  void keepsTheDocumentsBeforeASyntaxError() {
+    ManifestReader.Result r =
+        read(
+            NS_A
+                + """
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: "unterminated
+                """);
+    assertEquals(List.of("Namespace a"), refs(r));
+    assertEquals(1, r.errors().size());
+    assertEquals(ManifestException.Reason.SYNTAX, r.errors().get(0).reason());
+    assertTrue(
+        r.errors().get(0).getMessage().startsWith("test.yaml:"), r.errors().get(0).getMessage());
+  }
+
+  @Test
   void rejectsDuplicateKeysAsTheApiServerDecoderDoes() {
     ManifestReader.Result r =
         read(

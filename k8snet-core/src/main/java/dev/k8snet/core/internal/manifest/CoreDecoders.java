@@ -20,6 +20,7 @@ import dev.k8snet.core.model.ObjectMeta;
 import dev.k8snet.core.model.ObjectRef;
 import dev.k8snet.core.model.Pod;
 import dev.k8snet.core.model.PortRef;
+import dev.k8snet.core.model.Secret;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.core.model.ServicePort;
 import dev.k8snet.core.model.ServiceType;
@@ -320,7 +321,7 @@ final class CoreDecoders {
     }
     List<ServicePort> ports = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    Set<Long> nodePorts = new HashSet<>();
+    Set<String> nodePorts = new HashSet<>();
     for (Field p : portItems) {
       ports.add(servicePort(p, type, portItems.size() > 1, names, nodePorts));
     }
@@ -413,7 +414,7 @@ final class CoreDecoders {
       if (v < 1 || v > 65535) {
         throw hcField.invalid(PORT_DETAIL);
       }
-      if (nodePorts.contains(v)) {
+      if (nodePorts.contains(v + "/TCP")) {
         throw hcField.duplicate();
       }
       hc = OptionalInt.of((int) v);
@@ -477,7 +478,7 @@ final class CoreDecoders {
   }
 
   private static ServicePort servicePort(
-      Field p, ServiceType type, boolean multiple, Set<String> names, Set<Long> nodePorts) {
+      Field p, ServiceType type, boolean multiple, Set<String> names, Set<String> nodePorts) {
     Field nameField = p.get("name");
     String name = nameField.string().orElse("");
     if (name.isEmpty()) {
@@ -519,7 +520,7 @@ final class CoreDecoders {
                 + "-"
                 + NODE_PORT_MAX);
       }
-      if (!nodePorts.add(np * 4 + protocol.ordinal())) {
+      if (!nodePorts.add(np + "/" + protocol)) {
         throw nodePortField.duplicate();
       }
       nodePort = OptionalInt.of((int) np);
@@ -632,5 +633,67 @@ final class CoreDecoders {
       out.add(n.nonEmptyString().orElseThrow(() -> n.required("")));
     }
     return out;
+  }
+
+  private static final java.util.regex.Pattern CONFIG_KEY =
+      java.util.regex.Pattern.compile("^[-._a-zA-Z0-9]+$");
+
+  static Secret secret(Field root) {
+    ObjectMeta meta = Decode.meta(root, true, NameRule.SUBDOMAIN);
+    Field typeField = root.get("type");
+    String type = typeField.nonEmptyString().orElse("Opaque");
+    Map<String, byte[]> data = new java.util.TreeMap<>();
+    long total = 0;
+    Field dataField = root.get("data");
+    for (Map.Entry<String, Field> e : dataField.entries().entrySet()) {
+      checkKey(e.getValue().withPath(dataField.path), e.getKey());
+      String b64 = e.getValue().string().orElse("");
+      try {
+        byte[] bytes = java.util.Base64.getMimeDecoder().decode(b64);
+        if (!isBase64(b64)) {
+          throw new IllegalArgumentException("not base64");
+        }
+        data.put(e.getKey(), bytes);
+        total += bytes.length;
+      } catch (IllegalArgumentException ex) {
+        throw e.getValue()
+            .withPath(dataField.path + "[" + e.getKey() + "]")
+            .invalid("illegal base64 data");
+      }
+    }
+    Field stringData = root.get("stringData");
+    for (Map.Entry<String, Field> e : stringData.entries().entrySet()) {
+      checkKey(e.getValue().withPath(stringData.path), e.getKey());
+      byte[] bytes =
+          e.getValue().string().orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      data.put(e.getKey(), bytes);
+      total += bytes.length;
+    }
+    if (total > 1024 * 1024) {
+      throw dataField.invalid("", "\"\"", "Too long: must have at most 1048576 bytes");
+    }
+    if (type.equals(Secret.TLS_TYPE)) {
+      for (String key : List.of(Secret.TLS_CERT_KEY, Secret.TLS_KEY_KEY)) {
+        if (!data.containsKey(key)) {
+          throw dataField.virtual("[" + key + "]").required("");
+        }
+      }
+    }
+    return new Secret(meta, type, data);
+  }
+
+  private static boolean isBase64(String s) {
+    String t = s.replaceAll("\\s", "");
+    return t.matches("^[A-Za-z0-9+/]*={0,2}$") && t.length() % 4 == 0;
+  }
+
+  private static void checkKey(Field f, String key) {
+    if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches()) {
+      throw f.invalid(
+          key,
+          '"' + key + '"',
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g."
+              + " 'key.name',  or 'KEY_NAME',  or 'key-name')");
+    }
   }
 }

@@ -29,6 +29,7 @@ final class Decode {
   static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
   /** How an object's name is validated. */
+  @SuppressWarnings("ImmutableEnumChecker") // the functions are stateless method references
   enum NameRule {
     SUBDOMAIN(Names::dns1123Subdomain),
     LABEL(Names::dns1123Label),

@@ -50,27 +50,16 @@ public final class ManifestParser {
    * @param sink the receiver
    */
   public static void parse(String source, String text, boolean json, Sink sink) {
-    java.util.List<TreeReader.Document> documents;
-    try {
-      documents = TreeReader.read(text, json);
-    } catch (TreeReader.SyntaxException e) {
-      sink.error(
-          new ManifestException(
-              source,
-              e.line,
-              Optional.empty(),
-              "",
-              ManifestException.Reason.SYNTAX,
-              Optional.empty(),
-              "",
-              e.getMessage()));
-      return;
-    }
-    for (TreeReader.Document d : documents) {
+    TreeReader.Parsed parsed = TreeReader.readLenient(text, json);
+    for (TreeReader.Document d : parsed.documents()) {
       if (d.root().isNull()) {
         continue;
       }
       document(source, d.root(), sink);
+    }
+    TreeReader.SyntaxException e = parsed.error();
+    if (e != null) {
+      sink.error(syntax(source, e.line, e.getMessage()));
     }
   }
 

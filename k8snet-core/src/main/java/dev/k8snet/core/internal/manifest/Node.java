@@ -1,7 +1,6 @@
 package dev.k8snet.core.internal.manifest;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +38,7 @@ final class Node {
     return new Node(type, text, Map.of(), List.of(), line);
   }
 
-  static Node map(LinkedHashMap<String, Node> fields, int line) {
+  static Node map(Map<String, Node> fields, int line) {
     return new Node(Type.MAP, "", Collections.unmodifiableMap(fields), List.of(), line);
   }
 

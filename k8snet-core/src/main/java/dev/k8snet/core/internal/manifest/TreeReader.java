@@ -35,12 +35,14 @@ final class TreeReader {
 
   private TreeReader() {}
 
+  /** The documents before a syntax error, and the error if there was one. */
+  record Parsed(List<Document> documents, SyntaxException error) {}
+
   /**
-   * Parses all documents of {@code text}; the format is JSON when the first non-blank character
-   * opens a JSON object or array, YAML otherwise (JSON is also YAML, but JSON's parser gives exact
-   * positions and messages).
+   * Parses documents until the end or the first syntax error; the documents before the error are
+   * kept (a YAML stream cannot be resynchronised after an error).
    */
-  static List<Document> read(String text, boolean json) throws SyntaxException {
+  static Parsed readLenient(String text, boolean json) {
     List<Document> documents = new ArrayList<>();
     try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
       JsonToken t;
@@ -50,11 +52,13 @@ final class TreeReader {
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new SyntaxException(e.getOriginalMessage(), line);
+      return new Parsed(documents, new SyntaxException(e.getOriginalMessage(), line));
+    } catch (SyntaxException e) {
+      return new Parsed(documents, e);
     } catch (IOException e) {
-      throw new SyntaxException(String.valueOf(e.getMessage()), 0);
+      return new Parsed(documents, new SyntaxException(String.valueOf(e.getMessage()), 0));
     }
-    return documents;
+    return new Parsed(documents, null);
   }
 
   private static Node value(JsonParser p, JsonToken t, int line)

@@ -1,0 +1,31 @@
+package dev.k8snet.core.model;
+
+import java.util.Objects;
+
+/**
+ * A Kubernetes IngressClass (networking.k8s.io/v1): which controller serves the Ingresses of a
+ * class, and whether the class is the cluster's default.
+ *
+ * @param metadata the metadata (cluster-scoped)
+ * @param controller {@code spec.controller}, a domain-prefixed path such as {@code
+ *     k8snet.dev/ingress}
+ * @param isDefault whether the annotation {@value #DEFAULT_ANNOTATION} is {@code "true"}
+ * @since 0.1
+ */
+public record IngressClass(ObjectMeta metadata, String controller, boolean isDefault)
+    implements KubernetesObject {
+  /** The annotation that marks the default class. */
+  public static final String DEFAULT_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+
+  /** Checks nulls. */
+  public IngressClass {
+    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(controller, "controller");
+  }
+
+  /** Returns {@code IngressClass}. */
+  @Override
+  public String kind() {
+    return "IngressClass";
+  }
+}
