@@ -194,8 +194,8 @@ public final class IpAddress implements Comparable<IpAddress> {
       }
       int start = i;
       int group = 0;
-      while (i < length && i - start < 4 && Character.digit(text.charAt(i), 16) >= 0) {
-        group = (group << 4) | Character.digit(text.charAt(i), 16);
+      while (i < length && i - start < 4 && hexDigit(text.charAt(i)) >= 0) {
+        group = (group << 4) | hexDigit(text.charAt(i));
         i++;
       }
       if (i < length && text.charAt(i) == '.') {
@@ -250,6 +250,17 @@ public final class IpAddress implements Comparable<IpAddress> {
       low = (low << 16) | full[g + 4];
     }
     return Optional.of(ofIpv6(high, low));
+  }
+
+  /** Returns the value of an ASCII hex digit, or -1 (never a non-ASCII Unicode digit). */
+  static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 
   private static long readLong(byte[] bytes, int offset, int count) {
