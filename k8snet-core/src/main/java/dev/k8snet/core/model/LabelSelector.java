@@ -188,11 +188,10 @@ public record LabelSelector(
       throw invalid("selector", '"' + text + '"', "a value set in parentheses, e.g. in (a,b)");
     }
     String inner = s.substring(1, s.length() - 1).strip();
+    // As kubectl's parser: "()" is the set of the empty value, so In [""] round-trips.
     List<String> values = new ArrayList<>();
-    if (!inner.isEmpty()) {
-      for (String v : inner.split(",", -1)) {
-        values.add(v.strip());
-      }
+    for (String v : inner.split(",", -1)) {
+      values.add(v.strip());
     }
     return values;
   }
