@@ -464,14 +464,16 @@ public final class K8snetArbitraries {
                       .map(vs -> requirement(k, Operator.NOT_IN, distinct(vs)))));
     }
     Arbitrary<Map<String, String>> matchLabels =
-        Arbitraries.subsetOf(target.keySet())
-            .ofMaxSize(3)
-            .map(
-                keys -> {
-                  Map<String, String> m = new LinkedHashMap<>();
-                  keys.forEach(k -> m.put(k, target.get(k)));
-                  return m;
-                });
+        target.isEmpty()
+            ? Arbitraries.just(Map.of())
+            : Arbitraries.subsetOf(target.keySet())
+                .ofMaxSize(3)
+                .map(
+                    keys -> {
+                      Map<String, String> m = new LinkedHashMap<>();
+                      keys.forEach(k -> m.put(k, target.get(k)));
+                      return m;
+                    });
     return Combinators.combine(matchLabels, Arbitraries.oneOf(choices).list().ofMaxSize(3))
         .as(LabelSelector::new)
         .edgeCases(c -> c.add(LabelSelector.EVERYTHING));
