@@ -1,5 +1,6 @@
 package dev.k8snet.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -71,7 +72,7 @@ public final class Names {
     }
     if (name.isEmpty()) {
       errors.add("name part must be non-empty");
-    } else if (name.length() > 63) {
+    } else if (byteLength(name) > 63) {
       errors.add("name part must be no more than 63 characters");
     }
     if (!QUALIFIED_NAME.matcher(name).matches()) {
@@ -88,7 +89,7 @@ public final class Names {
    */
   public static List<String> labelValue(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
     if (!value.isEmpty() && !QUALIFIED_NAME.matcher(value).matches()) {
@@ -105,7 +106,7 @@ public final class Names {
    */
   public static List<String> dns1123Label(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
     if (!DNS1123_LABEL_PATTERN.matcher(value).matches()) {
@@ -128,7 +129,7 @@ public final class Names {
    */
   public static List<String> dns1035Label(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
     if (!DNS1035_LABEL_PATTERN.matcher(value).matches()) {
@@ -151,7 +152,7 @@ public final class Names {
    */
   public static List<String> dns1123Subdomain(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 253) {
+    if (byteLength(value) > 253) {
       errors.add("must be no more than 253 characters");
     }
     if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
@@ -174,7 +175,7 @@ public final class Names {
    */
   public static List<String> portName(String name) {
     List<String> errors = new ArrayList<>();
-    if (name.length() > 15) {
+    if (byteLength(name) > 15) {
       errors.add("must be no more than 15 characters");
     }
     if (!PORT_NAME_CHARS.matcher(name).matches()) {
@@ -202,5 +203,10 @@ public final class Names {
       sb.append('\'').append(examples[i]).append("', ");
     }
     return sb.append("regex used for validation is '").append(regex).append("')").toString();
+  }
+
+  /** The length as apimachinery measures it: Go's {@code len}, the number of UTF-8 bytes. */
+  private static int byteLength(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 }

@@ -72,8 +72,19 @@ class NamesTest {
         Names.qualifiedName("a".repeat(64)));
   }
 
+  @Test
+  void measuresLengthsInUtf8BytesAsApimachineryDoes() {
+    String thirtyTwoAccents = "\u00e9".repeat(32); // 32 characters, 64 bytes
+    assertEquals(
+        List.of("name part must be no more than 63 characters", "name part " + NAME_REGEX_ERROR),
+        Names.qualifiedName(thirtyTwoAccents));
+    assertEquals(
+        List.of("must be no more than 63 characters", LABEL_VALUE_REGEX_ERROR),
+        Names.labelValue(thirtyTwoAccents));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"-a", "a-", "a b", "a_", ".a", "é"})
+  @ValueSource(strings = {"-a", "a-", "a b", "a_", ".a", "\u00e9"})
   void rejectsNamesThatDoNotStartAndEndAlphanumerically(String key) {
     assertEquals(List.of("name part " + NAME_REGEX_ERROR), Names.qualifiedName(key));
   }
