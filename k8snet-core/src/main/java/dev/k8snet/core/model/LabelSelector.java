@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Kubernetes label selector ({@code metav1.LabelSelector}): {@code matchLabels} and {@code
@@ -29,6 +31,10 @@ import java.util.TreeMap;
  */
 public record LabelSelector(
     Map<String, String> matchLabels, List<LabelSelectorRequirement> matchExpressions) {
+
+  /** {@code key in …} or {@code key notin …}; as in kubectl, the set may follow without a space. */
+  private static final Pattern SET_TERM =
+      Pattern.compile("(\\S+)\\s+(in|notin)((?:\\s|\\().*)", Pattern.DOTALL);
 
   /** The empty selector, which matches every label set. */
   public static final LabelSelector EVERYTHING = new LabelSelector(Map.of(), List.of());
@@ -117,20 +123,15 @@ public record LabelSelector(
         }
         throw invalid("selector", '"' + text + '"', "no empty terms between commas");
       }
-      int in = indexOfWord(t, " in ");
-      int notIn = indexOfWord(t, " notin ");
-      if (notIn > 0) {
+      Matcher set = SET_TERM.matcher(t);
+      if (set.matches()) {
         expressions.add(
             new LabelSelectorRequirement(
-                t.substring(0, notIn).strip(),
-                LabelSelectorRequirement.Operator.NOT_IN,
-                setValues(text, t.substring(notIn + 7))));
-      } else if (in > 0) {
-        expressions.add(
-            new LabelSelectorRequirement(
-                t.substring(0, in).strip(),
-                LabelSelectorRequirement.Operator.IN,
-                setValues(text, t.substring(in + 4))));
+                set.group(1),
+                set.group(2).equals("in")
+                    ? LabelSelectorRequirement.Operator.IN
+                    : LabelSelectorRequirement.Operator.NOT_IN,
+                setValues(text, set.group(3))));
       } else if (t.contains("!=")) {
         int i = t.indexOf("!=");
         expressions.add(
@@ -176,10 +177,6 @@ public record LabelSelector(
     }
     terms.add(text.substring(start));
     return terms;
-  }
-
-  private static int indexOfWord(String term, String word) {
-    return term.indexOf(word);
   }
 
   private static List<String> setValues(String text, String set) {
