@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -102,6 +103,49 @@ class IpAddressProperties {
             ? IpAddress.ofIpv6(0, 0xffff_0000_0000L | IpAddress.of(jdk).low())
             : IpAddress.of(jdk);
     assertEquals(fromJdk, parsed, spelling.text());
+  }
+
+  @Property(tries = 3000)
+  void acceptsExactlyTheIpv6TextsTheJdkAccepts(@ForAll("ipv6LookingTexts") String text) {
+    // Every text contains ':' and starts with a hex digit or ':', so the JDK parses it as an IPv6
+    // literal and never looks it up.
+    // Known leniencies of the JDK: groups of more than four digits whose value fits in 16 bits
+    // ("00000::"), and leading zeros in an embedded dotted quad ("::01.2.3.4"), which the strict
+    // parser rejects as it does for IPv4.
+    Assume.that(!text.matches("(?s).*[0-9a-fA-F]{5}.*"));
+    Assume.that(!text.matches("(?s).*((^|[:.])0[0-9]+\\.|\\.0[0-9]+$).*"));
+    boolean jdk;
+    try {
+      InetAddress.getByName(text);
+      jdk = true;
+    } catch (UnknownHostException e) {
+      jdk = false;
+    }
+    assertEquals(jdk, IpAddress.isValid(text), text);
+  }
+
+  @Provide
+  Arbitrary<String> ipv6LookingTexts() {
+    Arbitrary<String> random =
+        Arbitraries.strings()
+            .withChars("0123456789abcdefABCDEF::::.")
+            .ofMinLength(2)
+            .ofMaxLength(45);
+    Arbitrary<String> mutated =
+        Combinators.combine(
+                ipv6Spellings(),
+                Arbitraries.integers().between(0, 44),
+                Arbitraries.of(":", "0", "f", ".", "", "::", "01", "1.2.3.4"),
+                Arbitraries.integers().between(0, 2))
+            .as(
+                (spelling, at, insert, drop) -> {
+                  String t = spelling.text();
+                  int i = Math.min(at, t.length());
+                  return t.substring(0, i) + insert + t.substring(Math.min(t.length(), i + drop));
+                });
+    return Arbitraries.oneOf(List.of(random, mutated, ipv6Spellings().map(Spelling::text)))
+        .filter(
+            t -> t.contains(":") && (Character.digit(t.charAt(0), 16) >= 0 || t.charAt(0) == ':'));
   }
 
   @Property
