@@ -10,6 +10,7 @@ import dev.k8snet.core.Protocol;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.LabelSelectorRequirement;
 import dev.k8snet.core.model.LabelSelectorRequirement.Operator;
+import dev.k8snet.core.model.ObjectMeta;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +25,8 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
 /**
- * jqwik arbitraries for k8snet's values and label selectors: a static facade, in the style of
- * jqwik's own {@code Web} and {@code Dates}.
+ * jqwik arbitraries for k8snet's values, label selectors and object names: a static facade, in the
+ * style of jqwik's own {@code Web} and {@code Dates}.
  *
  * <pre>{@code
  * @Property
@@ -41,8 +42,8 @@ import net.jqwik.api.Tuple.Tuple2;
  *
  * <p>Most of these types can also be injected directly, without a {@code @Provide} method:
  * {@code @ForAll IpAddress}, {@code Cidr}, {@code IpRange}, {@code PortRange}, {@code MacAddress},
- * {@code LabelSelector} and {@code LabelSelectorRequirement} are registered with jqwik, and can be
- * narrowed with {@link Family @Family} and {@link Within @Within}.
+ * {@code LabelSelector}, {@code LabelSelectorRequirement} and {@code ObjectMeta} are registered
+ * with jqwik, and can be narrowed with {@link Family @Family} and {@link Within @Within}.
  *
  * <p>The arbitraries favour the values where parsers and set algebra tend to break: prefix lengths
  * 0 and the family's maximum, the first and last address of a block, {@code ::}, IPv4-mapped IPv6
@@ -480,6 +481,61 @@ public final class K8snetArbitraries {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Names and metadata
+
+  /**
+   * Returns RFC 1123 labels, as namespace names must be: 1 to 63 lower case letters, digits and
+   * inner hyphens.
+   *
+   * @return an arbitrary of labels that {@code IsDNS1123Label} accepts
+   * @since 0.1
+   */
+  public static Arbitrary<String> dnsLabels() {
+    Arbitrary<Character> ends = Arbitraries.chars().with(LOWER_ALNUM);
+    Arbitrary<String> middles =
+        Arbitraries.frequencyOf(
+            List.of(
+                weighted(4, Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofMaxLength(10)),
+                weighted(1, Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofMaxLength(61))));
+    Arbitrary<String> longer = Combinators.combine(ends, middles, ends).as((a, m, b) -> a + m + b);
+    return Arbitraries.oneOf(List.of(ends.map(String::valueOf), longer))
+        .edgeCases(c -> c.add("a", "0", "default", "z".repeat(63)));
+  }
+
+  /**
+   * Returns RFC 1123 subdomains, as most object names and label key prefixes must be: dot-separated
+   * {@link #dnsLabels() labels}, at most 253 characters in all.
+   *
+   * @return an arbitrary of names that {@code IsDNS1123Subdomain} accepts
+   * @since 0.1
+   */
+  public static Arbitrary<String> dnsSubdomains() {
+    return dnsLabels()
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(4)
+        .map(parts -> String.join(".", parts))
+        .filter(s -> s.length() <= 253);
+  }
+
+  /**
+   * Returns object metadata with a namespace ({@link #dnsLabels() label}), a name ({@link
+   * #dnsSubdomains() subdomain}) and {@link #labels() labels}; no annotations, UID, resource
+   * version or creation time.
+   *
+   * @return an arbitrary of metadata of namespaced objects
+   * @since 0.1
+   */
+  public static Arbitrary<ObjectMeta> objectMetas() {
+    Arbitrary<String> namespaces =
+        Arbitraries.frequencyOf(
+            List.of(
+                weighted(3, Arbitraries.of("default", "kube-system", "prod")),
+                weighted(1, dnsLabels())));
+    return Combinators.combine(namespaces, dnsSubdomains(), labels()).as(ObjectMeta::of);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Helpers
 
   private static <T> Tuple2<Integer, Arbitrary<T>> weighted(int weight, Arbitrary<T> arbitrary) {
@@ -520,26 +576,6 @@ public final class K8snetArbitraries {
     Arbitrary<String> middles = Arbitraries.strings().withChars(ALNUM + "-_.").ofMaxLength(61);
     Arbitrary<String> longer = Combinators.combine(ends, middles, ends).as((a, m, b) -> a + m + b);
     return Arbitraries.oneOf(List.of(ends.map(String::valueOf), longer));
-  }
-
-  private static Arbitrary<String> dnsLabels() {
-    Arbitrary<Character> ends = Arbitraries.chars().with(LOWER_ALNUM);
-    Arbitrary<String> middles =
-        Arbitraries.frequencyOf(
-            List.of(
-                weighted(4, Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofMaxLength(10)),
-                weighted(1, Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofMaxLength(61))));
-    Arbitrary<String> longer = Combinators.combine(ends, middles, ends).as((a, m, b) -> a + m + b);
-    return Arbitraries.oneOf(List.of(ends.map(String::valueOf), longer));
-  }
-
-  private static Arbitrary<String> dnsSubdomains() {
-    return dnsLabels()
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(4)
-        .map(parts -> String.join(".", parts))
-        .filter(s -> s.length() <= 253);
   }
 
   private static Arbitrary<String> vocabularyKeys() {

@@ -13,6 +13,7 @@ import dev.k8snet.core.Protocol;
 import dev.k8snet.core.internal.Names;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.LabelSelectorRequirement;
+import dev.k8snet.core.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,14 @@ class K8snetArbitrariesProperties {
   void labelKeysAndValuesAreValid(@ForAll("keys") String key, @ForAll("values") String value) {
     assertEquals(List.of(), Names.qualifiedName(key), key);
     assertEquals(List.of(), Names.labelValue(value), value);
+  }
+
+  @Property
+  void namesAndMetadataAreValid(@ForAll ObjectMeta meta) {
+    assertEquals(List.of(), Names.dns1123Label(meta.namespace()), meta.namespace());
+    assertEquals(List.of(), Names.dns1123Subdomain(meta.name()), meta.name());
+    meta.labels().forEach((k, v) -> assertEquals(List.of(), Names.qualifiedName(k), k));
+    meta.labels().forEach((k, v) -> assertEquals(List.of(), Names.labelValue(v), v));
   }
 
   @Provide

@@ -8,6 +8,7 @@ import dev.k8snet.core.MacAddress;
 import dev.k8snet.core.PortRange;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.LabelSelectorRequirement;
+import dev.k8snet.core.model.ObjectMeta;
 import dev.k8snet.testkit.Family;
 import dev.k8snet.testkit.K8snetArbitraries;
 import dev.k8snet.testkit.Within;
@@ -31,7 +32,8 @@ public final class K8snetArbitraryProvider implements ArbitraryProvider {
           PortRange.class,
           MacAddress.class,
           LabelSelector.class,
-          LabelSelectorRequirement.class);
+          LabelSelectorRequirement.class,
+          ObjectMeta.class);
 
   @Override
   public boolean canProvideFor(TypeUsage targetType) {
@@ -68,6 +70,8 @@ public final class K8snetArbitraryProvider implements ArbitraryProvider {
       arbitrary = K8snetArbitraries.portRanges();
     } else if (targetType.isOfType(MacAddress.class)) {
       arbitrary = K8snetArbitraries.macAddresses();
+    } else if (targetType.isOfType(ObjectMeta.class)) {
+      arbitrary = K8snetArbitraries.objectMetas();
     } else if (targetType.isOfType(LabelSelector.class)) {
       arbitrary = K8snetArbitraries.labelSelectors();
     } else {
