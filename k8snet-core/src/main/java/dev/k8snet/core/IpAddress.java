@@ -88,7 +88,8 @@ public final class IpAddress implements Comparable<IpAddress> {
 
   /**
    * Parses an address in the strict text form: a dotted quad without leading zeros, or an RFC 4291
-   * IPv6 address (with an optional embedded dotted quad) without zone index.
+   * IPv6 address (with an optional embedded dotted quad) without zone index. Digits are ASCII only,
+   * and an IPv6 group has at most four of them.
    *
    * @param text the text
    * @return the address

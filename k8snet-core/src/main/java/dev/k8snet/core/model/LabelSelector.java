@@ -105,7 +105,8 @@ public record LabelSelector(
   /**
    * Parses kubectl's selector syntax. Each comma-separated term is {@code key=value} (or {@code
    * ==}, into {@code matchLabels}), {@code key!=value}, {@code key in (v,…)}, {@code key notin
-   * (v,…)}, {@code key} or {@code !key}. An empty string is the empty selector.
+   * (v,…)}, {@code key} or {@code !key}. An empty string is the empty selector. As in kubectl, the
+   * value set may follow {@code in} without a space, and {@code ()} is the set of the empty value.
    *
    * @param text the selector text
    * @return the selector
