@@ -102,8 +102,8 @@ public final class IpAddress implements Comparable<IpAddress> {
 
   /**
    * Parses an address as Kubernetes' legacy ("sloppy") parser does for fields that accepted them
-   * before validation was tightened: IPv4 octets may carry leading zeros, read as decimal ({@code
-   * 010.001.002.003} is 10.1.2.3, never octal).
+   * before validation was tightened: IPv4 octets, also one embedded in IPv6, may carry any number
+   * of leading zeros, read as decimal ({@code 010.001.002.003} is 10.1.2.3, never octal).
    *
    * @param text the text
    * @return the address
@@ -137,7 +137,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   private static Optional<IpAddress> tryParse(String text, boolean legacy) {
     Objects.requireNonNull(text, "text");
     if (text.indexOf(':') >= 0) {
-      return parseIpv6(text);
+      return parseIpv6(text, legacy);
     }
     long v4 = parseIpv4(text, 0, text.length(), legacy);
     return v4 < 0 ? Optional.empty() : Optional.of(ofIpv4((int) v4));
@@ -151,7 +151,13 @@ public final class IpAddress implements Comparable<IpAddress> {
     while (octets < 4) {
       int start = i;
       int octet = 0;
-      while (i < to && i - start < 3 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      // Strict: at most three digits. Legacy (Kubernetes' ParseIPSloppy): any number of digits
+      // while the value stays an octet, so 0001 is 1.
+      while (i < to
+          && (legacy || i - start < 3)
+          && octet <= 255
+          && text.charAt(i) >= '0'
+          && text.charAt(i) <= '9') {
         octet = octet * 10 + (text.charAt(i) - '0');
         i++;
       }
@@ -171,9 +177,9 @@ public final class IpAddress implements Comparable<IpAddress> {
     return i == to ? value : -1;
   }
 
-  private static Optional<IpAddress> parseIpv6(String text) {
+  private static Optional<IpAddress> parseIpv6(String text, boolean legacy) {
     int length = text.length();
-    if (length < 2 || length > 45) {
+    if (length < 2 || (!legacy && length > 45)) {
       return Optional.empty();
     }
     int[] groups = new int[8];
@@ -203,7 +209,7 @@ public final class IpAddress implements Comparable<IpAddress> {
         if (count > 6) {
           return Optional.empty();
         }
-        long v4 = parseIpv4(text, start, length, false);
+        long v4 = parseIpv4(text, start, length, legacy);
         if (v4 < 0) {
           return Optional.empty();
         }

@@ -100,6 +100,9 @@ class IpAddressTest {
     "1.2.3.4, 1.2.3.4",
     "255.255.255.255, 255.255.255.255",
     "008.009.010.011, 8.9.10.11",
+    "0001.2.3.0255, 1.2.3.255",
+    "::ffff:010.001.2.3, ::ffff:10.1.2.3",
+    "0000:0000:0000:0000:0000:ffff:0010.0001.0002.0003, ::ffff:10.1.2.3",
   })
   void legacyParserReadsLeadingZerosAsDecimal(String text, String canonical) {
     assertEquals(canonical, IpAddress.parseLegacy(text).toString());
@@ -112,7 +115,8 @@ class IpAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"256.1.1.1", "1.2.3", "0256.1.1.1", "1.2.3.4/8"})
+  @ValueSource(
+      strings = {"256.1.1.1", "1.2.3", "0256.1.1.1", "00000000000000000000256.1.1.1", "1.2.3.4/8"})
   void legacyParserStillRejectsNonAddresses(String text) {
     assertThrows(IllegalArgumentException.class, () -> IpAddress.parseLegacy(text));
   }
