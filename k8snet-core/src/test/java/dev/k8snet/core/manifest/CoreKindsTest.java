@@ -442,6 +442,26 @@ class CoreKindsTest {
             "http",
             "Duplicate value"),
         Arguments.of(
+            pod
+                + "spec:\n  hostNetwork: true\n  containers:\n  - name: c\n    ports:\n"
+                + "    - {containerPort: 80, hostPort: 8080}\n",
+            "spec.containers[0].ports[0].hostPort",
+            9,
+            "8080",
+            "must match `containerPort`"),
+        Arguments.of(
+            svc + "  ports: [{port: 80, appProtocol: \"a b\"}]\n",
+            "spec.ports[0].appProtocol",
+            5,
+            "a b",
+            "Invalid value: \"a b\""),
+        Arguments.of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\n",
+            "metadata.generateName",
+            3,
+            "web-",
+            "generateName is not supported"),
+        Arguments.of(
             pod + "spec:\n  hostname: Not_A_Label\n",
             "spec.hostname",
             5,

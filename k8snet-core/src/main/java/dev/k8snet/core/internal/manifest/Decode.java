@@ -54,6 +54,11 @@ final class Decode {
       throw m.required("");
     }
     Field nameField = m.get("name");
+    Field generateName = m.get("generateName");
+    if (!nameField.nonEmptyString().isPresent() && generateName.nonEmptyString().isPresent()) {
+      throw generateName.invalid(
+          "k8snet reads objects as created, so they need a name; generateName is not supported");
+    }
     String name =
         nameField
             .nonEmptyString()
