@@ -221,6 +221,22 @@ class CoreKindsTest {
   }
 
   @Test
+  void emptyEnumStringsAreDefaultedLikeAbsentOnes() {
+    Service s =
+        one(
+            Service.class,
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s}
+            spec: {type: "", sessionAffinity: "", ports: [{port: 53, protocol: ""}]}
+            """);
+    assertEquals(ServiceType.CLUSTER_IP, s.type());
+    assertEquals(SessionAffinity.NONE, s.sessionAffinity());
+    assertEquals(Protocol.TCP, s.ports().get(0).protocol());
+  }
+
+  @Test
   void headlessAndExternalNameServices() {
     Service h =
         one(

@@ -216,7 +216,7 @@ final class Decode {
 
   /** A protocol, TCP when absent. */
   static Protocol protocol(Field f) {
-    return f.oneOf(PROTOCOLS).filter(s -> !s.isEmpty()).map(Protocol::parse).orElse(Protocol.TCP);
+    return f.oneOf(PROTOCOLS).map(Protocol::parse).orElse(Protocol.TCP);
   }
 
   /** A port given as a number or an IANA service name. */
