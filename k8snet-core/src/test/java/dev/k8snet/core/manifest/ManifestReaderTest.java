@@ -76,6 +76,20 @@ class ManifestReaderTest {
   }
 
   @Test
+  void expandsTypedListsWhoseItemsOmitKindAndApiVersion() {
+    ManifestReader.Result r =
+        read(
+            """
+            apiVersion: v1
+            kind: NamespaceList
+            items:
+            - metadata: {name: x}
+            - metadata: {name: y}
+            """);
+    assertEquals(List.of("Namespace x", "Namespace y"), refs(r));
+  }
+
+  @Test
   void readsJsonText() {
     ManifestReader.Result r =
         read(
