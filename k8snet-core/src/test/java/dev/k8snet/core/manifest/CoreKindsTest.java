@@ -201,7 +201,7 @@ class CoreKindsTest {
     assertEquals(ServiceType.LOAD_BALANCER, s.type());
     assertEquals(List.of(IpFamily.IPV4, IpFamily.IPV6), s.ipFamilies());
     assertEquals(Optional.of(IpFamilyPolicy.PREFER_DUAL_STACK), s.ipFamilyPolicy());
-    assertEquals(Optional.of(Duration.ofSeconds(10800)), s.sessionAffinityTimeout());
+    assertEquals(Optional.of(Duration.ofHours(3)), s.sessionAffinityTimeout());
     assertEquals(TrafficPolicy.LOCAL, s.externalTrafficPolicy());
     assertEquals(OptionalInt.of(30500), s.healthCheckNodePort());
     assertEquals(
