@@ -1,6 +1,10 @@
 package dev.k8snet.core.model;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Kubernetes IngressClass (networking.k8s.io/v1): which controller serves the Ingresses of a
@@ -27,5 +31,22 @@ public record IngressClass(ObjectMeta metadata, String controller, boolean isDef
   @Override
   public String kind() {
     return "IngressClass";
+  }
+
+  /**
+   * Returns the class the API server's DefaultIngressClass admission would give an Ingress created
+   * without a class: among the classes marked default, the newest by {@code creationTimestamp} (a
+   * class without one counts as oldest), ties going to the lower name.
+   *
+   * @param classes the cluster's classes
+   * @return the default class, or empty when none is marked default
+   */
+  public static Optional<IngressClass> defaultClass(Collection<IngressClass> classes) {
+    Comparator<IngressClass> newestFirst =
+        Comparator.comparing(
+                (IngressClass c) -> c.metadata().creationTimestamp().orElse(Instant.MIN))
+            .reversed()
+            .thenComparing(c -> c.metadata().name());
+    return classes.stream().filter(IngressClass::isDefault).min(newestFirst);
   }
 }

@@ -201,7 +201,7 @@ class CoreKindsTest {
     assertEquals(ServiceType.LOAD_BALANCER, s.type());
     assertEquals(List.of(IpFamily.IPV4, IpFamily.IPV6), s.ipFamilies());
     assertEquals(Optional.of(IpFamilyPolicy.PREFER_DUAL_STACK), s.ipFamilyPolicy());
-    assertEquals(Optional.of(Duration.ofSeconds(10800)), s.sessionAffinityTimeout());
+    assertEquals(Optional.of(Duration.ofHours(3)), s.sessionAffinityTimeout());
     assertEquals(TrafficPolicy.LOCAL, s.externalTrafficPolicy());
     assertEquals(OptionalInt.of(30500), s.healthCheckNodePort());
     assertEquals(
@@ -218,6 +218,22 @@ class CoreKindsTest {
     assertFalse(s.allocateLoadBalancerNodePorts());
     assertEquals(Optional.of("PreferClose"), s.trafficDistribution());
     assertTrue(s.externallyAccessible());
+  }
+
+  @Test
+  void emptyEnumStringsAreDefaultedLikeAbsentOnes() {
+    Service s =
+        one(
+            Service.class,
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s}
+            spec: {type: "", sessionAffinity: "", ports: [{port: 53, protocol: ""}]}
+            """);
+    assertEquals(ServiceType.CLUSTER_IP, s.type());
+    assertEquals(SessionAffinity.NONE, s.sessionAffinity());
+    assertEquals(Protocol.TCP, s.ports().get(0).protocol());
   }
 
   @Test
@@ -441,6 +457,26 @@ class CoreKindsTest {
             9,
             "http",
             "Duplicate value"),
+        Arguments.of(
+            pod
+                + "spec:\n  hostNetwork: true\n  containers:\n  - name: c\n    ports:\n"
+                + "    - {containerPort: 80, hostPort: 8080}\n",
+            "spec.containers[0].ports[0].hostPort",
+            9,
+            "8080",
+            "must match `containerPort`"),
+        Arguments.of(
+            svc + "  ports: [{port: 80, appProtocol: \"a b\"}]\n",
+            "spec.ports[0].appProtocol",
+            5,
+            "a b",
+            "Invalid value: \"a b\""),
+        Arguments.of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\n",
+            "metadata.generateName",
+            3,
+            "web-",
+            "generateName is not supported"),
         Arguments.of(
             pod + "spec:\n  hostname: Not_A_Label\n",
             "spec.hostname",

@@ -76,6 +76,20 @@ class ManifestReaderTest {
   }
 
   @Test
+  void expandsTypedListsWhoseItemsOmitKindAndApiVersion() {
+    ManifestReader.Result r =
+        read(
+            """
+            apiVersion: v1
+            kind: NamespaceList
+            items:
+            - metadata: {name: x}
+            - metadata: {name: y}
+            """);
+    assertEquals(List.of("Namespace x", "Namespace y"), refs(r));
+  }
+
+  @Test
   void readsJsonText() {
     ManifestReader.Result r =
         read(
@@ -193,6 +207,54 @@ class ManifestReaderTest {
     assertEquals(ManifestException.Reason.SYNTAX, r.errors().get(0).reason());
     assertTrue(
         r.errors().get(0).getMessage().startsWith("test.yaml:"), r.errors().get(0).getMessage());
+  }
+
+  @Test
+  void resolvesYamlAnchorsAndAliasesOfMapsAndLists() {
+    ManifestReader.Result r =
+        read(
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: a
+              labels: &common {team: web, tier: front}
+            ---
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Namespace
+              metadata: &meta
+                name: b
+                labels: {team: ops}
+            - apiVersion: v1
+              kind: Node
+              metadata: *meta
+            """);
+    assertTrue(r.isValid(), r.errors().toString());
+    assertEquals("front", ((Namespace) r.objects().get(0)).labels().get("tier"));
+    assertEquals(List.of("Namespace a", "Namespace b", "Node b"), refs(r));
+  }
+
+  @Test
+  void reportsScalarAliasesAsUnsupportedInsteadOfMisreadingThem() {
+    // the YAML parser does not expose anchors on scalars; an alias to one must not become its name
+    ManifestReader.Result r =
+        read("apiVersion: v1\nkind: Namespace\nmetadata: {name: &n a, labels: {x: *n}}\n");
+    assertEquals(ManifestException.Reason.SYNTAX, r.errors().get(0).reason());
+    assertTrue(r.errors().get(0).getMessage().contains("unknown anchor \"n\""));
+    assertTrue(r.objects().isEmpty());
+  }
+
+  @Test
+  void readsYamlOneOneBooleansAsBooleansLikeTheApiServer() {
+    ManifestException e =
+        read("apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labels: {enabled: yes}}\n")
+            .errors()
+            .get(0);
+    assertEquals("metadata.labels.enabled", e.field());
+    assertTrue(e.getMessage().contains("must be a string"), e.getMessage());
   }
 
   @Test

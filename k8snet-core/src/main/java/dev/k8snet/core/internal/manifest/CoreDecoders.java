@@ -131,7 +131,14 @@ final class CoreDecoders {
         List<Field> items = c.get("ports").items();
         Decode.unique(items, "name", p -> p.get("name").nonEmptyString());
         for (Field p : items) {
-          ports.add(containerPort(p));
+          ContainerPort port = containerPort(p);
+          if (hostNetwork
+              && port.hostPort().isPresent()
+              && port.hostPort().getAsInt() != port.containerPort()) {
+            throw p.get("hostPort")
+                .invalid("must match `containerPort` when `hostNetwork` is true");
+          }
+          ports.add(port);
         }
       }
     }
@@ -525,7 +532,14 @@ final class CoreDecoders {
       }
       nodePort = OptionalInt.of((int) np);
     }
-    Optional<String> appProtocol = p.get("appProtocol").nonEmptyString();
+    Field appProtocolField = p.get("appProtocol");
+    Optional<String> appProtocol = appProtocolField.nonEmptyString();
+    if (appProtocol.isPresent()) {
+      List<String> errors = Names.qualifiedName(appProtocol.get());
+      if (!errors.isEmpty()) {
+        throw appProtocolField.invalid(String.join("; ", errors));
+      }
+    }
     return new ServicePort(name, protocol, port, target, nodePort, appProtocol);
   }
 

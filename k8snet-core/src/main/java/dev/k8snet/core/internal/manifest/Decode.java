@@ -54,6 +54,11 @@ final class Decode {
       throw m.required("");
     }
     Field nameField = m.get("name");
+    Field generateName = m.get("generateName");
+    if (!nameField.nonEmptyString().isPresent() && generateName.nonEmptyString().isPresent()) {
+      throw generateName.invalid(
+          "k8snet reads objects as created, so they need a name; generateName is not supported");
+    }
     String name =
         nameField
             .nonEmptyString()
@@ -211,7 +216,7 @@ final class Decode {
 
   /** A protocol, TCP when absent. */
   static Protocol protocol(Field f) {
-    return f.oneOf(PROTOCOLS).filter(s -> !s.isEmpty()).map(Protocol::parse).orElse(Protocol.TCP);
+    return f.oneOf(PROTOCOLS).map(Protocol::parse).orElse(Protocol.TCP);
   }
 
   /** A port given as a number or an IANA service name. */

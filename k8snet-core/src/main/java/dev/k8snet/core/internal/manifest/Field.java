@@ -144,9 +144,12 @@ final class Field {
     return node != null && node.type == Node.Type.INT;
   }
 
-  /** An enum-like string: one of {@code supported}, or empty when absent. */
+  /**
+   * An enum-like string: one of {@code supported}, or empty when absent or {@code ""} (which the
+   * API server's defaulting treats as unset).
+   */
   Optional<String> oneOf(List<String> supported) {
-    Optional<String> s = string();
+    Optional<String> s = nonEmptyString();
     if (s.isPresent() && !supported.contains(s.get())) {
       throw unsupported(supported);
     }

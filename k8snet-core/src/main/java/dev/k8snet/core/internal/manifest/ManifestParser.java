@@ -82,11 +82,19 @@ public final class ManifestParser {
       sink.error(toException(source, Optional.empty(), e));
       return;
     }
-    if (kind.equals("List")) {
+    if (kind.endsWith("List") && (kind.equals("List") || f.has("items"))) {
+      // kind: List carries typed items; a typed list (ServiceList, as the API server returns)
+      // omits kind and apiVersion from its items
+      String itemKind = kind.substring(0, kind.length() - "List".length());
       try {
         for (Field item : f.get("items").items()) {
           if (item.present()) {
-            document(source, item.node, sink);
+            Node node = item.node;
+            if (!itemKind.isEmpty() && node.type == Node.Type.MAP) {
+              node = withDefault(node, "kind", itemKind);
+              node = withDefault(node, "apiVersion", apiVersion);
+            }
+            document(source, node, sink);
           }
         }
       } catch (FieldError e) {
@@ -141,6 +149,16 @@ public final class ManifestParser {
               "",
               String.valueOf(e.getMessage())));
     }
+  }
+
+  private static Node withDefault(Node map, String field, String value) {
+    if (map.fields.containsKey(field)) {
+      return map;
+    }
+    java.util.LinkedHashMap<String, Node> fields = new java.util.LinkedHashMap<>();
+    fields.put(field, Node.scalar(Node.Type.STRING, value, map.line));
+    fields.putAll(map.fields);
+    return Node.map(fields, map.line);
   }
 
   private static ObjectRef bestEffortRef(Node root, String kind, boolean namespaced) {

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the documents of a YAML stream ({@code ---}-separated) or of a JSON text into {@link Node}
@@ -48,7 +51,7 @@ final class TreeReader {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         int line = p.currentTokenLocation().getLineNr();
-        documents.add(new Document(value(p, t, line), line));
+        documents.add(new Document(value(p, t, line, new HashMap<>()), line));
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
@@ -61,7 +64,28 @@ final class TreeReader {
     return new Parsed(documents, null);
   }
 
-  private static Node value(JsonParser p, JsonToken t, int line)
+  /** Reads a value, resolving YAML anchors ({@code &a}) and aliases ({@code *a}). */
+  private static Node value(JsonParser p, JsonToken t, int line, Map<String, Node> anchors)
+      throws IOException, SyntaxException {
+    if (p instanceof YAMLParser y) {
+      if (y.isCurrentAlias()) {
+        Node target = anchors.get(p.getText());
+        if (target == null) {
+          throw new SyntaxException("unknown anchor \"" + p.getText() + "\"", line);
+        }
+        return target;
+      }
+      Object anchor = y.getObjectId();
+      Node n = rawValue(p, t, line, anchors);
+      if (anchor != null) {
+        anchors.put(anchor.toString(), n);
+      }
+      return n;
+    }
+    return rawValue(p, t, line, anchors);
+  }
+
+  private static Node rawValue(JsonParser p, JsonToken t, int line, Map<String, Node> anchors)
       throws IOException, SyntaxException {
     int tokenLine = p.currentTokenLocation().getLineNr();
     switch (t) {
@@ -72,7 +96,7 @@ final class TreeReader {
           String name = p.currentName();
           int keyLine = p.currentTokenLocation().getLineNr();
           JsonToken v = p.nextToken();
-          Node child = value(p, v, keyLine);
+          Node child = value(p, v, keyLine, anchors);
           if (fields.put(name, child) != null) {
             throw new SyntaxException("mapping key \"" + name + "\" already defined", keyLine);
           }
@@ -89,7 +113,7 @@ final class TreeReader {
           if (i == null) {
             throw new SyntaxException("unterminated list", tokenLine);
           }
-          items.add(value(p, i, p.currentTokenLocation().getLineNr()));
+          items.add(value(p, i, p.currentTokenLocation().getLineNr(), anchors));
         }
         return Node.list(items, line);
       }
