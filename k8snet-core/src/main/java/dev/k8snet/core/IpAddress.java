@@ -88,7 +88,8 @@ public final class IpAddress implements Comparable<IpAddress> {
 
   /**
    * Parses an address in the strict text form: a dotted quad without leading zeros, or an RFC 4291
-   * IPv6 address (with an optional embedded dotted quad) without zone index.
+   * IPv6 address (with an optional embedded dotted quad) without zone index. Digits are ASCII only,
+   * and an IPv6 group has at most four of them.
    *
    * @param text the text
    * @return the address
@@ -101,8 +102,8 @@ public final class IpAddress implements Comparable<IpAddress> {
 
   /**
    * Parses an address as Kubernetes' legacy ("sloppy") parser does for fields that accepted them
-   * before validation was tightened: IPv4 octets may carry leading zeros, read as decimal ({@code
-   * 010.001.002.003} is 10.1.2.3, never octal).
+   * before validation was tightened: IPv4 octets, also one embedded in IPv6, may carry any number
+   * of leading zeros, read as decimal ({@code 010.001.002.003} is 10.1.2.3, never octal).
    *
    * @param text the text
    * @return the address
@@ -136,7 +137,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   private static Optional<IpAddress> tryParse(String text, boolean legacy) {
     Objects.requireNonNull(text, "text");
     if (text.indexOf(':') >= 0) {
-      return parseIpv6(text);
+      return parseIpv6(text, legacy);
     }
     long v4 = parseIpv4(text, 0, text.length(), legacy);
     return v4 < 0 ? Optional.empty() : Optional.of(ofIpv4((int) v4));
@@ -150,7 +151,13 @@ public final class IpAddress implements Comparable<IpAddress> {
     while (octets < 4) {
       int start = i;
       int octet = 0;
-      while (i < to && i - start < 3 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      // Strict: at most three digits. Legacy (Kubernetes' ParseIPSloppy): any number of digits
+      // while the value stays an octet, so 0001 is 1.
+      while (i < to
+          && (legacy || i - start < 3)
+          && octet <= 255
+          && text.charAt(i) >= '0'
+          && text.charAt(i) <= '9') {
         octet = octet * 10 + (text.charAt(i) - '0');
         i++;
       }
@@ -170,9 +177,9 @@ public final class IpAddress implements Comparable<IpAddress> {
     return i == to ? value : -1;
   }
 
-  private static Optional<IpAddress> parseIpv6(String text) {
+  private static Optional<IpAddress> parseIpv6(String text, boolean legacy) {
     int length = text.length();
-    if (length < 2 || length > 45) {
+    if (length < 2 || (!legacy && length > 45)) {
       return Optional.empty();
     }
     int[] groups = new int[8];
@@ -194,15 +201,15 @@ public final class IpAddress implements Comparable<IpAddress> {
       }
       int start = i;
       int group = 0;
-      while (i < length && i - start < 4 && Character.digit(text.charAt(i), 16) >= 0) {
-        group = (group << 4) | Character.digit(text.charAt(i), 16);
+      while (i < length && i - start < 4 && hexDigit(text.charAt(i)) >= 0) {
+        group = (group << 4) | hexDigit(text.charAt(i));
         i++;
       }
       if (i < length && text.charAt(i) == '.') {
         if (count > 6) {
           return Optional.empty();
         }
-        long v4 = parseIpv4(text, start, length, false);
+        long v4 = parseIpv4(text, start, length, legacy);
         if (v4 < 0) {
           return Optional.empty();
         }
@@ -250,6 +257,17 @@ public final class IpAddress implements Comparable<IpAddress> {
       low = (low << 16) | full[g + 4];
     }
     return Optional.of(ofIpv6(high, low));
+  }
+
+  /** Returns the value of an ASCII hex digit, or -1 (never a non-ASCII Unicode digit). */
+  static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 
   private static long readLong(byte[] bytes, int offset, int count) {

@@ -43,8 +43,8 @@ public record MacAddress(long value) {
     char separator = text.charAt(2);
     long value = 0;
     for (int i = 0; i < 6; i++) {
-      int hi = Character.digit(text.charAt(3 * i), 16);
-      int lo = Character.digit(text.charAt(3 * i + 1), 16);
+      int hi = IpAddress.hexDigit(text.charAt(3 * i));
+      int lo = IpAddress.hexDigit(text.charAt(3 * i + 1));
       boolean separatorOk =
           i == 5 || (text.charAt(3 * i + 2) == separator && (separator == ':' || separator == '-'));
       if (hi < 0 || lo < 0 || !separatorOk) {

@@ -1,5 +1,11 @@
 /**
- * Test fixtures for downstream projects: jqwik arbitraries for k8snet's values and model, and JUnit
- * 5 extensions such as a fresh network namespace per test.
+ * Test fixtures for downstream projects: jqwik arbitraries for k8snet's values and label selectors
+ * ({@link dev.k8snet.testkit.K8snetArbitraries}, with {@code @ForAll} support and the constraint
+ * annotations {@link dev.k8snet.testkit.Family @Family} and {@link
+ * dev.k8snet.testkit.Within @Within}), and JUnit 5 extensions such as a fresh network namespace per
+ * test.
+ *
+ * <p>The testkit depends on {@code jqwik-api} and {@code junit-jupiter-api} only; add the jqwik
+ * engine to your own test dependencies.
  */
 package dev.k8snet.testkit;

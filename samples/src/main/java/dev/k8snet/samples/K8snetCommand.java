@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = K8snetCommand.Version.class,
     description =
         "Kubernetes node networking: CNI, pod network, service proxy, policy, DNS, ingress.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ManifestsCommand.class})
 public final class K8snetCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -29,7 +29,19 @@ public final class K8snetCommand implements Runnable {
   }
 
   static CommandLine newCommandLine() {
-    return new CommandLine(new K8snetCommand());
+    CommandLine cli = new CommandLine(new K8snetCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+            commandLine
+                .getErr()
+                .println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,6 @@
 package dev.k8snet.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,10 +13,30 @@ import java.util.regex.Pattern;
 public final class Names {
   private static final String QUALIFIED_NAME_CHARS = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
   private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_CHARS + "$");
+  private static final String QUALIFIED_NAME_ERROR =
+      regexError(
+          "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with"
+              + " an alphanumeric character",
+          QUALIFIED_NAME_CHARS,
+          "MyName",
+          "my.name",
+          "123-abc");
+  private static final String LABEL_VALUE_ERROR =
+      regexError(
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_'"
+              + " or '.', and must start and end with an alphanumeric character",
+          "(" + QUALIFIED_NAME_CHARS + ")?",
+          "MyValue",
+          "my_value",
+          "12345");
   private static final String DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
   private static final Pattern DNS1123_LABEL_PATTERN = Pattern.compile("^" + DNS1123_LABEL + "$");
+  private static final String DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+  private static final Pattern DNS1035_LABEL_PATTERN = Pattern.compile("^" + DNS1035_LABEL + "$");
+  private static final String DNS1123_SUBDOMAIN_CHARS =
+      DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*";
   private static final Pattern DNS1123_SUBDOMAIN =
-      Pattern.compile("^" + DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*$");
+      Pattern.compile("^" + DNS1123_SUBDOMAIN_CHARS + "$");
   private static final Pattern PORT_NAME_CHARS = Pattern.compile("^[-a-z0-9]+$");
   private static final Pattern HAS_LETTER = Pattern.compile("[a-z]");
 
@@ -32,6 +53,13 @@ public final class Names {
     String name = key;
     int slash = key.indexOf('/');
     if (slash >= 0) {
+      if (key.indexOf('/', slash + 1) >= 0) {
+        errors.add(
+            "a qualified name "
+                + QUALIFIED_NAME_ERROR
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+        return errors;
+      }
       String prefix = key.substring(0, slash);
       name = key.substring(slash + 1);
       if (prefix.isEmpty()) {
@@ -41,23 +69,14 @@ public final class Names {
           errors.add("prefix part " + e);
         }
       }
-      if (name.indexOf('/') >= 0) {
-        errors.add(
-            "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must"
-                + " start and end with an alphanumeric character with an optional DNS subdomain"
-                + " prefix and '/' (e.g. 'example.com/MyName')");
-        return errors;
-      }
     }
     if (name.isEmpty()) {
       errors.add("name part must be non-empty");
-    } else if (name.length() > 63) {
+    } else if (byteLength(name) > 63) {
       errors.add("name part must be no more than 63 characters");
     }
-    if (!name.isEmpty() && !QUALIFIED_NAME.matcher(name).matches()) {
-      errors.add(
-          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and"
-              + " end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc')");
+    if (!QUALIFIED_NAME.matcher(name).matches()) {
+      errors.add("name part " + QUALIFIED_NAME_ERROR);
     }
     return errors;
   }
@@ -70,14 +89,11 @@ public final class Names {
    */
   public static List<String> labelValue(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
     if (!value.isEmpty() && !QUALIFIED_NAME.matcher(value).matches()) {
-      errors.add(
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_'"
-              + " or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', "
-              + " or 'my_value',  or '12345')");
+      errors.add(LABEL_VALUE_ERROR);
     }
     return errors;
   }
@@ -90,14 +106,17 @@ public final class Names {
    */
   public static List<String> dns1123Label(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
     if (!DNS1123_LABEL_PATTERN.matcher(value).matches()) {
       errors.add(
-          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-',"
-              + " and must start and end with an alphanumeric character (e.g. 'my-name',  or"
-              + " '123-abc')");
+          regexError(
+              "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or"
+                  + " '-', and must start and end with an alphanumeric character",
+              DNS1123_LABEL,
+              "my-name",
+              "123-abc"));
     }
     return errors;
   }
@@ -110,16 +129,17 @@ public final class Names {
    */
   public static List<String> dns1035Label(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
+    if (byteLength(value) > 63) {
       errors.add("must be no more than 63 characters");
     }
-    if (!DNS1123_LABEL_PATTERN.matcher(value).matches()
-        || value.isEmpty()
-        || !(value.charAt(0) >= 'a' && value.charAt(0) <= 'z')) {
+    if (!DNS1035_LABEL_PATTERN.matcher(value).matches()) {
       errors.add(
-          "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with"
-              + " an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', "
-              + " or 'abc-123')");
+          regexError(
+              "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start"
+                  + " with an alphabetic character, and end with an alphanumeric character",
+              DNS1035_LABEL,
+              "my-name",
+              "abc-123"));
     }
     return errors;
   }
@@ -132,14 +152,16 @@ public final class Names {
    */
   public static List<String> dns1123Subdomain(String value) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 253) {
+    if (byteLength(value) > 253) {
       errors.add("must be no more than 253 characters");
     }
     if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
       errors.add(
-          "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-'"
-              + " or '.', and must start and end with an alphanumeric character (e.g."
-              + " 'example.com')");
+          regexError(
+              "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
+                  + " '-' or '.', and must start and end with an alphanumeric character",
+              DNS1123_SUBDOMAIN_CHARS,
+              "example.com"));
     }
     return errors;
   }
@@ -153,7 +175,7 @@ public final class Names {
    */
   public static List<String> portName(String name) {
     List<String> errors = new ArrayList<>();
-    if (name.length() < 1 || name.length() > 15) {
+    if (byteLength(name) > 15) {
       errors.add("must be no more than 15 characters");
     }
     if (!PORT_NAME_CHARS.matcher(name).matches()) {
@@ -169,5 +191,22 @@ public final class Names {
       errors.add("must not begin or end with a hyphen");
     }
     return errors;
+  }
+
+  /** apimachinery's {@code RegexError}: the message, examples and the regex, spaced as it does. */
+  private static String regexError(String message, String regex, String... examples) {
+    StringBuilder sb = new StringBuilder(message).append(" (e.g. ");
+    for (int i = 0; i < examples.length; i++) {
+      if (i > 0) {
+        sb.append(" or ");
+      }
+      sb.append('\'').append(examples[i]).append("', ");
+    }
+    return sb.append("regex used for validation is '").append(regex).append("')").toString();
+  }
+
+  /** The length as apimachinery measures it: Go's {@code len}, the number of UTF-8 bytes. */
+  private static int byteLength(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 }

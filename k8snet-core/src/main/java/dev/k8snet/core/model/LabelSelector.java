@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Kubernetes label selector ({@code metav1.LabelSelector}): {@code matchLabels} and {@code
@@ -29,6 +31,10 @@ import java.util.TreeMap;
  */
 public record LabelSelector(
     Map<String, String> matchLabels, List<LabelSelectorRequirement> matchExpressions) {
+
+  /** {@code key in …} or {@code key notin …}; as in kubectl, the set may follow without a space. */
+  private static final Pattern SET_TERM =
+      Pattern.compile("(\\S+)\\s+(in|notin)((?:\\s|\\().*)", Pattern.DOTALL);
 
   /** The empty selector, which matches every label set. */
   public static final LabelSelector EVERYTHING = new LabelSelector(Map.of(), List.of());
@@ -99,7 +105,8 @@ public record LabelSelector(
   /**
    * Parses kubectl's selector syntax. Each comma-separated term is {@code key=value} (or {@code
    * ==}, into {@code matchLabels}), {@code key!=value}, {@code key in (v,…)}, {@code key notin
-   * (v,…)}, {@code key} or {@code !key}. An empty string is the empty selector.
+   * (v,…)}, {@code key} or {@code !key}. An empty string is the empty selector. As in kubectl, the
+   * value set may follow {@code in} without a space, and {@code ()} is the set of the empty value.
    *
    * @param text the selector text
    * @return the selector
@@ -117,20 +124,15 @@ public record LabelSelector(
         }
         throw invalid("selector", '"' + text + '"', "no empty terms between commas");
       }
-      int in = indexOfWord(t, " in ");
-      int notIn = indexOfWord(t, " notin ");
-      if (notIn > 0) {
+      Matcher set = SET_TERM.matcher(t);
+      if (set.matches()) {
         expressions.add(
             new LabelSelectorRequirement(
-                t.substring(0, notIn).strip(),
-                LabelSelectorRequirement.Operator.NOT_IN,
-                setValues(text, t.substring(notIn + 7))));
-      } else if (in > 0) {
-        expressions.add(
-            new LabelSelectorRequirement(
-                t.substring(0, in).strip(),
-                LabelSelectorRequirement.Operator.IN,
-                setValues(text, t.substring(in + 4))));
+                set.group(1),
+                set.group(2).equals("in")
+                    ? LabelSelectorRequirement.Operator.IN
+                    : LabelSelectorRequirement.Operator.NOT_IN,
+                setValues(text, set.group(3))));
       } else if (t.contains("!=")) {
         int i = t.indexOf("!=");
         expressions.add(
@@ -178,21 +180,16 @@ public record LabelSelector(
     return terms;
   }
 
-  private static int indexOfWord(String term, String word) {
-    return term.indexOf(word);
-  }
-
   private static List<String> setValues(String text, String set) {
     String s = set.strip();
     if (!s.startsWith("(") || !s.endsWith(")")) {
       throw invalid("selector", '"' + text + '"', "a value set in parentheses, e.g. in (a,b)");
     }
     String inner = s.substring(1, s.length() - 1).strip();
+    // As kubectl's parser: "()" is the set of the empty value, so In [""] round-trips.
     List<String> values = new ArrayList<>();
-    if (!inner.isEmpty()) {
-      for (String v : inner.split(",", -1)) {
-        values.add(v.strip());
-      }
+    for (String v : inner.split(",", -1)) {
+      values.add(v.strip());
     }
     return values;
   }

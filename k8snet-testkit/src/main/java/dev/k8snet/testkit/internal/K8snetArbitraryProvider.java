@@ -1,0 +1,82 @@
+package dev.k8snet.testkit.internal;
+
+import dev.k8snet.core.Cidr;
+import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.IpFamily;
+import dev.k8snet.core.IpRange;
+import dev.k8snet.core.MacAddress;
+import dev.k8snet.core.PortRange;
+import dev.k8snet.core.model.LabelSelector;
+import dev.k8snet.core.model.LabelSelectorRequirement;
+import dev.k8snet.core.model.ObjectMeta;
+import dev.k8snet.testkit.Family;
+import dev.k8snet.testkit.K8snetArbitraries;
+import dev.k8snet.testkit.Within;
+import java.util.Optional;
+import java.util.Set;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.providers.ArbitraryProvider;
+import net.jqwik.api.providers.TypeUsage;
+
+/**
+ * Makes {@code @ForAll} work for k8snet's values and selectors, honouring {@link Family} and {@link
+ * Within}. Registered in {@code META-INF/services/net.jqwik.api.providers.ArbitraryProvider}.
+ * Protocols and families are enums, which jqwik generates without help.
+ */
+public final class K8snetArbitraryProvider implements ArbitraryProvider {
+  private static final Set<Class<?>> TYPES =
+      Set.of(
+          IpAddress.class,
+          Cidr.class,
+          IpRange.class,
+          PortRange.class,
+          MacAddress.class,
+          LabelSelector.class,
+          LabelSelectorRequirement.class,
+          ObjectMeta.class);
+
+  @Override
+  public boolean canProvideFor(TypeUsage targetType) {
+    return TYPES.stream().anyMatch(targetType::isOfType);
+  }
+
+  @Override
+  public Set<Arbitrary<?>> provideFor(TypeUsage targetType, SubtypeProvider subtypeProvider) {
+    Optional<IpFamily> family = targetType.findAnnotation(Family.class).map(Family::value);
+    Optional<Cidr> within = targetType.findAnnotation(Within.class).map(w -> Cidr.parse(w.value()));
+    if (family.isPresent() && within.isPresent() && within.get().family() != family.get()) {
+      throw new IllegalArgumentException(
+          "@Family: " + family.get() + " (expected: the family of @Within " + within.get() + ")");
+    }
+    Arbitrary<?> arbitrary;
+    if (targetType.isOfType(IpAddress.class)) {
+      arbitrary =
+          within.isPresent()
+              ? K8snetArbitraries.addressesIn(within.get())
+              : family
+                  .map(K8snetArbitraries::ipAddresses)
+                  .orElseGet(K8snetArbitraries::ipAddresses);
+    } else if (targetType.isOfType(Cidr.class)) {
+      arbitrary =
+          within.isPresent()
+              ? K8snetArbitraries.cidrsWithin(within.get())
+              : family.map(K8snetArbitraries::cidrs).orElseGet(K8snetArbitraries::cidrs);
+    } else if (targetType.isOfType(IpRange.class)) {
+      arbitrary =
+          within.isPresent()
+              ? K8snetArbitraries.ipRangesWithin(within.get())
+              : family.map(K8snetArbitraries::ipRanges).orElseGet(K8snetArbitraries::ipRanges);
+    } else if (targetType.isOfType(PortRange.class)) {
+      arbitrary = K8snetArbitraries.portRanges();
+    } else if (targetType.isOfType(MacAddress.class)) {
+      arbitrary = K8snetArbitraries.macAddresses();
+    } else if (targetType.isOfType(ObjectMeta.class)) {
+      arbitrary = K8snetArbitraries.objectMetas();
+    } else if (targetType.isOfType(LabelSelector.class)) {
+      arbitrary = K8snetArbitraries.labelSelectors();
+    } else {
+      arbitrary = K8snetArbitraries.labelSelectorRequirements();
+    }
+    return Set.of(arbitrary);
+  }
+}

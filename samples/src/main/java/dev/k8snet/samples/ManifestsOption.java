@@ -1,0 +1,64 @@
+package dev.k8snet.samples;
+
+import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.manifest.ManifestException;
+import dev.k8snet.core.manifest.ManifestReader;
+import dev.k8snet.core.manifest.ManifestWarning;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The {@code --manifests PATH…} option that every command reading a cluster shares. */
+final class ManifestsOption {
+  @Option(
+      names = "--manifests",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Manifest files or directories (YAML or JSON, multi-document, kind: List; directories are"
+              + " read recursively).")
+  List<Path> paths = new ArrayList<>();
+
+  /**
+   * Reads the manifests into a snapshot; prints warnings to {@code err}.
+   *
+   * @throws UsageException listing every invalid object (file, line, field) when any is invalid
+   */
+  ClusterState load(PrintWriter err) {
+    ManifestReader.Result result = read();
+    for (ManifestWarning w : result.warnings()) {
+      err.println("warning: " + w);
+    }
+    err.flush();
+    if (!result.isValid()) {
+      List<String> lines = new ArrayList<>();
+      for (ManifestException e : result.errors()) {
+        lines.add(e.getMessage());
+      }
+      throw new UsageException(String.join(System.lineSeparator(), lines));
+    }
+    return ClusterState.of(1, result.objects());
+  }
+
+  /** Reads the manifests leniently, failing only when a path cannot be read at all. */
+  ManifestReader.Result read() {
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        throw new UsageException("--manifests: " + p + ": no such file or directory");
+      }
+    }
+    try {
+      return ManifestReader.create().read(paths);
+    } catch (IOException e) {
+      throw new UsageException("--manifests: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw new UsageException("--manifests: " + e.getCause().getMessage());
+    }
+  }
+}
