@@ -106,13 +106,13 @@ public class NetnsExtension extends PrivilegedExtension
     }
 
     @Override
-    public synchronized void close() throws Exception {
-      Exception failure = null;
+    public synchronized void close() {
+      RuntimeException failure = null;
       while (!handles.isEmpty()) {
         try {
           handles.pop().close();
         } catch (Exception e) {
-          failure = e;
+          failure = failure != null ? failure : new IllegalStateException("cannot close handle", e);
         }
       }
       namespace.delete();

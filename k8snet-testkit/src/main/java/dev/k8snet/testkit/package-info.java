@@ -7,5 +7,22 @@
  *
  * <p>The testkit depends on {@code jqwik-api} and {@code junit-jupiter-api} only; add the jqwik
  * engine to your own test dependencies.
+ *
+ * <p>{@link dev.k8snet.testkit.NetnsTest} (or {@code @ExtendWith(NetnsExtension.class)}) gives each
+ * test a fresh named network namespace and removes it afterwards, also on failure; {@link
+ * dev.k8snet.testkit.Privileged} marks privileged tests that need no namespace. Both run, skip or
+ * fail by the system property {@code k8snet.privileged} ({@code auto}, {@code required}, {@code
+ * off}; see {@link dev.k8snet.testkit.Privileges}).
+ *
+ * <pre>{@code
+ * @NetnsTest(tools = "ip")
+ * class VethTest {
+ *   @Test
+ *   void createsPair(NetworkNamespace ns, Netlink nl) {
+ *     nl.addLink(LinkSpec.of("veth0", LinkKind.veth("veth1")));
+ *     assertTrue(nl.link("veth1").isPresent());
+ *   }
+ * }
+ * }</pre>
  */
 package dev.k8snet.testkit;

@@ -605,7 +605,9 @@ public final class Netlink implements AutoCloseable {
 
   /**
    * Subscribes to change notifications of this namespace. The subscription has its own socket
-   * (opened inside the namespace) and must be closed.
+   * (opened inside the namespace) and must be closed. To build a view without missing changes,
+   * subscribe first, then list, then apply the notifications (some may repeat what the list
+   * showed); on {@link NetlinkEvent.Overflow} list again.
    *
    * <pre>{@code
    * try (NetlinkSubscription sub = nl.subscribe(EnumSet.of(NetlinkGroup.LINK))) {

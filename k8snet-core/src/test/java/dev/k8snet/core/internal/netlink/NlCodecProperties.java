@@ -19,6 +19,7 @@ import net.jqwik.api.constraints.Size;
 class NlCodecProperties {
 
   /** A model attribute: either a leaf with a payload or a nest with children. */
+  @SuppressWarnings("ArrayRecordComponent") // compared element-wise by the properties
   record Attr(int type, byte[] payload, List<Attr> children) {
     boolean nest() {
       return children != null;
