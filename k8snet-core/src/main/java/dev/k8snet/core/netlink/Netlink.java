@@ -13,6 +13,7 @@ import dev.k8snet.core.internal.sys.Sys;
 import dev.k8snet.core.netns.NetworkNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,8 @@ import java.util.function.Function;
  * @since 0.1
  */
 public final class Netlink implements AutoCloseable {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   /** The default deadline of each request. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -329,6 +332,35 @@ public final class Netlink implements AutoCloseable {
         w -> ifinfo(w, Rtnl.AF_UNSPEC, index, 0, 0),
         "delete link",
         link.name());
+  }
+
+  /**
+   * Deletes several links with one kernel unregistration, which is much cheaper than deleting them
+   * one by one (the kernel waits for an RCU grace period per unregistration, ≈16 ms). The links are
+   * first moved into a fresh link group, then the group is deleted ({@code ip link del group N}).
+   * Deleting one end of a veth pair deletes both.
+   *
+   * @throws NetlinkException when a link cannot be regrouped (nothing is deleted then) or the
+   *     deletion fails
+   */
+  public void deleteLinks(Collection<Link> links) {
+    List<Link> copy = List.copyOf(links);
+    if (copy.isEmpty()) {
+      return;
+    }
+    int group = 0x6b380000 | RANDOM.nextInt(0x10000);
+    for (Link link : copy) {
+      setAttr(link, "regroup link", w -> w.attrU32(Rtnl.IFLA_GROUP, group));
+    }
+    socket.ack(
+        Rtnl.RTM_DELLINK,
+        0,
+        w -> {
+          ifinfo(w, Rtnl.AF_UNSPEC, 0, 0, 0);
+          w.attrU32(Rtnl.IFLA_GROUP, group);
+        },
+        "delete links",
+        copy.size() + " links (group " + group + ")");
   }
 
   private static int index(Link link) {

@@ -225,6 +225,21 @@ class LinksTest {
   }
 
   @Test
+  void deletesManyLinksInOneUnregistration(NetworkNamespace ns, Netlink nl) {
+    java.util.List<Link> hosts = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      nl.addLink(LinkSpec.of("h" + i, LinkKind.veth("p" + i)));
+      hosts.add(nl.link("h" + i).orElseThrow());
+    }
+    nl.addLink(LinkSpec.of("keep0", LinkKind.bridge()));
+    nl.deleteLinks(hosts);
+    assertEquals(
+        java.util.List.of("keep0", "lo"), nl.links().stream().map(Link::name).sorted().toList());
+    assertEquals(2, Cmd.ipJson(ns, "link", "show").size());
+    nl.deleteLinks(java.util.List.of());
+  }
+
+  @Test
   void duplicateNameFailsWithEexistAndExtendedAck(Netlink nl) {
     nl.addLink(LinkSpec.of("br0", LinkKind.bridge()));
     NetlinkException e =

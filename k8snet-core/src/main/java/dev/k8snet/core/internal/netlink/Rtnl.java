@@ -55,6 +55,7 @@ public final class Rtnl {
   public static final int IFLA_MASTER = 10;
   public static final int IFLA_OPERSTATE = 16;
   public static final int IFLA_LINKINFO = 18;
+  public static final int IFLA_GROUP = 27;
   public static final int IFLA_NET_NS_FD = 28;
   public static final int IFLA_EXT_MASK = 29;
   public static final int IFLA_INFO_KIND = 1;
