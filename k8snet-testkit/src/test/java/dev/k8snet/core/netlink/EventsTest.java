@@ -72,6 +72,38 @@ class EventsTest {
   }
 
   @Test
+  void reportsRouteAndNeighbourChanges(Netlink nl) {
+    nl.addLink(LinkSpec.builder("ev-v0", LinkKind.veth("ev-v1")).up(true).build());
+    Link v0 = nl.link("ev-v0").orElseThrow();
+    try (NetlinkSubscription sub =
+        nl.subscribe(EnumSet.of(NetlinkGroup.IPV4_ROUTE, NetlinkGroup.NEIGHBOUR))) {
+      Route r = Route.builder(dev.k8snet.core.Cidr.parse("10.77.0.0/16")).device(v0).build();
+      nl.addRoute(r);
+      NetlinkEvent.RouteEvent re =
+          (NetlinkEvent.RouteEvent)
+              await(
+                  sub,
+                  e ->
+                      e instanceof NetlinkEvent.RouteEvent x
+                          && x.route().destination().equals(r.destination()));
+      assertEquals(NetlinkEvent.Change.NEW, re.change());
+      assertEquals(java.util.OptionalInt.of(v0.index()), re.route().linkIndex());
+      dev.k8snet.core.MacAddress mac = dev.k8snet.core.MacAddress.parse("02:00:00:00:00:42");
+      nl.addNeighbour(Neighbour.permanent(v0, IpAddress.parse("10.77.0.9"), mac));
+      NetlinkEvent.NeighbourEvent ne =
+          (NetlinkEvent.NeighbourEvent) await(sub, e -> e instanceof NetlinkEvent.NeighbourEvent);
+      assertEquals(mac, ne.neighbour().mac().orElseThrow());
+      nl.deleteRoute(r);
+      await(
+          sub,
+          e ->
+              e instanceof NetlinkEvent.RouteEvent x
+                  && x.change() == NetlinkEvent.Change.DELETED
+                  && x.route().destination().equals(r.destination()));
+    }
+  }
+
+  @Test
   void pollReturnsEmptyAfterItsDeadlineWhenNothingHappens(Netlink nl) {
     try (NetlinkSubscription sub = nl.subscribe(EnumSet.of(NetlinkGroup.NEIGHBOUR))) {
       long start = System.nanoTime();
