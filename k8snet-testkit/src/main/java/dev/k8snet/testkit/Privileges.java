@@ -37,7 +37,11 @@ public final class Privileges {
 
   private Privileges() {}
 
-  /** The modes of {@value #PROPERTY}. */
+  /**
+   * The modes of {@value #PROPERTY}.
+   *
+   * @since 0.1
+   */
   public enum Mode {
     /** Skip with a reason when privileges or tools are missing. */
     AUTO,

@@ -6,7 +6,6 @@ import dev.k8snet.core.netns.NetworkNamespace;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * The kind of a link to create, with its kind-specific settings. Use the factories: {@link
@@ -59,6 +58,7 @@ public sealed interface LinkKind {
    * A kind without settings, e.g. {@code bridge}, {@code ifb}, {@code dummy}.
    *
    * @param name the kernel's kind name
+   * @since 0.1
    */
   record Simple(String name) implements LinkKind {
     /** Validates the name. */
@@ -77,6 +77,7 @@ public sealed interface LinkKind {
    * @param peerNamespace where the peer is created (default: the same namespace)
    * @param peerMtu the peer's MTU (default: the kernel's)
    * @param peerMac the peer's MAC (default: random)
+   * @since 0.1
    */
   record Veth(
       String peerName,
@@ -121,6 +122,7 @@ public sealed interface LinkKind {
    * @param deviceIndex the underlay device index
    * @param port the UDP destination port
    * @param learning whether the device learns remote MACs from traffic
+   * @since 0.1
    */
   record Vxlan(
       int vni, Optional<IpAddress> local, OptionalInt deviceIndex, int port, boolean learning)
@@ -168,6 +170,7 @@ public sealed interface LinkKind {
    *
    * @param parentIndex the lower device's index
    * @param mode the macvlan mode
+   * @since 0.1
    */
   record Macvlan(int parentIndex, MacvlanMode mode) implements LinkKind {
     /** Validates the arguments. */
@@ -189,6 +192,7 @@ public sealed interface LinkKind {
    *
    * @param parentIndex the lower device's index
    * @param id the VLAN id (1 to 4094)
+   * @since 0.1
    */
   record Vlan(int parentIndex, int id) implements LinkKind {
     /** Validates the arguments. */
@@ -233,7 +237,4 @@ public sealed interface LinkKind {
       return code;
     }
   }
-
-  /** Interface names: 1 to 15 bytes, no '/', ':' or whitespace. */
-  Pattern NAME = Pattern.compile("[^/:\\s]{1,15}");
 }

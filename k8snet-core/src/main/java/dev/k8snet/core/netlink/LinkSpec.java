@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * What to create with {@link Netlink#addLink(LinkSpec)}: a name, a {@link LinkKind} and optional
@@ -36,6 +37,8 @@ public record LinkSpec(
     boolean up,
     Optional<NetworkNamespace> namespace) {
 
+  private static final Pattern NAME = Pattern.compile("[^/:\\s]{1,15}");
+
   /** Validates the components. */
   public LinkSpec {
     checkName("name", name);
@@ -59,7 +62,7 @@ public record LinkSpec(
 
   static String checkName(String what, String name) {
     Objects.requireNonNull(name, what);
-    if (!LinkKind.NAME.matcher(name).matches()
+    if (!NAME.matcher(name).matches()
         || name.getBytes(StandardCharsets.UTF_8).length > 15
         || name.equals(".")
         || name.equals("..")) {
@@ -76,7 +79,11 @@ public record LinkSpec(
     return mtu;
   }
 
-  /** Builds a {@link LinkSpec}; not thread-safe. */
+  /**
+   * Builds a {@link LinkSpec}; not thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final String name;
     private final LinkKind kind;

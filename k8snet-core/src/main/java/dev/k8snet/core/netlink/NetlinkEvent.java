@@ -9,7 +9,11 @@ import java.util.Objects;
  */
 public sealed interface NetlinkEvent {
 
-  /** Whether the object was created/changed or deleted. */
+  /**
+   * Whether the object was created/changed or deleted.
+   *
+   * @since 0.1
+   */
   enum Change {
     /** Created or changed ({@code RTM_NEW*}). */
     NEW,
@@ -22,6 +26,7 @@ public sealed interface NetlinkEvent {
    *
    * @param change new/changed or deleted
    * @param link the link's state
+   * @since 0.1
    */
   record LinkEvent(Change change, Link link) implements NetlinkEvent {
     /** Checks for nulls. */
@@ -36,6 +41,7 @@ public sealed interface NetlinkEvent {
    *
    * @param change new or deleted
    * @param address the address
+   * @since 0.1
    */
   record AddressEvent(Change change, Address address) implements NetlinkEvent {
     /** Checks for nulls. */
@@ -50,6 +56,7 @@ public sealed interface NetlinkEvent {
    *
    * @param change new or deleted
    * @param route the route
+   * @since 0.1
    */
   record RouteEvent(Change change, Route route) implements NetlinkEvent {
     /** Checks for nulls. */
@@ -64,6 +71,7 @@ public sealed interface NetlinkEvent {
    *
    * @param change new/changed or deleted
    * @param neighbour the entry
+   * @since 0.1
    */
   record NeighbourEvent(Change change, Neighbour neighbour) implements NetlinkEvent {
     /** Checks for nulls. */
@@ -76,6 +84,8 @@ public sealed interface NetlinkEvent {
   /**
    * The kernel dropped notifications because the subscriber was too slow (ENOBUFS). The caller's
    * view may be stale: list the objects again (resync).
+   *
+   * @since 0.1
    */
   record Overflow() implements NetlinkEvent {}
 }

@@ -94,7 +94,11 @@ public record Route(
     return new Builder(destination);
   }
 
-  /** Builds a {@link Route}; not thread-safe. */
+  /**
+   * Builds a {@link Route}; not thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final Cidr destination;
     private Optional<IpAddress> gateway = Optional.empty();

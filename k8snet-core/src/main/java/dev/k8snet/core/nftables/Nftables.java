@@ -42,7 +42,11 @@ public final class Nftables implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Nftables.class);
   private static final Pattern LIST_OBJECT = Pattern.compile("[A-Za-z0-9_. -]+");
 
-  /** How commands reach the kernel. */
+  /**
+   * How commands reach the kernel.
+   *
+   * @since 0.1
+   */
   public enum Backend {
     /** libnftables in-process through jnr-ffi. */
     LIBRARY,
