@@ -10,10 +10,12 @@ import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.MacAddress;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.support.Cmd;
-import dev.k8snet.testkit.KernelFeatures;
 import dev.k8snet.testkit.NetnsTest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 @NetnsTest(tools = "ip")
 class LinksTest {
@@ -184,23 +186,56 @@ class LinksTest {
   }
 
   @Test
-  void createsVlanOnTopOfAParent(NetworkNamespace ns, Netlink nl) {
-    KernelFeatures.assumeLinkKind(nl, "vlan");
+  void createsVlanOnTopOfAParentOrFailsCleanlyWhereTheKernelLacksIt(
+      NetworkNamespace ns, Netlink nl) {
     nl.addLink(LinkSpec.of("veth0", LinkKind.veth("veth1")));
     Link parent = nl.link("veth0").orElseThrow();
-    nl.addLink(LinkSpec.of("veth0.100", LinkKind.vlan(parent, 100)));
-    Link vlan = nl.link("veth0.100").orElseThrow();
-    assertEquals("vlan", vlan.kind().orElseThrow());
-    assertEquals(OptionalInt.of(parent.index()), vlan.parentIndex());
-    JsonNode data = ipLink(ns, "veth0.100").get("linkinfo").get("info_data");
-    assertEquals(100, data.get("id").asInt());
+    boolean kernelHasVlan =
+        ipCreatesAndDeletes(ns, "link", "veth0", "name", "probe0", "type", "vlan", "id", "7");
+
+    if (kernelHasVlan) {
+      nl.addLink(LinkSpec.of("veth0.100", LinkKind.vlan(parent, 100)));
+      Link vlan = nl.link("veth0.100").orElseThrow();
+      assertEquals("vlan", vlan.kind().orElseThrow());
+      assertEquals(OptionalInt.of(parent.index()), vlan.parentIndex());
+      JsonNode data = ipLink(ns, "veth0.100").get("linkinfo").get("info_data");
+      assertEquals(100, data.get("id").asInt());
+    } else {
+      assertMissingKindReported(
+          nl, () -> nl.addLink(LinkSpec.of("veth0.100", LinkKind.vlan(parent, 100))), "veth0.100");
+    }
   }
 
   @Test
-  void createsDummyWhenTheKernelHasIt(Netlink nl) {
-    KernelFeatures.assumeLinkKind(nl, "dummy");
-    nl.addLink(LinkSpec.of("dummy0", LinkKind.dummy()));
-    assertEquals("dummy", nl.link("dummy0").orElseThrow().kind().orElseThrow());
+  void createsDummyOrFailsCleanlyWhereTheKernelLacksIt(NetworkNamespace ns, Netlink nl) {
+    boolean kernelHasDummy = ipCreatesAndDeletes(ns, "name", "probe0", "type", "dummy");
+
+    if (kernelHasDummy) {
+      nl.addLink(LinkSpec.of("dummy0", LinkKind.dummy()));
+      assertEquals("dummy", nl.link("dummy0").orElseThrow().kind().orElseThrow());
+    } else {
+      assertMissingKindReported(
+          nl, () -> nl.addLink(LinkSpec.of("dummy0", LinkKind.dummy())), "dummy0");
+    }
+  }
+
+  /** Asks {@code ip} (the independent oracle) to add a link; deletes it again when that worked. */
+  private static boolean ipCreatesAndDeletes(NetworkNamespace ns, String... linkAddArgs) {
+    String nsName = ns.name().orElseThrow();
+    List<String> add = new ArrayList<>(List.of("ip", "-n", nsName, "link", "add"));
+    add.addAll(List.of(linkAddArgs));
+    boolean created = Cmd.succeeds(add);
+    if (created) {
+      Cmd.run(List.of("ip", "-n", nsName, "link", "del", "probe0"));
+    }
+    return created;
+  }
+
+  private static void assertMissingKindReported(Netlink nl, Executable add, String name) {
+    NetlinkException e = assertThrows(NetlinkException.class, add);
+    assertEquals(95, e.errno(), e.getMessage());
+    assertEquals("EOPNOTSUPP", e.errnoName());
+    assertTrue(nl.link(name).isEmpty(), "no half-created link is left behind");
   }
 
   @Test

@@ -46,6 +46,27 @@ public final class Cmd {
     }
   }
 
+  /** Runs a command and returns whether it exited 0 (its output is discarded). */
+  public static boolean succeeds(List<String> cmd) {
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("timeout: " + cmd);
+      }
+      return p.exitValue() == 0;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + cmd, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted: " + cmd, e);
+    }
+  }
+
   /** Runs a command, fails on a non-zero exit, returns standard output. */
   public static String run(List<String> cmd) {
     try {
