@@ -370,6 +370,32 @@ class CoreKindsTest {
             "The range of valid ports is 30000-32767"),
         Arguments.of(svc + "  ports: []\n", "spec.ports", 5, null, "spec.ports: Required value"),
         Arguments.of(
+            svc + "  ports:\n  - {port: 80, name: a}\n  - {port: 80, name: b}\n",
+            "spec.ports[1].port",
+            7,
+            "80",
+            "Duplicate value: 80"),
+        Arguments.of(
+            svc
+                + "  ports:\n  - {port: 53, name: a, protocol: UDP}\n  - {port: 53, name: b}\n"
+                + "  - {port: 53, name: c, protocol: UDP}\n",
+            "spec.ports[2].port",
+            8,
+            "53",
+            "Duplicate value: 53"),
+        Arguments.of(
+            svc + "  type: NodePort\n  clusterIP: None\n  ports: [{port: 80}]\n",
+            "spec.clusterIP",
+            6,
+            "None",
+            "may not be set to 'None' for LoadBalancer or NodePort services"),
+        Arguments.of(
+            svc + "  type: LoadBalancer\n  clusterIPs: [None]\n  ports: [{port: 80}]\n",
+            "spec.clusterIPs[0]",
+            6,
+            "None",
+            "may not be set to 'None' for LoadBalancer or NodePort services"),
+        Arguments.of(
             svc + "  clusterIP: 10.96.0.300\n  ports: [{port: 80}]\n",
             "spec.clusterIP",
             5,

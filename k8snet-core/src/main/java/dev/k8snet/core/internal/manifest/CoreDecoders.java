@@ -231,6 +231,10 @@ final class CoreDecoders {
           .forbidden("may not be set for ExternalName services");
     }
     if (headless) {
+      if (type == ServiceType.NODE_PORT || type == ServiceType.LOAD_BALANCER) {
+        throw (clusterIpsField.present() ? clusterIpsField.items().get(0) : clusterIpField)
+            .invalid("may not be set to 'None' for LoadBalancer or NodePort services");
+      }
       if (rawIps.size() > 1) {
         throw clusterIpsField
             .items()
@@ -322,8 +326,14 @@ final class CoreDecoders {
     List<ServicePort> ports = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> nodePorts = new HashSet<>();
+    Set<String> portKeys = new HashSet<>();
     for (Field p : portItems) {
-      ports.add(servicePort(p, type, portItems.size() > 1, names, nodePorts));
+      ServicePort port = servicePort(p, type, portItems.size() > 1, names, nodePorts);
+      if (!portKeys.add(port.port() + "/" + port.protocol())) {
+        // the API server: ports must be unique by (port, protocol)
+        throw p.get("port").duplicate();
+      }
+      ports.add(port);
     }
 
     Map<String, String> selector = Decode.labels(spec.get("selector"));
