@@ -906,9 +906,11 @@ public final class ClusterArbitraries {
    *   <li>each node has a pod CIDR carved from the shape's pod CIDR, disjoint from the other nodes'
    *       (and, in dual-stack clusters, an IPv6 one), an InternalIP and a zone label;
    *   <li>each pod is in an existing namespace; scheduled pods are on an existing node; pods with
-   *       IPs (all but Pending ones and those whose node block is full) have unique IPs inside
-   *       their node's pod CIDR, except host-network pods, which have their node's InternalIPs;
-   *       phases, readiness and termination vary;
+   *       IPs (all but Pending ones and those whose node block is full) have IPs inside their
+   *       node's pod CIDR, unique among the pods that are not finished (a Succeeded or Failed pod
+   *       keeps IPs that the node may have given to a later pod, as kubelets do), except
+   *       host-network pods, which have their node's InternalIPs; phases, readiness and termination
+   *       vary;
    *   <li>services have unique ClusterIPs inside the service CIDR (IPv6 ones inside {@code
    *       fd00:10:96::/112}) and unique node ports; most select existing pods by a subset of one
    *       pod's labels, some select none, some have no selector, some are headless or ExternalName;

@@ -386,7 +386,11 @@ final class ClusterGenerator {
         ips.addAll(node.internalIps());
       } else if (phase != Pod.Phase.PENDING) {
         if (podsOnNode[nodeIndex] < podCapacity) {
-          int offset = 2 + podsOnNode[nodeIndex]++;
+          int offset = 2 + podsOnNode[nodeIndex];
+          // a finished pod keeps its IPs, which the node hands out again: the next pod gets them
+          if (phase != Pod.Phase.SUCCEEDED && phase != Pod.Phase.FAILED) {
+            podsOnNode[nodeIndex]++;
+          }
           ips.add(plus(node.podCidrs().get(0).first(), offset));
           if (plan.dual()) {
             ips.add(plus(node.podCidrs().get(1).first(), offset));

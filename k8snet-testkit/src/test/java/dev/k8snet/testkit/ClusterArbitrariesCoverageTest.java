@@ -148,6 +148,20 @@ class ClusterArbitrariesCoverageTest {
         c ->
             c.pods().stream()
                 .anyMatch(p -> p.phase() == Pod.Phase.SUCCEEDED || p.phase() == Pod.Phase.FAILED));
+    features.put(
+        "finished pod whose IP a running pod reuses",
+        c ->
+            c.pods().stream()
+                .filter(p -> p.phase() == Pod.Phase.SUCCEEDED || p.phase() == Pod.Phase.FAILED)
+                .flatMap(p -> p.podIps().stream())
+                .anyMatch(
+                    ip ->
+                        c.pods().stream()
+                            .anyMatch(
+                                p ->
+                                    p.phase() == Pod.Phase.RUNNING
+                                        && !p.hostNetwork()
+                                        && p.podIps().contains(ip))));
     features.put("dual-stack pod", c -> c.pods().stream().anyMatch(p -> p.podIps().size() == 2));
     features.put("network policy", c -> !c.all(NetworkPolicy.class).isEmpty());
     features.put("three nodes", c -> c.nodes().size() == 3);
