@@ -154,6 +154,64 @@ public final class ClusterArbitraries {
     return K8snetArbitraries.dnsSubdomains().filter(h -> !IpAddress.isValid(h));
   }
 
+  private record MetaExtras(
+      Map<String, String> annotations,
+      Optional<String> uid,
+      Optional<String> resourceVersion,
+      Optional<Instant> creationTimestamp) {}
+
+  /**
+   * Adds what the API server stores beside names and labels: annotations (values with YAML's
+   * awkward cases: {@code "true"}, {@code "~"}, numbers, colons, line breaks, non-ASCII), a UID, a
+   * resource version and a creation time of whole seconds.
+   */
+  private static Arbitrary<ObjectMeta> withExtras(Arbitrary<ObjectMeta> base) {
+    Arbitrary<String> values =
+        Arbitraries.oneOf(
+            List.of(
+                Arbitraries.strings().withCharRange(' ', '~').withChars("\n\tüé漢").ofMaxLength(40),
+                Arbitraries.of(
+                    "",
+                    "true",
+                    "null",
+                    "~",
+                    "123",
+                    "0x1F",
+                    "1e3",
+                    "yes",
+                    "on",
+                    " lead",
+                    "a: b",
+                    "#c",
+                    "- x",
+                    "{}",
+                    "multi\nline\n",
+                    "😀 emoji",
+                    "'q'",
+                    "\"dq\"")));
+    Arbitrary<MetaExtras> extras =
+        Combinators.combine(
+                Arbitraries.maps(K8snetArbitraries.labelKeys(), values).ofMaxSize(3),
+                Arbitraries.create(java.util.UUID::randomUUID).map(Object::toString).optional(),
+                Arbitraries.longs().between(1, 99_999_999L).map(String::valueOf).optional(),
+                Arbitraries.longs()
+                    .between(1_500_000_000L, 2_000_000_000L)
+                    .map(Instant::ofEpochSecond)
+                    .optional())
+            .as(MetaExtras::new);
+    return Combinators.combine(base, extras)
+        .as(
+            (m, x) ->
+                new ObjectMeta(
+                    m.namespace(),
+                    m.name(),
+                    m.labels(),
+                    x.annotations(),
+                    x.uid().orElse(""),
+                    x.resourceVersion().orElse(""),
+                    x.creationTimestamp()));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Cluster-scoped kinds
 
@@ -165,8 +223,10 @@ public final class ClusterArbitraries {
    * @since 0.1
    */
   public static Arbitrary<Namespace> namespaces() {
-    return Combinators.combine(K8snetArbitraries.dnsLabels(), K8snetArbitraries.labels())
-        .as(Namespace::of);
+    return withExtras(
+            Combinators.combine(K8snetArbitraries.dnsLabels(), K8snetArbitraries.labels())
+                .as((name, labels) -> Namespace.of(name, labels).metadata()))
+        .map(Namespace::new);
   }
 
   /**
@@ -218,7 +278,8 @@ public final class ClusterArbitraries {
                   v6.ifPresent(c -> out.add(v6First ? 0 : out.size(), c));
                   return out;
                 });
-    return Combinators.combine(meta, addresses, podCidrs, Arbitraries.of(false, false, true))
+    return Combinators.combine(
+            withExtras(meta), addresses, podCidrs, Arbitraries.of(false, false, true))
         .as(Node::new);
   }
 
@@ -268,7 +329,7 @@ public final class ClusterArbitraries {
             .map(Instant::ofEpochSecond)
             .optional(0.2);
     return Combinators.combine(
-            K8snetArbitraries.objectMetas(),
+            withExtras(K8snetArbitraries.objectMetas()),
             K8snetArbitraries.dnsSubdomains().optional(),
             Arbitraries.frequency(Tuple.of(9, false), Tuple.of(1, true)),
             hostname,
@@ -415,7 +476,7 @@ public final class ClusterArbitraries {
                 Arbitraries.of(true, false),
                 hostNames().map(h -> h.length() < 253 && h.hashCode() % 3 == 0 ? h + "." : h))
             .as(External::new);
-    return Combinators.combine(meta, variant, addressing, ports, behaviour, external)
+    return Combinators.combine(withExtras(meta), variant, addressing, ports, behaviour, external)
         .as(ClusterArbitraries::service);
   }
 
@@ -430,7 +491,7 @@ public final class ClusterArbitraries {
       List<PortDraft> drafts,
       Behaviour behaviour,
       External external) {
-    Service.Builder b = Service.builder(meta.namespace(), meta.name()).labels(meta.labels());
+    Service.Builder b = Service.builder(meta.namespace(), meta.name()).metadata(meta);
     ServiceType type =
         switch (variant) {
           case CLUSTER_IP, HEADLESS -> ServiceType.CLUSTER_IP;
@@ -530,6 +591,7 @@ public final class ClusterArbitraries {
                   labels.put(EndpointSlice.SERVICE_NAME_LABEL, service);
                   return ObjectMeta.of(m.namespace(), m.name(), labels);
                 });
+    meta = withExtras(meta);
     return Combinators.combine(meta, Arbitraries.of(IpFamily.class))
         .flatAs(
             (m, family) ->
@@ -593,7 +655,7 @@ public final class ClusterArbitraries {
     Arbitrary<Set<PolicyType>> types =
         Arbitraries.subsetOf(PolicyType.values()).ofMinSize(1).map(EnumSet::copyOf);
     return Combinators.combine(
-            K8snetArbitraries.objectMetas(),
+            withExtras(K8snetArbitraries.objectMetas()),
             K8snetArbitraries.labelSelectors(),
             types,
             rules,
@@ -718,8 +780,9 @@ public final class ClusterArbitraries {
   }
 
   private static Arbitrary<ObjectMeta> clusterMetas(Arbitrary<String> names) {
-    return Combinators.combine(names, K8snetArbitraries.labels())
-        .as((n, l) -> ObjectMeta.of("", n, l));
+    return withExtras(
+        Combinators.combine(names, K8snetArbitraries.labels())
+            .as((n, l) -> ObjectMeta.of("", n, l)));
   }
 
   private static Arbitrary<AdminPeer> subjects() {
@@ -867,7 +930,7 @@ public final class ClusterArbitraries {
         Combinators.combine(hosts.list().ofMaxSize(2), K8snetArbitraries.dnsSubdomains().optional())
             .as(IngressTls::new);
     return Combinators.combine(
-            K8snetArbitraries.objectMetas(),
+            withExtras(K8snetArbitraries.objectMetas()),
             K8snetArbitraries.dnsSubdomains().optional(),
             backends.optional(),
             tls.list().ofMaxSize(2),
