@@ -837,7 +837,7 @@ public final class ClusterArbitraries {
             List.of(
                 Arbitraries.just(""),
                 K8snetArbitraries.dnsLabels(),
-                Arbitraries.strings().ascii().ofMaxLength(100)));
+                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(100)));
     return Combinators.combine(
             ruleNames,
             actions,

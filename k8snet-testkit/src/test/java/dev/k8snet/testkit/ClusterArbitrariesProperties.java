@@ -3,6 +3,8 @@ package dev.k8snet.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.manifest.ManifestReader;
 import dev.k8snet.core.model.AdminNetworkPolicy;
@@ -27,11 +29,22 @@ import net.jqwik.api.Property;
 class ClusterArbitrariesProperties {
   private static final ManifestReader READER = ManifestReader.create();
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads the object's YAML rendering, and its tree written as JSON, back as itself. */
   private static void assertRoundTrips(KubernetesObject object) {
     String yaml = Manifests.toYaml(object);
-    ManifestReader.Result result = READER.readString("generated.yaml", yaml);
-    assertTrue(result.errors().isEmpty(), () -> result.errors() + "\n" + yaml);
-    assertEquals(List.of(object), result.objects(), yaml);
+    String json;
+    try {
+      json = JSON.writeValueAsString(Manifests.toTree(object));
+    } catch (JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
+    for (String text : List.of(yaml, json)) {
+      ManifestReader.Result result = READER.readString("generated", text);
+      assertTrue(result.errors().isEmpty(), () -> result.errors() + "\n" + text);
+      assertEquals(List.of(object), result.objects(), text);
+    }
   }
 
   @Property(tries = 100)
