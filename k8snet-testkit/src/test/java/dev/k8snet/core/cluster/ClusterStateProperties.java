@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.LabelSelector;
+import dev.k8snet.core.model.Namespace;
+import dev.k8snet.core.model.NetworkPolicy;
+import dev.k8snet.core.model.Node;
+import dev.k8snet.core.model.ObjectMeta;
 import dev.k8snet.core.model.ObjectRef;
 import dev.k8snet.core.model.Pod;
+import dev.k8snet.core.model.Service;
 import dev.k8snet.testkit.ClusterArbitraries;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +63,43 @@ class ClusterStateProperties {
         assertEquals(expected.size(), cluster.pods(ns, s).size());
       }
     }
+  }
+
+  @Property(tries = 100)
+  void lookupsAgreeWithAScanOverAllObjects(@ForAll ClusterState cluster) {
+    for (KubernetesObject o : cluster.objects()) {
+      ObjectMeta m = o.metadata();
+      assertEquals(Optional.of(o), cluster.get(o.ref()));
+      assertEquals(Optional.of(o), cluster.get(o.getClass(), m.namespace(), m.name()));
+    }
+    cluster
+        .namespaces()
+        .forEach(n -> assertEquals(Optional.of(n), cluster.namespace(n.metadata().name())));
+    cluster.nodes().forEach(n -> assertEquals(Optional.of(n), cluster.node(n.metadata().name())));
+    for (Service s : cluster.services()) {
+      String ns = s.metadata().namespace();
+      String name = s.metadata().name();
+      assertEquals(Optional.of(s), cluster.service(ns, name));
+      List<EndpointSlice> expected =
+          cluster.all(EndpointSlice.class).stream()
+              .filter(e -> e.metadata().namespace().equals(ns))
+              .filter(e -> name.equals(e.metadata().labels().get(EndpointSlice.SERVICE_NAME_LABEL)))
+              .toList();
+      assertEquals(expected, cluster.endpointSlices(ns, name));
+    }
+    int total = 0;
+    for (Class<? extends KubernetesObject> type :
+        List.of(
+            Namespace.class,
+            Node.class,
+            Pod.class,
+            Service.class,
+            EndpointSlice.class,
+            NetworkPolicy.class)) {
+      total += cluster.all(type).size();
+    }
+    assertEquals(cluster.size(), total);
+    assertEquals(cluster.objects().size(), cluster.size());
   }
 
   @Provide
