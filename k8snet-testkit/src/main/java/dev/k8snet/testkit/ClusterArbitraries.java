@@ -84,7 +84,8 @@ import net.jqwik.api.Tuple;
  * They know nothing of each other: a generated service's selector need not select any generated
  * pod. {@link #clusters(ClusterShape)} generates snapshots whose objects do fit together: pods on
  * existing nodes with unique IPs inside their node's pod CIDR, services selecting existing pods,
- * endpoint slices derived from them, and policies selecting existing labels.
+ * endpoint slices derived from them, ingresses routing to them, and policies selecting existing
+ * labels.
  *
  * <p>{@code @ForAll} works without a {@code @Provide} method for {@code Namespace}, {@code Node},
  * {@code Pod}, {@code Service}, {@code EndpointSlice}, {@code NetworkPolicy}, {@code
@@ -983,7 +984,12 @@ public final class ClusterArbitraries {
    *       target ports resolved through the pod's container ports, one slice per distinct port
    *       mapping, and an empty placeholder slice when no pod is selected;
    *   <li>network policies select pods by labels that occur in their namespace, and their peers
-   *       refer to existing labels, namespaces and blocks of the pod CIDR.
+   *       refer to existing labels, namespaces and blocks of the pod CIDR;
+   *   <li>ingresses route paths of every path type to ports (by number or name) of existing
+   *       services in their namespace;
+   *   <li>AdminNetworkPolicies (with distinct priorities) and at most one
+   *       BaselineAdminNetworkPolicy select existing namespaces and pod labels, with namespace, pod
+   *       and node-block network peers and numbered or named ports.
    * </ul>
    *
    * <p>Generation is built from jqwik combinators over plain plans, so shrinking removes

@@ -6,8 +6,19 @@ import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.PortRange;
 import dev.k8snet.core.Protocol;
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.model.AdminNetworkPolicy;
+import dev.k8snet.core.model.AdminPeer;
+import dev.k8snet.core.model.AdminPolicyAction;
+import dev.k8snet.core.model.AdminPolicyRule;
+import dev.k8snet.core.model.AdminPort;
+import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ContainerPort;
 import dev.k8snet.core.model.EndpointSlice;
+import dev.k8snet.core.model.HttpIngressPath;
+import dev.k8snet.core.model.Ingress;
+import dev.k8snet.core.model.IngressBackend;
+import dev.k8snet.core.model.IngressRule;
+import dev.k8snet.core.model.IngressTls;
 import dev.k8snet.core.model.IpBlock;
 import dev.k8snet.core.model.IpFamilyPolicy;
 import dev.k8snet.core.model.KubernetesObject;
@@ -22,6 +33,7 @@ import dev.k8snet.core.model.NetworkPolicyRule;
 import dev.k8snet.core.model.Node;
 import dev.k8snet.core.model.NodeAddress;
 import dev.k8snet.core.model.ObjectMeta;
+import dev.k8snet.core.model.PathType;
 import dev.k8snet.core.model.Pod;
 import dev.k8snet.core.model.PolicyType;
 import dev.k8snet.core.model.PortRef;
@@ -123,14 +135,29 @@ final class ClusterGenerator {
       List<RulePlan> ingress,
       List<RulePlan> egress) {}
 
+  record PathPlan(int service, int port, boolean byName, int pathType, int path) {}
+
+  record IngressPlan(boolean host, boolean tls, boolean className, List<PathPlan> paths) {}
+
+  record AdminRulePlan(int action, int peer, int pick) {}
+
+  record AdminPlan(
+      boolean baseline,
+      int subject,
+      int pick,
+      List<AdminRulePlan> ingress,
+      List<AdminRulePlan> egress) {}
+
   record NamespacePlan(
       int env,
       boolean team,
       List<PodPlan> pods,
       List<ServicePlan> services,
-      List<PolicyPlan> policies) {}
+      List<PolicyPlan> policies,
+      List<IngressPlan> ingresses) {}
 
-  record ClusterPlan(boolean dual, List<NodePlan> nodes, List<NamespacePlan> namespaces) {}
+  record ClusterPlan(
+      boolean dual, List<NodePlan> nodes, List<NamespacePlan> namespaces, List<AdminPlan> admin) {}
 
   private ClusterGenerator() {}
 
@@ -146,6 +173,10 @@ final class ClusterGenerator {
               + " node blocks of "
               + shape.podCidr()
               + ")");
+    }
+    if (shape.maxAdminPolicies() > 100) {
+      throw new IllegalArgumentException(
+          "adminPolicies: " + shape.maxAdminPolicies() + " (expected: at most 100)");
     }
     long services = (long) shape.maxNamespaces() * shape.maxServices();
     if (shape.serviceCidr().size().compareTo(BigInteger.valueOf(services + 2)) < 0
@@ -172,7 +203,24 @@ final class ClusterGenerator {
             .list()
             .ofMinSize(shape.minNamespaces())
             .ofMaxSize(shape.maxNamespaces());
-    return Combinators.combine(dual, nodes, namespaces)
+    Arbitrary<AdminRulePlan> adminRules =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 63))
+            .as(AdminRulePlan::new);
+    Arbitrary<List<AdminPlan>> admin =
+        Combinators.combine(
+                Arbitraries.of(false, false, true),
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 63),
+                adminRules.list().ofMaxSize(2),
+                adminRules.list().ofMaxSize(2))
+            .as(AdminPlan::new)
+            .list()
+            .ofMinSize(shape.minAdminPolicies())
+            .ofMaxSize(shape.maxAdminPolicies());
+    return Combinators.combine(dual, nodes, namespaces, admin)
         .as(ClusterPlan::new)
         .map(plan -> new Assembly(shape, plan).build());
   }
@@ -268,12 +316,28 @@ final class ClusterGenerator {
                 rules.list().ofMaxSize(2),
                 rules.list().ofMaxSize(2))
             .as(PolicyPlan::new);
+    Arbitrary<PathPlan> paths =
+        Combinators.combine(
+                small,
+                small,
+                Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 3))
+            .as(PathPlan::new);
+    Arbitrary<IngressPlan> ingressPlans =
+        Combinators.combine(
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false),
+                paths.list().ofMinSize(1).ofMaxSize(3))
+            .as(IngressPlan::new);
     return Combinators.combine(
             Arbitraries.integers().between(0, 1),
             Arbitraries.of(true, false),
             pods.list().ofMinSize(shape.minPods()).ofMaxSize(shape.maxPods()),
             services.list().ofMinSize(shape.minServices()).ofMaxSize(shape.maxServices()),
-            policies.list().ofMinSize(shape.minPolicies()).ofMaxSize(shape.maxPolicies()))
+            policies.list().ofMinSize(shape.minPolicies()).ofMaxSize(shape.maxPolicies()),
+            ingressPlans.list().ofMinSize(shape.minIngresses()).ofMaxSize(shape.maxIngresses()))
         .as(NamespacePlan::new);
   }
 
@@ -320,7 +384,77 @@ final class ClusterGenerator {
       for (int i = 0; i < plan.namespaces().size(); i++) {
         namespace(namespaces.get(i), plan.namespaces().get(i));
       }
+      boolean baseline = false;
+      for (int i = 0; i < plan.admin().size(); i++) {
+        AdminPlan a = plan.admin().get(i);
+        if (a.baseline() && !baseline) {
+          baseline = true;
+          objects.add(
+              new BaselineAdminNetworkPolicy(
+                  ObjectMeta.of("", "default", Map.of()),
+                  adminPeer(a.subject(), a.pick()),
+                  adminRules(a.ingress(), true, true),
+                  adminRules(a.egress(), true, false)));
+        } else {
+          objects.add(
+              new AdminNetworkPolicy(
+                  ObjectMeta.of("", "anp-" + i, Map.of()),
+                  10 * i + a.pick() % 10,
+                  adminPeer(a.subject(), a.pick()),
+                  adminRules(a.ingress(), false, true),
+                  adminRules(a.egress(), false, false)));
+        }
+      }
       return ClusterState.of(1, objects);
+    }
+
+    private AdminPeer adminPeer(int kind, int pick) {
+      String ns = namespaceName(pick % namespaces.size());
+      LabelSelector byName =
+          new LabelSelector(
+              Map.of(),
+              List.of(
+                  new LabelSelectorRequirement(
+                      Namespace.NAME_LABEL, LabelSelectorRequirement.Operator.IN, List.of(ns))));
+      return switch (kind) {
+        case 0 -> new AdminPeer.Namespaces(byName);
+        case 1 ->
+            new AdminPeer.Namespaces(
+                LabelSelector.of(Map.of("env", pick % 2 == 0 ? "prod" : "dev")));
+        default ->
+            new AdminPeer.Pods(
+                LabelSelector.EVERYTHING,
+                LabelSelector.of(Map.of("app", APPS.get(pick % APPS.size()))));
+      };
+    }
+
+    private List<AdminPolicyRule> adminRules(
+        List<AdminRulePlan> plans, boolean baseline, boolean ingress) {
+      List<AdminPolicyRule> rules = new ArrayList<>();
+      for (int i = 0; i < plans.size(); i++) {
+        AdminRulePlan r = plans.get(i);
+        AdminPolicyAction action =
+            switch (r.action()) {
+              case 0 -> AdminPolicyAction.ALLOW;
+              case 1 -> AdminPolicyAction.DENY;
+              default -> baseline ? AdminPolicyAction.DENY : AdminPolicyAction.PASS;
+            };
+        AdminPeer peer =
+            r.peer() == 3 && !ingress
+                ? new AdminPeer.Networks(
+                    List.of(nodes.get(r.pick() % nodes.size()).podCidrs().get(0)))
+                : adminPeer(r.peer() % 3, r.pick());
+        NamedPort np = NAMED_PORTS.get(r.pick() % NAMED_PORTS.size());
+        List<AdminPort> ports =
+            r.pick() % 3 == 0
+                ? List.of()
+                : List.of(
+                    peer.selectsPods() && r.pick() % 3 == 1
+                        ? new AdminPort.Named(np.name())
+                        : new AdminPort.Number(np.protocol(), np.first()));
+        rules.add(new AdminPolicyRule("rule-" + i, action, List.of(peer), ports));
+      }
+      return rules;
     }
 
     private static String namespaceName(int i) {
@@ -358,14 +492,47 @@ final class ClusterGenerator {
         pods.add(pod(name, j, np.pods().get(j)));
       }
       objects.addAll(pods);
+      List<Service> services = new ArrayList<>();
       for (int j = 0; j < np.services().size(); j++) {
         Service s = service(name, j, np.services().get(j), pods);
+        services.add(s);
         objects.add(s);
         objects.addAll(slices(s, pods));
       }
       for (int j = 0; j < np.policies().size(); j++) {
         objects.add(policy(name, j, np.policies().get(j), pods));
       }
+      if (!services.isEmpty()) {
+        for (int j = 0; j < np.ingresses().size(); j++) {
+          objects.add(ingress(name, j, np.ingresses().get(j), services));
+        }
+      }
+    }
+
+    private static Ingress ingress(String namespace, int j, IngressPlan p, List<Service> services) {
+      List<HttpIngressPath> paths = new ArrayList<>();
+      for (PathPlan path : p.paths()) {
+        Service s = services.get(path.service() % services.size());
+        ServicePort port = s.ports().get(path.port() % s.ports().size());
+        PortRef ref =
+            path.byName() && !port.name().isEmpty()
+                ? PortRef.named(port.name())
+                : PortRef.of(port.port());
+        PathType type = PathType.values()[path.pathType()];
+        String text = List.of("/", "/api", "/api/v1", "/static/").get(path.path());
+        paths.add(
+            new HttpIngressPath(
+                text, type, new IngressBackend.ServiceBackend(s.metadata().name(), ref)));
+      }
+      String host = "app-" + j + "." + namespace + ".example.com";
+      return new Ingress(
+          ObjectMeta.of(namespace, "ingress-" + j, Map.of()),
+          p.className() ? Optional.of("k8snet") : Optional.empty(),
+          Optional.empty(),
+          p.tls() && p.host()
+              ? List.of(new IngressTls(List.of(host), Optional.of("tls-" + j)))
+              : List.of(),
+          List.of(new IngressRule(p.host() ? Optional.of(host) : Optional.empty(), paths)));
     }
 
     private Pod pod(String namespace, int j, PodPlan p) {

@@ -26,73 +26,58 @@ import java.util.Optional;
  * @since 0.1
  */
 public final class ClusterShape {
-  private static final ClusterShape DEFAULTS =
-      new ClusterShape(
-          1,
-          3,
-          1,
-          3,
-          0,
-          6,
-          0,
-          4,
-          0,
-          2,
-          Cidr.parse("10.244.0.0/16"),
-          24,
-          Cidr.parse("10.96.0.0/16"),
-          Optional.empty());
+  private static final ClusterShape DEFAULTS = new ClusterShape();
 
-  private final int minNamespaces;
-  private final int maxNamespaces;
-  private final int minNodes;
-  private final int maxNodes;
-  private final int minPods;
-  private final int maxPods;
-  private final int minServices;
-  private final int maxServices;
-  private final int minPolicies;
-  private final int maxPolicies;
-  private final Cidr podCidr;
-  private final int nodeCidrPrefix;
-  private final Cidr serviceCidr;
-  private final Optional<Boolean> dualStack;
+  // Not final so that the setters can fill in a copy; never changed once a shape is returned.
+  private int minNamespaces = 1;
+  private int maxNamespaces = 3;
+  private int minNodes = 1;
+  private int maxNodes = 3;
+  private int minPods = 0;
+  private int maxPods = 6;
+  private int minServices = 0;
+  private int maxServices = 4;
+  private int minPolicies = 0;
+  private int maxPolicies = 2;
+  private int minIngresses = 0;
+  private int maxIngresses = 1;
+  private int minAdminPolicies = 0;
+  private int maxAdminPolicies = 2;
+  private Cidr podCidr = Cidr.parse("10.244.0.0/16");
+  private int nodeCidrPrefix = 24;
+  private Cidr serviceCidr = Cidr.parse("10.96.0.0/16");
+  private Optional<Boolean> dualStack = Optional.empty();
 
-  private ClusterShape(
-      int minNamespaces,
-      int maxNamespaces,
-      int minNodes,
-      int maxNodes,
-      int minPods,
-      int maxPods,
-      int minServices,
-      int maxServices,
-      int minPolicies,
-      int maxPolicies,
-      Cidr podCidr,
-      int nodeCidrPrefix,
-      Cidr serviceCidr,
-      Optional<Boolean> dualStack) {
-    this.minNamespaces = minNamespaces;
-    this.maxNamespaces = maxNamespaces;
-    this.minNodes = minNodes;
-    this.maxNodes = maxNodes;
-    this.minPods = minPods;
-    this.maxPods = maxPods;
-    this.minServices = minServices;
-    this.maxServices = maxServices;
-    this.minPolicies = minPolicies;
-    this.maxPolicies = maxPolicies;
-    this.podCidr = podCidr;
-    this.nodeCidrPrefix = nodeCidrPrefix;
-    this.serviceCidr = serviceCidr;
-    this.dualStack = dualStack;
+  private ClusterShape() {}
+
+  private ClusterShape copy() {
+    ClusterShape c = new ClusterShape();
+    c.minNamespaces = minNamespaces;
+    c.maxNamespaces = maxNamespaces;
+    c.minNodes = minNodes;
+    c.maxNodes = maxNodes;
+    c.minPods = minPods;
+    c.maxPods = maxPods;
+    c.minServices = minServices;
+    c.maxServices = maxServices;
+    c.minPolicies = minPolicies;
+    c.maxPolicies = maxPolicies;
+    c.minIngresses = minIngresses;
+    c.maxIngresses = maxIngresses;
+    c.minAdminPolicies = minAdminPolicies;
+    c.maxAdminPolicies = maxAdminPolicies;
+    c.podCidr = podCidr;
+    c.nodeCidrPrefix = nodeCidrPrefix;
+    c.serviceCidr = serviceCidr;
+    c.dualStack = dualStack;
+    return c;
   }
 
   /**
-   * Returns the default shape: 1–3 namespaces, 1–3 nodes, 0–6 pods, 0–4 services and 0–2 network
-   * policies per namespace, pod CIDR {@code 10.244.0.0/16} carved into {@code /24}s per node,
-   * service CIDR {@code 10.96.0.0/16}, and single- and dual-stack clusters both.
+   * Returns the default shape: 1–3 namespaces, 1–3 nodes, 0–6 pods, 0–4 services, 0–2 network
+   * policies and 0–1 ingresses per namespace, 0–2 admin policies, pod CIDR {@code 10.244.0.0/16}
+   * carved into {@code /24}s per node, service CIDR {@code 10.96.0.0/16}, and single- and
+   * dual-stack clusters both.
    *
    * @return the default shape
    * @since 0.1
@@ -111,21 +96,10 @@ public final class ClusterShape {
    */
   public ClusterShape namespaces(int min, int max) {
     checkRange("namespaces", min, max, 1);
-    return new ClusterShape(
-        min,
-        max,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.minNamespaces = min;
+    c.maxNamespaces = max;
+    return c;
   }
 
   /**
@@ -138,21 +112,10 @@ public final class ClusterShape {
    */
   public ClusterShape nodes(int min, int max) {
     checkRange("nodes", min, max, 1);
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        min,
-        max,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.minNodes = min;
+    c.maxNodes = max;
+    return c;
   }
 
   /**
@@ -165,21 +128,10 @@ public final class ClusterShape {
    */
   public ClusterShape podsPerNamespace(int min, int max) {
     checkRange("podsPerNamespace", min, max, 0);
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        min,
-        max,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.minPods = min;
+    c.maxPods = max;
+    return c;
   }
 
   /**
@@ -192,48 +144,61 @@ public final class ClusterShape {
    */
   public ClusterShape servicesPerNamespace(int min, int max) {
     checkRange("servicesPerNamespace", min, max, 0);
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        min,
-        max,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.minServices = min;
+    c.maxServices = max;
+    return c;
   }
 
   /**
    * Returns this shape with {@code min..max} network policies in each namespace.
    *
-   * @param min the fewest policies per namespace
-   * @param max the most policies per namespace
+   * @param min the fewest network policies per namespace
+   * @param max the most network policies per namespace
    * @return a new shape
    * @since 0.1
    */
   public ClusterShape policiesPerNamespace(int min, int max) {
     checkRange("policiesPerNamespace", min, max, 0);
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        min,
-        max,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.minPolicies = min;
+    c.maxPolicies = max;
+    return c;
+  }
+
+  /**
+   * Returns this shape with {@code min..max} ingresses in each namespace, whose backends are ports
+   * of services in that namespace (a namespace without services gets none).
+   *
+   * @param min the fewest ingresses per namespace that has services
+   * @param max the most ingresses per namespace
+   * @return a new shape
+   * @since 0.1
+   */
+  public ClusterShape ingressesPerNamespace(int min, int max) {
+    checkRange("ingressesPerNamespace", min, max, 0);
+    ClusterShape c = copy();
+    c.minIngresses = min;
+    c.maxIngresses = max;
+    return c;
+  }
+
+  /**
+   * Returns this shape with {@code min..max} cluster-wide admin policies: AdminNetworkPolicies, and
+   * at most one BaselineAdminNetworkPolicy, whose subjects and peers select existing namespace and
+   * pod labels.
+   *
+   * @param min the fewest admin policies
+   * @param max the most admin policies, at most 100 (each gets its own priority)
+   * @return a new shape
+   * @since 0.1
+   */
+  public ClusterShape adminPolicies(int min, int max) {
+    checkRange("adminPolicies", min, max, 0);
+    ClusterShape c = copy();
+    c.minAdminPolicies = min;
+    c.maxAdminPolicies = max;
+    return c;
   }
 
   /**
@@ -255,27 +220,17 @@ public final class ClusterShape {
       throw new IllegalArgumentException(
           "nodePrefix: " + nodePrefix + " (expected: " + (cidr.prefixLength() + 1) + " ~ 30)");
     }
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        cidr,
-        nodePrefix,
-        serviceCidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.podCidr = cidr;
+    c.nodeCidrPrefix = nodePrefix;
+    return c;
   }
 
   /**
    * Returns this shape with IPv4 ClusterIPs from {@code cidr}.
    *
-   * @param cidr the service CIDR, IPv4, at most a {@code /28}
+   * @param cidr the service CIDR, IPv4, at least a {@code /28}; {@link
+   *     ClusterArbitraries#clusters(ClusterShape)} checks that it holds every service
    * @return a new shape
    * @since 0.1
    */
@@ -285,48 +240,24 @@ public final class ClusterShape {
       throw new IllegalArgumentException(
           "serviceCidr: " + cidr + " (expected: an IPv4 block of /28 or larger)");
     }
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        cidr,
-        dualStack);
+    ClusterShape c = copy();
+    c.serviceCidr = cidr;
+    return c;
   }
 
   /**
    * Returns this shape with dual-stack clusters always ({@code true}) or never ({@code false}).
-   * Dual-stack clusters add IPv6 node blocks from {@code fd00:10:244::/56} and ClusterIPs from
-   * {@code fd00:10:96::/112}. The default draws both.
+   * Dual-stack clusters add IPv6 node blocks ({@code /64}s of {@code fd00:10:244::/56}) and
+   * ClusterIPs from {@code fd00:10:96::/112}. The default draws both.
    *
    * @param dualStack whether the cluster is dual-stack
    * @return a new shape
    * @since 0.1
    */
   public ClusterShape dualStack(boolean dualStack) {
-    return new ClusterShape(
-        minNamespaces,
-        maxNamespaces,
-        minNodes,
-        maxNodes,
-        minPods,
-        maxPods,
-        minServices,
-        maxServices,
-        minPolicies,
-        maxPolicies,
-        podCidr,
-        nodeCidrPrefix,
-        serviceCidr,
-        Optional.of(dualStack));
+    ClusterShape c = copy();
+    c.dualStack = Optional.of(dualStack);
+    return c;
   }
 
   int minNamespaces() {
@@ -367,6 +298,22 @@ public final class ClusterShape {
 
   int maxPolicies() {
     return maxPolicies;
+  }
+
+  int minIngresses() {
+    return minIngresses;
+  }
+
+  int maxIngresses() {
+    return maxIngresses;
+  }
+
+  int minAdminPolicies() {
+    return minAdminPolicies;
+  }
+
+  int maxAdminPolicies() {
+    return maxAdminPolicies;
   }
 
   /**
@@ -413,33 +360,31 @@ public final class ClusterShape {
   @Override
   public String toString() {
     return "ClusterShape{namespaces="
-        + minNamespaces
-        + ".."
-        + maxNamespaces
+        + range(minNamespaces, maxNamespaces)
         + ", nodes="
-        + minNodes
-        + ".."
-        + maxNodes
+        + range(minNodes, maxNodes)
         + ", podsPerNamespace="
-        + minPods
-        + ".."
-        + maxPods
+        + range(minPods, maxPods)
         + ", servicesPerNamespace="
-        + minServices
-        + ".."
-        + maxServices
+        + range(minServices, maxServices)
         + ", policiesPerNamespace="
-        + minPolicies
-        + ".."
-        + maxPolicies
+        + range(minPolicies, maxPolicies)
+        + ", ingressesPerNamespace="
+        + range(minIngresses, maxIngresses)
+        + ", adminPolicies="
+        + range(minAdminPolicies, maxAdminPolicies)
         + ", podCidr="
         + podCidr
-        + "/"
+        + " per node /"
         + nodeCidrPrefix
         + ", serviceCidr="
         + serviceCidr
         + ", dualStack="
         + dualStack.map(String::valueOf).orElse("either")
         + "}";
+  }
+
+  private static String range(int min, int max) {
+    return min + ".." + max;
   }
 }

@@ -3,7 +3,10 @@ package dev.k8snet.testkit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.model.AdminNetworkPolicy;
+import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.EndpointSlice;
+import dev.k8snet.core.model.Ingress;
 import dev.k8snet.core.model.IpFamilyPolicy;
 import dev.k8snet.core.model.NetworkPolicy;
 import dev.k8snet.core.model.Pod;
@@ -29,7 +32,7 @@ class ClusterArbitrariesCoverageTest {
 
   @Test
   void servicesCoverTheSchema() {
-    List<Service> sample = ClusterArbitraries.services().sampleStream().limit(400).toList();
+    List<Service> sample = ClusterArbitraries.services().sampleStream().limit(300).toList();
     Map<String, Predicate<Service>> features = new LinkedHashMap<>();
     for (ServiceType type : ServiceType.values()) {
       features.put(type.toString(), s -> s.type() == type);
@@ -60,7 +63,7 @@ class ClusterArbitrariesCoverageTest {
   @Test
   void networkPoliciesCoverTheSchema() {
     List<NetworkPolicy> sample =
-        ClusterArbitraries.networkPolicies().sampleStream().limit(200).toList();
+        ClusterArbitraries.networkPolicies().sampleStream().limit(150).toList();
     Map<String, Predicate<NetworkPolicy>> features = new LinkedHashMap<>();
     features.put(
         "except",
@@ -104,7 +107,7 @@ class ClusterArbitrariesCoverageTest {
 
   @Test
   void clustersCoverWhatConsumersCareAbout() {
-    List<ClusterState> sample = ClusterArbitraries.clusters().sampleStream().limit(150).toList();
+    List<ClusterState> sample = ClusterArbitraries.clusters().sampleStream().limit(100).toList();
     Map<String, Predicate<ClusterState>> features = new LinkedHashMap<>();
     features.put("endpoints", c -> endpoints(c).findAny().isPresent());
     features.put("not ready endpoint", c -> endpoints(c).anyMatch(e -> !e.conditions().ready()));
@@ -164,6 +167,10 @@ class ClusterArbitrariesCoverageTest {
                                         && p.podIps().contains(ip))));
     features.put("dual-stack pod", c -> c.pods().stream().anyMatch(p -> p.podIps().size() == 2));
     features.put("network policy", c -> !c.all(NetworkPolicy.class).isEmpty());
+    features.put("ingress", c -> !c.all(Ingress.class).isEmpty());
+    features.put("admin network policy", c -> !c.all(AdminNetworkPolicy.class).isEmpty());
+    features.put(
+        "baseline admin network policy", c -> !c.all(BaselineAdminNetworkPolicy.class).isEmpty());
     features.put("three nodes", c -> c.nodes().size() == 3);
     assertCovers(sample, features);
   }

@@ -47,57 +47,57 @@ class ClusterArbitrariesProperties {
     }
   }
 
-  @Property(tries = 100)
+  @Property(tries = 50)
   void namespacesRoundTrip(@ForAll Namespace namespace) {
     assertRoundTrips(namespace);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 50)
   void nodesRoundTrip(@ForAll Node node) {
     assertRoundTrips(node);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void podsRoundTrip(@ForAll Pod pod) {
     assertRoundTrips(pod);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void servicesRoundTrip(@ForAll Service service) {
     assertRoundTrips(service);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void endpointSlicesRoundTrip(@ForAll EndpointSlice slice) {
     assertRoundTrips(slice);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void networkPoliciesRoundTrip(@ForAll NetworkPolicy policy) {
     assertRoundTrips(policy);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void adminNetworkPoliciesRoundTrip(@ForAll AdminNetworkPolicy policy) {
     assertRoundTrips(policy);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 50)
   void baselineAdminNetworkPoliciesRoundTrip(@ForAll BaselineAdminNetworkPolicy policy) {
     assertRoundTrips(policy);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void clusterNetworkPoliciesRoundTrip(@ForAll ClusterNetworkPolicy policy) {
     assertRoundTrips(policy);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void ingressesRoundTrip(@ForAll Ingress ingress) {
     assertRoundTrips(ingress);
   }
 
-  @Property(tries = 60)
+  @Property(tries = 40)
   void clustersRoundTripAsOneManifestStream(@ForAll ClusterState cluster) {
     String yaml = Manifests.toYaml(cluster.objects());
     ManifestReader.Result result = READER.readString("cluster.yaml", yaml);

@@ -24,7 +24,7 @@ import net.jqwik.api.Provide;
  */
 class CollectionsOfGeneratedValuesProperties {
 
-  @Property(tries = 50)
+  @Property(tries = 10)
   void valuesInLists(
       @ForAll List<IpAddress> ips,
       @ForAll List<Cidr> cidrs,
@@ -33,7 +33,7 @@ class CollectionsOfGeneratedValuesProperties {
     assertTrue(ips.size() + cidrs.size() + ranges.size() + ports.size() < 1000);
   }
 
-  @Property(tries = 50)
+  @Property(tries = 10)
   void selectorsAndMetadataInCollections(
       @ForAll List<LabelSelector> selectors,
       @ForAll Set<LabelSelectorRequirement> requirements,
@@ -41,7 +41,7 @@ class CollectionsOfGeneratedValuesProperties {
     assertTrue(selectors.size() + requirements.size() + metas.size() < 1000);
   }
 
-  @Property(tries = 50)
+  @Property(tries = 10)
   void matchingSelectorsInLists(@ForAll("matching") List<LabelSelector> selectors) {
     selectors.forEach(s -> assertTrue(s.matches(Map.of("app", "web"))));
   }
@@ -62,7 +62,7 @@ class CollectionsOfGeneratedValuesProperties {
     return K8snetArbitraries.labelSelectors().list().ofMaxSize(4);
   }
 
-  @Property(tries = 50)
+  @Property(tries = 10)
   void modelObjectsInLists(@ForAll List<Service> services) {
     assertTrue(services.size() < 1000);
   }

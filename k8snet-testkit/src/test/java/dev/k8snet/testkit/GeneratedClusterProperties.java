@@ -8,10 +8,15 @@ import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.model.EndpointSlice;
+import dev.k8snet.core.model.HttpIngressPath;
+import dev.k8snet.core.model.Ingress;
+import dev.k8snet.core.model.IngressBackend;
+import dev.k8snet.core.model.IngressRule;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.NetworkPolicy;
 import dev.k8snet.core.model.Node;
 import dev.k8snet.core.model.Pod;
+import dev.k8snet.core.model.PortRef;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.core.model.ServicePort;
 import java.util.HashSet;
@@ -151,6 +156,26 @@ class GeneratedClusterProperties {
                   endpoints.contains(ip), () -> pod.ref() + " " + ip + " missing from " + s.ref());
             }
           }
+        }
+      }
+    }
+  }
+
+  @Property(tries = 80)
+  void ingressBackendsAreExistingServicePorts(@ForAll("clusters") ClusterState cluster) {
+    for (Ingress ingress : cluster.all(Ingress.class)) {
+      for (IngressRule rule : ingress.rules()) {
+        for (HttpIngressPath path : rule.paths()) {
+          IngressBackend.ServiceBackend b = (IngressBackend.ServiceBackend) path.backend();
+          Service s = cluster.service(ingress.metadata().namespace(), b.name()).orElseThrow();
+          assertTrue(
+              s.ports().stream()
+                  .anyMatch(
+                      p ->
+                          b.port() instanceof PortRef.Number n
+                              ? p.port() == n.port()
+                              : p.name().equals(b.port().toString())),
+              () -> b + " not a port of " + s.ref());
         }
       }
     }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.model.AdminNetworkPolicy;
+import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.EndpointSlice;
+import dev.k8snet.core.model.Ingress;
 import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.Namespace;
@@ -95,7 +98,10 @@ class ClusterStateProperties {
             Pod.class,
             Service.class,
             EndpointSlice.class,
-            NetworkPolicy.class)) {
+            NetworkPolicy.class,
+            Ingress.class,
+            AdminNetworkPolicy.class,
+            BaselineAdminNetworkPolicy.class)) {
       total += cluster.all(type).size();
     }
     assertEquals(cluster.size(), total);
