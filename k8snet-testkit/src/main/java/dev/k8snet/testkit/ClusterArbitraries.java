@@ -17,6 +17,7 @@ import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.HttpIngressPath;
 import dev.k8snet.core.model.Ingress;
 import dev.k8snet.core.model.IngressBackend;
+import dev.k8snet.core.model.IngressClass;
 import dev.k8snet.core.model.IngressRule;
 import dev.k8snet.core.model.IngressTls;
 import dev.k8snet.core.model.IpBlock;
@@ -37,6 +38,7 @@ import dev.k8snet.core.model.PathType;
 import dev.k8snet.core.model.Pod;
 import dev.k8snet.core.model.PolicyType;
 import dev.k8snet.core.model.PortRef;
+import dev.k8snet.core.model.Secret;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.core.model.ServicePort;
 import dev.k8snet.core.model.ServiceType;
@@ -90,8 +92,9 @@ import net.jqwik.api.Tuple;
  * <p>{@code @ForAll} works without a {@code @Provide} method for {@code Namespace}, {@code Node},
  * {@code Pod}, {@code Service}, {@code EndpointSlice}, {@code NetworkPolicy}, {@code
  * AdminNetworkPolicy}, {@code BaselineAdminNetworkPolicy}, {@code ClusterNetworkPolicy}, {@code
- * Ingress} and {@code ClusterState} (the latter with the {@link ClusterShape#defaults() default
- * shape}). Every method returns a new arbitrary; the facade keeps no state.
+ * Ingress}, {@code IngressClass}, {@code Secret} and {@code ClusterState} (the latter with the
+ * {@link ClusterShape#defaults() default shape}). Every method returns a new arbitrary; the facade
+ * keeps no state.
  *
  * @since 0.1
  */
@@ -947,6 +950,91 @@ public final class ClusterArbitraries {
                         : defaultBackend,
                     t,
                     r));
+  }
+
+  /**
+   * Returns IngressClasses with a domain-prefixed controller name, some of them marked as the
+   * default class by the {@code ingressclass.kubernetes.io/is-default-class} annotation.
+   *
+   * @return an arbitrary of ingress classes
+   * @since 0.1
+   */
+  public static Arbitrary<IngressClass> ingressClasses() {
+    Arbitrary<String> controllers =
+        Combinators.combine(
+                K8snetArbitraries.dnsSubdomains().filter(d -> d.length() <= 200),
+                Arbitraries.strings()
+                    .withChars("abcdefghijklmnopqrstuvwxyz0123456789-._/~")
+                    .ofMinLength(1)
+                    .ofMaxLength(40))
+            .as((domain, path) -> domain + "/" + path);
+    return Combinators.combine(
+            withExtras(
+                Combinators.combine(K8snetArbitraries.dnsSubdomains(), K8snetArbitraries.labels())
+                    .as((n, l) -> ObjectMeta.of("", n, l))),
+            controllers,
+            Arbitraries.of(true, false))
+        .as(
+            (meta, controller, isDefault) -> {
+              Map<String, String> annotations = new HashMap<>(meta.annotations());
+              if (isDefault) {
+                annotations.put(IngressClass.DEFAULT_ANNOTATION, "true");
+              } else {
+                annotations.remove(IngressClass.DEFAULT_ANNOTATION);
+              }
+              return new IngressClass(
+                  new ObjectMeta(
+                      "",
+                      meta.name(),
+                      meta.labels(),
+                      annotations,
+                      meta.uid(),
+                      meta.resourceVersion(),
+                      meta.creationTimestamp()),
+                  controller,
+                  isDefault);
+            });
+  }
+
+  /**
+   * Returns Secrets: Opaque ones with up to three keys of any bytes, and {@code kubernetes.io/tls}
+   * ones with the {@code tls.crt} and {@code tls.key} keys they require.
+   *
+   * @return an arbitrary of secrets
+   * @since 0.1
+   */
+  public static Arbitrary<Secret> secrets() {
+    Arbitrary<String> keys =
+        Arbitraries.strings()
+            .withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")
+            .ofMinLength(1)
+            .ofMaxLength(20)
+            .filter(k -> !k.equals(".") && !k.equals(".."));
+    Arbitrary<byte[]> bytes =
+        Arbitraries.bytes().list().ofMaxSize(64).map(ClusterArbitraries::toBytes);
+    return Combinators.combine(
+            withExtras(K8snetArbitraries.objectMetas()),
+            Arbitraries.of(true, false),
+            Arbitraries.maps(keys, bytes).ofMaxSize(3),
+            bytes,
+            bytes)
+        .as(
+            (meta, tls, data, cert, key) -> {
+              Map<String, byte[]> all = new HashMap<>(data);
+              if (tls) {
+                all.put(Secret.TLS_CERT_KEY, cert);
+                all.put(Secret.TLS_KEY_KEY, key);
+              }
+              return new Secret(meta, tls ? Secret.TLS_TYPE : "Opaque", all);
+            });
+  }
+
+  private static byte[] toBytes(List<Byte> list) {
+    byte[] out = new byte[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------

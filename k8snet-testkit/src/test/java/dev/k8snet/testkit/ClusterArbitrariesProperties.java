@@ -12,11 +12,13 @@ import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ClusterNetworkPolicy;
 import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.Ingress;
+import dev.k8snet.core.model.IngressClass;
 import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.Namespace;
 import dev.k8snet.core.model.NetworkPolicy;
 import dev.k8snet.core.model.Node;
 import dev.k8snet.core.model.Pod;
+import dev.k8snet.core.model.Secret;
 import dev.k8snet.core.model.Service;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -95,6 +97,16 @@ class ClusterArbitrariesProperties {
   @Property(tries = 100)
   void ingressesRoundTrip(@ForAll Ingress ingress) {
     assertRoundTrips(ingress);
+  }
+
+  @Property(tries = 50)
+  void ingressClassesRoundTrip(@ForAll IngressClass ingressClass) {
+    assertRoundTrips(ingressClass);
+  }
+
+  @Property(tries = 50)
+  void secretsRoundTrip(@ForAll Secret secret) {
+    assertRoundTrips(secret);
   }
 
   @Property(tries = 40)

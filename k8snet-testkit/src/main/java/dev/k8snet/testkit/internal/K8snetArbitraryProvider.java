@@ -12,6 +12,7 @@ import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ClusterNetworkPolicy;
 import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.Ingress;
+import dev.k8snet.core.model.IngressClass;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.LabelSelectorRequirement;
 import dev.k8snet.core.model.Namespace;
@@ -19,6 +20,7 @@ import dev.k8snet.core.model.NetworkPolicy;
 import dev.k8snet.core.model.Node;
 import dev.k8snet.core.model.ObjectMeta;
 import dev.k8snet.core.model.Pod;
+import dev.k8snet.core.model.Secret;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.testkit.ClusterArbitraries;
 import dev.k8snet.testkit.Family;
@@ -64,6 +66,8 @@ public final class K8snetArbitraryProvider implements ArbitraryProvider {
               BaselineAdminNetworkPolicy.class, ClusterArbitraries::baselineAdminNetworkPolicies),
           Map.entry(ClusterNetworkPolicy.class, ClusterArbitraries::clusterNetworkPolicies),
           Map.entry(Ingress.class, ClusterArbitraries::ingresses),
+          Map.entry(IngressClass.class, ClusterArbitraries::ingressClasses),
+          Map.entry(Secret.class, ClusterArbitraries::secrets),
           Map.entry(ClusterState.class, ClusterArbitraries::clusters));
 
   @Override
