@@ -291,9 +291,10 @@ public final class ClusterArbitraries {
   // Pods
 
   /**
-   * Returns pods in every phase, ready or not, sometimes terminating, sometimes on the host
-   * network, with zero to two IPs (at most one per family, either first), an optional node,
-   * hostname and subdomain, and up to four container ports with unique names.
+   * Returns pods in every phase, ready or not, sometimes terminating, sometimes on the host network
+   * (where each container port is also the host port), with zero to two IPs (at most one per
+   * family, either first), an optional node, hostname and subdomain, and up to four container ports
+   * with unique names.
    *
    * @return an arbitrary of pods
    * @since 0.1
@@ -353,8 +354,18 @@ public final class ClusterArbitraries {
                     podIps,
                     status.get1(),
                     status.get2(),
-                    rest.get1(),
+                    hostNetwork ? onHost(rest.get1()) : rest.get1(),
                     rest.get2()));
+  }
+
+  /** On the host network, a container port is also the host port (the API server's default). */
+  static List<ContainerPort> onHost(List<ContainerPort> ports) {
+    return ports.stream()
+        .map(
+            p ->
+                new ContainerPort(
+                    p.name(), p.containerPort(), p.protocol(), OptionalInt.of(p.containerPort())))
+        .toList();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -579,6 +579,9 @@ final class ClusterGenerator {
                 np.name(), p.secondPortNumbers() ? np.second() : np.first(), np.protocol()));
       }
       boolean running = phase == Pod.Phase.RUNNING;
+      if (p.hostNetwork() && scheduled) {
+        ports = ClusterArbitraries.onHost(ports);
+      }
       return new Pod(
           ObjectMeta.of(namespace, APPS.get(p.app()) + "-" + j, labels),
           scheduled ? Optional.of(node.metadata().name()) : Optional.empty(),
