@@ -8,6 +8,7 @@ import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.model.ContainerPort;
 import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.IpFamilyPolicy;
 import dev.k8snet.core.model.IpMode;
@@ -122,6 +123,34 @@ class CoreKindsTest {
     assertTrue(p.terminating());
     assertEquals(Optional.of("node-1"), p.nodeName());
     assertEquals(Optional.of("web"), p.subdomain());
+  }
+
+  @Test
+  void hostNetworkPodsGetTheirContainerPortsAsHostPorts() {
+    Pod p =
+        one(
+            Pod.class,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent}
+            spec:
+              hostNetwork: true
+              initContainers:
+              - name: init
+                ports: [{containerPort: 9000}]
+              containers:
+              - name: c
+                ports:
+                - {name: metrics, containerPort: 9100}
+                - {containerPort: 53, hostPort: 53, protocol: UDP}
+            """);
+    assertEquals(
+        List.of(
+            new ContainerPort(Optional.empty(), 9000, Protocol.TCP, OptionalInt.of(9000)),
+            new ContainerPort(Optional.of("metrics"), 9100, Protocol.TCP, OptionalInt.of(9100)),
+            new ContainerPort(Optional.empty(), 53, Protocol.UDP, OptionalInt.of(53))),
+        p.containerPorts());
   }
 
   @Test
@@ -467,6 +496,14 @@ class CoreKindsTest {
             9,
             "http",
             "Duplicate value"),
+        Arguments.of(
+            pod
+                + "spec:\n  hostNetwork: true\n  containers:\n  - name: c\n    ports:\n"
+                + "    - {containerPort: 80, hostPort: 8080}\n",
+            "spec.containers[0].ports[0].hostPort",
+            9,
+            "8080",
+            "must match `containerPort` when `hostNetwork` is true"),
         Arguments.of(
             pod + "spec:\n  hostname: Not_A_Label\n",
             "spec.hostname",

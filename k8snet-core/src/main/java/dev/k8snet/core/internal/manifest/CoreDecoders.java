@@ -131,7 +131,7 @@ final class CoreDecoders {
         List<Field> items = c.get("ports").items();
         Decode.unique(items, "name", p -> p.get("name").nonEmptyString());
         for (Field p : items) {
-          ports.add(containerPort(p));
+          ports.add(containerPort(p, hostNetwork));
         }
       }
     }
@@ -179,7 +179,11 @@ final class CoreDecoders {
         meta, nodeName, hostNetwork, hostname, subdomain, ips, phase, ready, ports, deletion);
   }
 
-  private static ContainerPort containerPort(Field p) {
+  /**
+   * A container port; on the host network the API server defaults {@code hostPort} to {@code
+   * containerPort} and requires the two to match.
+   */
+  private static ContainerPort containerPort(Field p, boolean hostNetwork) {
     Field nameField = p.get("name");
     Optional<String> name = nameField.nonEmptyString();
     if (name.isPresent()) {
@@ -194,6 +198,12 @@ final class CoreDecoders {
     OptionalInt hostPort = OptionalInt.empty();
     if (hostPortField.integer().orElse(0L) != 0) {
       hostPort = OptionalInt.of(Decode.port(hostPortField));
+    }
+    if (hostNetwork) {
+      if (hostPort.isPresent() && hostPort.getAsInt() != port) {
+        throw hostPortField.invalid("must match `containerPort` when `hostNetwork` is true");
+      }
+      hostPort = OptionalInt.of(port);
     }
     return new ContainerPort(name, port, protocol, hostPort);
   }
