@@ -354,8 +354,17 @@ public final class ClusterArbitraries {
                     podIps,
                     status.get1(),
                     status.get2(),
-                    hostNetwork ? onHost(rest.get1()) : rest.get1(),
+                    uniqueHostPorts(hostNetwork ? onHost(rest.get1()) : rest.get1()),
                     rest.get2()));
+  }
+
+  /** Drops the ports whose host port and protocol an earlier port has, as the API server must. */
+  private static List<ContainerPort> uniqueHostPorts(List<ContainerPort> ports) {
+    Set<String> seen = new HashSet<>();
+    return ports.stream()
+        .filter(
+            p -> p.hostPort().isEmpty() || seen.add(p.hostPort().getAsInt() + "/" + p.protocol()))
+        .toList();
   }
 
   /** On the host network, a container port is also the host port (the API server's default). */
