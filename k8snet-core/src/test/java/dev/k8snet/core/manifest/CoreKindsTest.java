@@ -505,6 +505,22 @@ class CoreKindsTest {
             "8080",
             "must match `containerPort` when `hostNetwork` is true"),
         Arguments.of(
+            pod
+                + "spec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80, hostPort: 80}]\n"
+                + "  - name: b\n    ports: [{containerPort: 8080, hostPort: 80}]\n",
+            "spec.containers[1].ports[0].hostPort",
+            9,
+            "80",
+            "Duplicate value"),
+        Arguments.of(
+            pod
+                + "spec:\n  hostNetwork: true\n  containers:\n  - name: a\n    ports:\n"
+                + "    - {name: x, containerPort: 53}\n    - {name: y, containerPort: 53}\n",
+            "spec.containers[0].ports[1].hostPort",
+            10,
+            null,
+            "Duplicate value"),
+        Arguments.of(
             pod + "spec:\n  hostname: Not_A_Label\n",
             "spec.hostname",
             5,

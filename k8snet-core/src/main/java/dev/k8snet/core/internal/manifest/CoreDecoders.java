@@ -127,11 +127,19 @@ final class CoreDecoders {
     subdomain.ifPresent(h -> Decode.checkName(subdomainField, h, NameRule.LABEL));
     List<ContainerPort> ports = new ArrayList<>();
     for (String containers : List.of("initContainers", "containers")) {
+      // the API server: the app containers' host ports are unique by (port, protocol)
+      Set<String> hostPorts = new HashSet<>();
       for (Field c : spec.get(containers).items()) {
         List<Field> items = c.get("ports").items();
         Decode.unique(items, "name", p -> p.get("name").nonEmptyString());
         for (Field p : items) {
-          ports.add(containerPort(p, hostNetwork));
+          ContainerPort port = containerPort(p, hostNetwork);
+          if (containers.equals("containers")
+              && port.hostPort().isPresent()
+              && !hostPorts.add(port.hostPort().getAsInt() + "/" + port.protocol())) {
+            throw p.get("hostPort").duplicate();
+          }
+          ports.add(port);
         }
       }
     }
