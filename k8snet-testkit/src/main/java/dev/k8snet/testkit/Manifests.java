@@ -109,7 +109,8 @@ public final class Manifests {
    * library would read its manifest.
    *
    * @param object the object
-   * @return an unmodifiable-in-spirit tree (fresh on every call)
+   * @return the tree, built afresh on every call; treat it as read-only (some nested maps are
+   *     immutable)
    * @since 0.1
    */
   public static Map<String, Object> toTree(KubernetesObject object) {
