@@ -136,10 +136,11 @@ class K8snetArbitrariesProperties {
         K8snetArbitraries.labelSelectors()
             .filter(s -> !s.isEmpty())
             .sampleStream()
-            .limit(300)
+            .limit(600)
             .filter(s -> K8snetArbitraries.labels().sampleStream().limit(10).anyMatch(s::matches))
             .count();
-    assertTrue(matching > 15, "only " + matching + " of 300 selectors matched any label set");
+    // about 9 in 100 match; 300 unseeded samples fell below the old bound of 15 now and then
+    assertTrue(matching > 25, "only " + matching + " of 600 selectors matched any label set");
   }
 
   private static String shape(String v6) {

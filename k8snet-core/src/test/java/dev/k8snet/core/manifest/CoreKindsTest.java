@@ -8,6 +8,7 @@ import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.model.ContainerPort;
 import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.IpFamilyPolicy;
 import dev.k8snet.core.model.IpMode;
@@ -122,6 +123,34 @@ class CoreKindsTest {
     assertTrue(p.terminating());
     assertEquals(Optional.of("node-1"), p.nodeName());
     assertEquals(Optional.of("web"), p.subdomain());
+  }
+
+  @Test
+  void hostNetworkPodsGetTheirContainerPortsAsHostPorts() {
+    Pod p =
+        one(
+            Pod.class,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent}
+            spec:
+              hostNetwork: true
+              initContainers:
+              - name: init
+                ports: [{containerPort: 9000}]
+              containers:
+              - name: c
+                ports:
+                - {name: metrics, containerPort: 9100}
+                - {containerPort: 53, hostPort: 53, protocol: UDP}
+            """);
+    assertEquals(
+        List.of(
+            new ContainerPort(Optional.empty(), 9000, Protocol.TCP, OptionalInt.of(9000)),
+            new ContainerPort(Optional.of("metrics"), 9100, Protocol.TCP, OptionalInt.of(9100)),
+            new ContainerPort(Optional.empty(), 53, Protocol.UDP, OptionalInt.of(53))),
+        p.containerPorts());
   }
 
   @Test
@@ -386,6 +415,32 @@ class CoreKindsTest {
             "The range of valid ports is 30000-32767"),
         Arguments.of(svc + "  ports: []\n", "spec.ports", 5, null, "spec.ports: Required value"),
         Arguments.of(
+            svc + "  ports:\n  - {port: 80, name: a}\n  - {port: 80, name: b}\n",
+            "spec.ports[1].port",
+            7,
+            "80",
+            "Duplicate value: 80"),
+        Arguments.of(
+            svc
+                + "  ports:\n  - {port: 53, name: a, protocol: UDP}\n  - {port: 53, name: b}\n"
+                + "  - {port: 53, name: c, protocol: UDP}\n",
+            "spec.ports[2].port",
+            8,
+            "53",
+            "Duplicate value: 53"),
+        Arguments.of(
+            svc + "  type: NodePort\n  clusterIP: None\n  ports: [{port: 80}]\n",
+            "spec.clusterIP",
+            6,
+            "None",
+            "may not be set to 'None' for LoadBalancer or NodePort services"),
+        Arguments.of(
+            svc + "  type: LoadBalancer\n  clusterIPs: [None]\n  ports: [{port: 80}]\n",
+            "spec.clusterIPs[0]",
+            6,
+            "None",
+            "may not be set to 'None' for LoadBalancer or NodePort services"),
+        Arguments.of(
             svc + "  clusterIP: 10.96.0.300\n  ports: [{port: 80}]\n",
             "spec.clusterIP",
             5,
@@ -464,7 +519,23 @@ class CoreKindsTest {
             "spec.containers[0].ports[0].hostPort",
             9,
             "8080",
-            "must match `containerPort`"),
+            "must match `containerPort` when `hostNetwork` is true"),
+        Arguments.of(
+            pod
+                + "spec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80, hostPort: 80}]\n"
+                + "  - name: b\n    ports: [{containerPort: 8080, hostPort: 80}]\n",
+            "spec.containers[1].ports[0].hostPort",
+            9,
+            "80",
+            "Duplicate value"),
+        Arguments.of(
+            pod
+                + "spec:\n  hostNetwork: true\n  containers:\n  - name: a\n    ports:\n"
+                + "    - {name: x, containerPort: 53}\n    - {name: y, containerPort: 53}\n",
+            "spec.containers[0].ports[1].hostPort",
+            10,
+            null,
+            "Duplicate value"),
         Arguments.of(
             svc + "  ports: [{port: 80, appProtocol: \"a b\"}]\n",
             "spec.ports[0].appProtocol",

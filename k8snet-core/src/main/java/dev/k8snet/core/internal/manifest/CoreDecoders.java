@@ -127,16 +127,17 @@ final class CoreDecoders {
     subdomain.ifPresent(h -> Decode.checkName(subdomainField, h, NameRule.LABEL));
     List<ContainerPort> ports = new ArrayList<>();
     for (String containers : List.of("initContainers", "containers")) {
+      // the API server: the app containers' host ports are unique by (port, protocol)
+      Set<String> hostPorts = new HashSet<>();
       for (Field c : spec.get(containers).items()) {
         List<Field> items = c.get("ports").items();
         Decode.unique(items, "name", p -> p.get("name").nonEmptyString());
         for (Field p : items) {
-          ContainerPort port = containerPort(p);
-          if (hostNetwork
+          ContainerPort port = containerPort(p, hostNetwork);
+          if (containers.equals("containers")
               && port.hostPort().isPresent()
-              && port.hostPort().getAsInt() != port.containerPort()) {
-            throw p.get("hostPort")
-                .invalid("must match `containerPort` when `hostNetwork` is true");
+              && !hostPorts.add(port.hostPort().getAsInt() + "/" + port.protocol())) {
+            throw p.get("hostPort").duplicate();
           }
           ports.add(port);
         }
@@ -186,7 +187,11 @@ final class CoreDecoders {
         meta, nodeName, hostNetwork, hostname, subdomain, ips, phase, ready, ports, deletion);
   }
 
-  private static ContainerPort containerPort(Field p) {
+  /**
+   * A container port; on the host network the API server defaults {@code hostPort} to {@code
+   * containerPort} and requires the two to match.
+   */
+  private static ContainerPort containerPort(Field p, boolean hostNetwork) {
     Field nameField = p.get("name");
     Optional<String> name = nameField.nonEmptyString();
     if (name.isPresent()) {
@@ -201,6 +206,12 @@ final class CoreDecoders {
     OptionalInt hostPort = OptionalInt.empty();
     if (hostPortField.integer().orElse(0L) != 0) {
       hostPort = OptionalInt.of(Decode.port(hostPortField));
+    }
+    if (hostNetwork) {
+      if (hostPort.isPresent() && hostPort.getAsInt() != port) {
+        throw hostPortField.invalid("must match `containerPort` when `hostNetwork` is true");
+      }
+      hostPort = OptionalInt.of(port);
     }
     return new ContainerPort(name, port, protocol, hostPort);
   }
@@ -238,6 +249,10 @@ final class CoreDecoders {
           .forbidden("may not be set for ExternalName services");
     }
     if (headless) {
+      if (type == ServiceType.NODE_PORT || type == ServiceType.LOAD_BALANCER) {
+        throw (clusterIpsField.present() ? clusterIpsField.items().get(0) : clusterIpField)
+            .invalid("may not be set to 'None' for LoadBalancer or NodePort services");
+      }
       if (rawIps.size() > 1) {
         throw clusterIpsField
             .items()
@@ -329,8 +344,14 @@ final class CoreDecoders {
     List<ServicePort> ports = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> nodePorts = new HashSet<>();
+    Set<String> portKeys = new HashSet<>();
     for (Field p : portItems) {
-      ports.add(servicePort(p, type, portItems.size() > 1, names, nodePorts));
+      ServicePort port = servicePort(p, type, portItems.size() > 1, names, nodePorts);
+      if (!portKeys.add(port.port() + "/" + port.protocol())) {
+        // the API server: ports must be unique by (port, protocol)
+        throw p.get("port").duplicate();
+      }
+      ports.add(port);
     }
 
     Map<String, String> selector = Decode.labels(spec.get("selector"));
