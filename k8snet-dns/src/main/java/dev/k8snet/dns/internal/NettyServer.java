@@ -22,6 +22,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+
+  /** The largest query read over UDP (recvmmsg slot size); longer datagrams are cut. */
+  static final int MAX_QUERY = 1232;
 
   private final InetSocketAddress requested;
   private final int loops;
@@ -109,11 +113,17 @@ public final class NettyServer implements AutoCloseable {
 
   private void bind(Engine engine, int port) throws Exception {
     int udpSockets = epoll ? loops : 1;
-    Bootstrap udp =
-        new Bootstrap()
-            .group(group)
-            .channel(datagramClass())
-            .option(ChannelOption.SO_RCVBUF, 4 << 20)
+    // an AF_INET socket for an IPv4 address: no v4-mapped IPv6 path in the kernel
+    boolean v4 = requested.getAddress() instanceof java.net.Inet4Address;
+    SocketProtocolFamily family = v4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    Bootstrap udp = new Bootstrap().group(group);
+    if (epoll) {
+      udp.channelFactory(() -> new EpollDatagramChannel(family));
+    } else {
+      udp.channelFactory(() -> new NioDatagramChannel(family));
+    }
+    var unusedBootstrap =
+        udp.option(ChannelOption.SO_RCVBUF, 4 << 20)
             .option(ChannelOption.SO_SNDBUF, 4 << 20)
             .handler(
                 new ChannelInitializer<DatagramChannel>() {
@@ -124,8 +134,8 @@ public final class NettyServer implements AutoCloseable {
                 });
     if (epoll) {
       udp.option(EpollChannelOption.SO_REUSEPORT, true)
-          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 1500)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1500 * 16));
+          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 32));
     }
     Channel first = udp.bind(new InetSocketAddress(requested.getAddress(), port)).sync().channel();
     channels.add(first);
@@ -137,7 +147,8 @@ public final class NettyServer implements AutoCloseable {
     ServerBootstrap tcp =
         new ServerBootstrap()
             .group(group)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .channelFactory(
+                epoll ? () -> new EpollServerSocketChannel(family) : NioServerSocketChannel::new)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
