@@ -176,4 +176,25 @@ class ForwarderTest {
       assertEquals(0, upstream.udpQueries.get());
     }
   }
+
+  @Test
+  void chasesExternalNameTargetsUpstreamAndKeepsTheCnameOnFailure() {
+    try (DnsServer s = server().upstream(upstream.address()).build()) {
+      s.start();
+      int port = s.localAddress().getPort();
+      String out = Tools.dig(port, "ext.default.svc.cluster.local", "A");
+      assertEquals("NOERROR", Tools.status(out));
+      assertEquals(
+          List.of("example.com. A 192.0.2.1", "ext.default.svc.cluster.local. CNAME example.com."),
+          Tools.answers(out));
+      upstream.mode = FakeUpstream.Mode.SERVFAIL;
+      String kept = Tools.dig(port, "ext.default.svc.cluster.local", "AAAA");
+      assertEquals("NOERROR", Tools.status(kept));
+      assertEquals(
+          List.of("ext.default.svc.cluster.local. CNAME example.com."), Tools.answers(kept));
+      // a CNAME query is answered authoritatively, without upstream
+      assertTrue(
+          Tools.dig(port, "ext.default.svc.cluster.local", "CNAME").contains("flags: qr aa rd"));
+    }
+  }
 }

@@ -139,6 +139,21 @@ public final class Engine {
     } else {
       Rendered r = idx.answer(q.qname, q.qtype);
       if (r != null) {
+        if (r.chase != null && forwarder != null) {
+          metrics.forwarded.increment();
+          int qtype = q.qtype;
+          forwarder.chase(
+              q,
+              in,
+              r,
+              limit,
+              alloc,
+              buf -> {
+                record(qtype, buf, t0);
+                reply.accept(buf);
+              });
+          return null;
+        }
         return Responder.write(alloc, in, q, r, true, ra, limit);
       }
     }

@@ -238,21 +238,122 @@ public final class Forwarder implements AutoCloseable {
       Query q, ByteBuf in, int limit, ByteBufAllocator alloc, Consumer<ByteBuf> reply) {
     byte[] question = new byte[q.questionEnd - 12];
     in.getBytes(in.readerIndex() + 12, question);
-    Waiter w = new Waiter(q.id, q.flags, q.edns, question, limit, alloc, reply);
-    Key key = new Key(q.qname, q.qtype);
+    forward(
+        new Key(q.qname, q.qtype),
+        new Waiter(q.id, q.flags, q.edns, question, limit, alloc, reply));
+  }
+
+  /**
+   * Answers a query whose authoritative answer is a CNAME chain leaving the zones ({@code r}): asks
+   * upstream for the last target and returns the chain followed by the upstream's answer; when that
+   * fails the chain alone (NOERROR), so the CNAME is never lost.
+   */
+  public void chase(
+      Query q, ByteBuf in, Rendered r, int limit, ByteBufAllocator alloc, Consumer<ByteBuf> reply) {
+    byte[] clientQuestion = new byte[q.questionEnd - 12];
+    in.getBytes(in.readerIndex() + 12, clientQuestion);
+    byte[] target = r.chase.wire();
+    byte[] question = Arrays.copyOf(target, target.length + 4);
+    question[target.length] = (byte) (q.qtype >> 8);
+    question[target.length + 1] = (byte) q.qtype;
+    question[target.length + 3] = 1;
+    int id = q.id;
+    int flags = q.flags;
+    boolean edns = q.edns;
+    int qtype = q.qtype;
+    List<Rr> chain = r.chain;
+    Consumer<ByteBuf> merge =
+        up -> {
+          try {
+            reply.accept(
+                merge(
+                    id,
+                    flags,
+                    edns,
+                    clientQuestion,
+                    qtype,
+                    chain,
+                    ByteBufUtil2.bytes(up),
+                    limit,
+                    alloc));
+          } finally {
+            up.release();
+          }
+        };
+    forward(
+        new Key(r.chase, q.qtype),
+        new Waiter(0, 0x0100, false, question, 65535, ByteBufAllocator.DEFAULT, merge));
+  }
+
+  private static ByteBuf merge(
+      int id,
+      int flags,
+      boolean edns,
+      byte[] clientQuestion,
+      int qtype,
+      List<Rr> chain,
+      byte[] upstream,
+      int limit,
+      ByteBufAllocator alloc) {
+    try {
+      Message m = new Message(id);
+      m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+      m.getHeader().setFlag(org.xbill.DNS.Flags.RA);
+      if ((flags & 0x0100) != 0) {
+        m.getHeader().setFlag(org.xbill.DNS.Flags.RD);
+      }
+      org.xbill.DNS.Name qname = new org.xbill.DNS.Name(new org.xbill.DNS.DNSInput(clientQuestion));
+      m.addRecord(org.xbill.DNS.Record.newRecord(qname, qtype, 1), Section.QUESTION);
+      for (Rr rr : chain) {
+        m.addRecord(
+            new org.xbill.DNS.CNAMERecord(
+                org.xbill.DNS.Name.fromString(rr.owner().toString()),
+                1,
+                rr.ttl(),
+                org.xbill.DNS.Name.fromString(((Rr.Target) rr.data()).target().toString())),
+            Section.ANSWER);
+      }
+      Message um = new Message(upstream);
+      int rc = um.getRcode();
+      if (rc == Result.NOERROR || rc == Result.NXDOMAIN) {
+        m.getHeader().setRcode(rc);
+        for (org.xbill.DNS.Record x : um.getSection(Section.ANSWER)) {
+          m.addRecord(x, Section.ANSWER);
+        }
+        if (um.getSection(Section.ANSWER).isEmpty()) {
+          for (org.xbill.DNS.Record x : um.getSection(Section.AUTHORITY)) {
+            m.addRecord(x, Section.AUTHORITY);
+          }
+        }
+      }
+      if (edns) {
+        m.addRecord(new OPTRecord(Responder.ADVERTISED_UDP_SIZE, 0, 0), Section.ADDITIONAL);
+      }
+      byte[] out = m.toWire(limit);
+      return alloc.directBuffer(out.length).writeBytes(out);
+    } catch (IOException e) {
+      ByteBuf out = alloc.directBuffer(12);
+      out.writeShort(id);
+      out.writeShort(0x8080 | (flags & 0x0110) | Result.SERVFAIL);
+      out.writeZero(8);
+      return out;
+    }
+  }
+
+  private void forward(Key key, Waiter w) {
     long now = clock.millis();
     Entry e = cache.get(key);
     if (e != null && now < e.storedMillis + e.ttl * 1000) {
       metrics.cacheHits.increment();
       int hits = e.hits.incrementAndGet();
       long remaining = e.storedMillis + e.ttl * 1000 - now;
-      reply.accept(render(e.wire, w, (now - e.storedMillis) / 1000, -1));
+      w.reply.accept(render(e.wire, w, (now - e.storedMillis) / 1000, -1));
       if (hits >= 2 && remaining * 10 < e.ttl * 1000 && !e.prefetching) {
         e.prefetching = true;
         metrics.prefetches.increment();
         synchronized (this) {
           if (!inflight.containsKey(key)) {
-            Pending p = new Pending(key, question);
+            Pending p = new Pending(key, w.question);
             inflight.put(key, p);
             send(p);
           }
@@ -262,7 +363,7 @@ public final class Forwarder implements AutoCloseable {
     }
     metrics.cacheMisses.increment();
     if (upstreams.isEmpty()) {
-      reply.accept(fail(w));
+      w.reply.accept(fail(w));
       return;
     }
     synchronized (this) {
@@ -271,7 +372,7 @@ public final class Forwarder implements AutoCloseable {
         p.waiters.add(w);
         return;
       }
-      p = new Pending(key, question);
+      p = new Pending(key, w.question);
       p.waiters.add(w);
       inflight.put(key, p);
       send(p);

@@ -16,6 +16,9 @@ public final class Rendered {
   final short[] cutAn;
   final short[] cutNs;
   final short[] cutAr;
+  // a CNAME chain that leaves the zones: the last target and the chain, for the forwarder
+  WireName chase;
+  java.util.List<Rr> chain = java.util.List.of();
 
   Rendered(
       int rcode,

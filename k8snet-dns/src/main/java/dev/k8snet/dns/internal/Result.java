@@ -1,6 +1,7 @@
 package dev.k8snet.dns.internal;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The logical answer to one question: an rcode and three sections of RRsets (each a non-empty list
@@ -12,7 +13,11 @@ import java.util.List;
  * @param additional the additional section
  */
 public record Result(
-    int rcode, List<List<Rr>> answer, List<List<Rr>> authority, List<List<Rr>> additional) {
+    int rcode,
+    List<List<Rr>> answer,
+    List<List<Rr>> authority,
+    List<List<Rr>> additional,
+    Optional<WireName> chase) {
   /** NOERROR. */
   public static final int NOERROR = 0;
 
@@ -30,6 +35,17 @@ public record Result(
 
   /** REFUSED. */
   public static final int REFUSED = 5;
+
+  /** Returns a result without an out-of-zone CNAME target. */
+  public Result(
+      int rcode, List<List<Rr>> answer, List<List<Rr>> authority, List<List<Rr>> additional) {
+    this(rcode, answer, authority, additional, Optional.empty());
+  }
+
+  /** Returns a CNAME chain whose last target lies outside the authoritative zones. */
+  public static Result outOfZone(List<List<Rr>> chain, WireName target) {
+    return new Result(NOERROR, chain, List.of(), List.of(), Optional.of(target));
+  }
 
   /** Copies the lists. */
   public Result {

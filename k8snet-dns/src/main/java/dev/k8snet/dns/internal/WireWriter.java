@@ -142,15 +142,23 @@ final class WireWriter {
         k++;
       }
     }
-    return new Rendered(
-        result.rcode(),
-        Arrays.copyOfRange(w.buf, bodyStart, w.pos),
-        counts[0],
-        counts[1],
-        counts[2],
-        cutEnd,
-        cutAn,
-        cutNs,
-        cutAr);
+    Rendered r =
+        new Rendered(
+            result.rcode(),
+            Arrays.copyOfRange(w.buf, bodyStart, w.pos),
+            counts[0],
+            counts[1],
+            counts[2],
+            cutEnd,
+            cutAn,
+            cutNs,
+            cutAr);
+    if (result.chase().isPresent()) {
+      r.chase = result.chase().get();
+      List<Rr> chain = new java.util.ArrayList<>();
+      result.answer().forEach(chain::addAll);
+      r.chain = List.copyOf(chain);
+    }
+    return r;
   }
 }

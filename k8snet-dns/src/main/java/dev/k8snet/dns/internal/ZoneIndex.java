@@ -206,7 +206,7 @@ public final class ZoneIndex {
     for (int hops = 0; hops < 8; hops++) {
       Apex apex = apexOf(name);
       if (apex == null) {
-        return new Result(Result.NOERROR, answer, List.of(), List.of()); // CNAME out of zone
+        return Result.outOfZone(answer, name); // CNAME out of zone: the forwarder may chase it
       }
       Node n = nodes.get(name);
       if (n == null) {
