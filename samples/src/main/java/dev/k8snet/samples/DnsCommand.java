@@ -124,7 +124,7 @@ final class DnsCommand implements Runnable {
     Integer eventLoops;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
       PrintWriter err = spec.commandLine().getErr();
       PodRecords podRecords;
       try {
@@ -189,8 +189,19 @@ final class DnsCommand implements Runnable {
                 + ")"
                 + server.httpAddress().map(a -> "; http " + a).orElse(""));
         err.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "k8snet-dns-stop"));
-        stop.await();
+        Thread hook = new Thread(stop::countDown, "k8snet-dns-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          stop.await(); // until SIGTERM/SIGINT, or an interrupt when embedded
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook has run
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         for (DirectoryClusterSource s : sources) {
           s.close();
