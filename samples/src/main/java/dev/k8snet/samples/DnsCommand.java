@@ -123,6 +123,12 @@ final class DnsCommand implements Runnable {
     @Option(names = "--event-loops", description = "Event loops (default: processors).")
     Integer eventLoops;
 
+    @Option(
+        names = "--transport",
+        defaultValue = "epoll",
+        description = "epoll (native, where available) or nio.")
+    String transport;
+
     @Override
     public Integer call() throws IOException {
       PrintWriter err = spec.commandLine().getErr();
@@ -152,6 +158,10 @@ final class DnsCommand implements Runnable {
       if (eventLoops != null) {
         builder.eventLoops(eventLoops);
       }
+      if (!transport.equals("epoll") && !transport.equals("nio")) {
+        throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
+      }
+      builder.nativeTransport(transport.equals("epoll"));
       List<Path> files = new ArrayList<>();
       List<Path> dirs = new ArrayList<>();
       for (Path p : manifests) {
