@@ -105,7 +105,9 @@ public final class DnsServer implements AutoCloseable {
     }
     started = true;
     try {
-      netty = new NettyServer(b.listen, b.eventLoops, b.tcpIdleTimeout, b.nativeTransport);
+      netty =
+          new NettyServer(
+              b.listen, b.eventLoops, b.tcpIdleTimeout, b.maxTcpConnections, b.nativeTransport);
       netty.createGroup();
       if (!b.upstreams.isEmpty()) {
         forwarder =
@@ -117,7 +119,8 @@ public final class DnsServer implements AutoCloseable {
                 b.cacheSize,
                 b.staleWindow,
                 b.clock,
-                metrics);
+                metrics,
+                b.maxConcurrentForwards);
         forwarder.start();
       }
       ClusterDns dns = b.dns;
@@ -299,6 +302,8 @@ public final class DnsServer implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private InetSocketAddress httpAddress;
     private boolean nativeTransport = true;
+    private int maxConcurrentForwards = 1000;
+    private int maxTcpConnections = 1000;
 
     private Builder(ClusterDns dns, InetSocketAddress listen) {
       this.dns = Objects.requireNonNull(dns, "dns");
@@ -431,6 +436,36 @@ public final class DnsServer implements AutoCloseable {
      */
     public Builder httpAddress(InetSocketAddress address) {
       this.httpAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Sets how many forwarded queries may wait for upstream answers at once (default 1000, as
+     * CoreDNS's {@code max_concurrent} in kubeadm); beyond, queries get REFUSED at once.
+     *
+     * @param n 1 or more
+     * @return this
+     */
+    public Builder maxConcurrentForwards(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConcurrentForwards: " + n + " (expected: >= 1)");
+      }
+      this.maxConcurrentForwards = n;
+      return this;
+    }
+
+    /**
+     * Sets how many TCP connections may be open at once (default 1000); a connection beyond is
+     * closed at once.
+     *
+     * @param n 1 or more
+     * @return this
+     */
+    public Builder maxTcpConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxTcpConnections: " + n + " (expected: >= 1)");
+      }
+      this.maxTcpConnections = n;
       return this;
     }
 

@@ -166,4 +166,28 @@ class DnsServerInteropTest {
       assertEquals("NOERROR", Tools.status(Tools.dig(p, "web.default.svc.cluster.local", "A")));
     }
   }
+
+  @Test
+  void closesTcpConnectionsBeyondTheLimitAndIdleOnes() throws Exception {
+    ClusterDns dns = ClusterDns.create(DnsConfig.of("cluster.local"));
+    dns.onUpdate(ClusterUpdate.between(ClusterState.EMPTY, Fixtures.state()));
+    try (DnsServer s =
+        DnsServer.builder(dns, new InetSocketAddress("127.0.0.1", 0))
+            .eventLoops(1)
+            .maxTcpConnections(1)
+            .tcpIdleTimeout(java.time.Duration.ofMillis(300))
+            .build()) {
+      s.start();
+      InetSocketAddress a = s.localAddress();
+      try (java.net.Socket first = new java.net.Socket(a.getAddress(), a.getPort());
+          java.net.Socket second = new java.net.Socket(a.getAddress(), a.getPort())) {
+        second.setSoTimeout(2000);
+        assertEquals(-1, second.getInputStream().read()); // closed by the server
+        first.setSoTimeout(2000);
+        long t0 = System.nanoTime();
+        assertEquals(-1, first.getInputStream().read()); // idle: closed after the timeout
+        assertTrue(System.nanoTime() - t0 < 1_500_000_000L);
+      }
+    }
+  }
 }

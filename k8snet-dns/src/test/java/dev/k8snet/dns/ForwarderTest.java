@@ -197,4 +197,23 @@ class ForwarderTest {
           Tools.dig(port, "ext.default.svc.cluster.local", "CNAME").contains("flags: qr aa rd"));
     }
   }
+
+  @Test
+  void refusesForwardedQueriesBeyondTheConcurrencyLimit() throws Exception {
+    upstream.mode = FakeUpstream.Mode.DROP;
+    try (DnsServer s = server().upstream(upstream.address()).maxConcurrentForwards(1).build()) {
+      s.start();
+      int port = s.localAddress().getPort();
+      Thread waiting = new Thread(() -> Tools.dig(port, "slow.example.test", "A"));
+      waiting.start();
+      for (int i = 0; i < 50 && upstream.udpQueries.get() == 0; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals("REFUSED", Tools.status(Tools.dig(port, "second.example.test", "A")));
+      waiting.join(10_000);
+      // once the first has failed, a new query is forwarded again
+      upstream.mode = FakeUpstream.Mode.ANSWER;
+      assertEquals("NOERROR", Tools.status(Tools.dig(port, "third.example.test", "A")));
+    }
+  }
 }

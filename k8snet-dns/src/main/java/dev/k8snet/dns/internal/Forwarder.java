@@ -138,6 +138,8 @@ public final class Forwarder implements AutoCloseable {
   private final Duration staleWindow;
   private final InstantSource clock;
   private final Metrics metrics;
+  private final int maxConcurrent;
+  private final AtomicInteger outstanding = new AtomicInteger();
   private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
   private final Map<Integer, Pending> pending = new HashMap<>();
   private final Map<Key, Pending> inflight = new HashMap<>();
@@ -156,7 +158,9 @@ public final class Forwarder implements AutoCloseable {
       int cacheSize,
       Duration staleWindow,
       InstantSource clock,
-      Metrics metrics) {
+      Metrics metrics,
+      int maxConcurrent) {
+    this.maxConcurrent = maxConcurrent;
     this.upstreams = upstreams.stream().map(Upstream::new).toList();
     this.group = group;
     this.udpClass = udpClass;
@@ -340,7 +344,8 @@ public final class Forwarder implements AutoCloseable {
     }
   }
 
-  private void forward(Key key, Waiter w) {
+  private void forward(Key key, Waiter waiter) {
+    Waiter w = waiter;
     long now = clock.millis();
     Entry e = cache.get(key);
     if (e != null && now < e.storedMillis + e.ttl * 1000) {
@@ -366,6 +371,24 @@ public final class Forwarder implements AutoCloseable {
       w.reply.accept(fail(w));
       return;
     }
+    if (outstanding.incrementAndGet() > maxConcurrent) {
+      outstanding.decrementAndGet();
+      w.reply.accept(refused(w));
+      return;
+    }
+    Waiter orig = w;
+    w =
+        new Waiter(
+            orig.id,
+            orig.flags,
+            orig.edns,
+            orig.question,
+            orig.limit,
+            orig.alloc,
+            buf -> {
+              outstanding.decrementAndGet();
+              orig.reply.accept(buf);
+            });
     synchronized (this) {
       Pending p = inflight.get(key);
       if (p != null) {
@@ -581,10 +604,18 @@ public final class Forwarder implements AutoCloseable {
     }
   }
 
-  private ByteBuf fail(Waiter w) {
+  private static ByteBuf fail(Waiter w) {
+    return error(w, Result.SERVFAIL);
+  }
+
+  private static ByteBuf refused(Waiter w) {
+    return error(w, Result.REFUSED);
+  }
+
+  private static ByteBuf error(Waiter w, int rcode) {
     ByteBuf out = w.alloc.directBuffer(12 + w.question.length + 11);
     out.writeShort(w.id);
-    out.writeShort(0x8080 | (w.flags & 0x0110) | Result.SERVFAIL);
+    out.writeShort(0x8080 | (w.flags & 0x0110) | rcode);
     out.writeShort(1);
     out.writeShort(0);
     out.writeShort(0);

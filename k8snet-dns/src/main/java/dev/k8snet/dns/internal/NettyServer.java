@@ -50,13 +50,22 @@ public final class NettyServer implements AutoCloseable {
   private final InetSocketAddress requested;
   private final int loops;
   private final Duration tcpIdle;
+  private final int maxTcpConnections;
+  private final java.util.concurrent.atomic.AtomicInteger tcpConnections =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final boolean epoll;
   private EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
   private InetSocketAddress bound;
 
   /** Creates a server; nothing is bound before {@link #start}. */
-  public NettyServer(InetSocketAddress requested, int loops, Duration tcpIdle, boolean useEpoll) {
+  public NettyServer(
+      InetSocketAddress requested,
+      int loops,
+      Duration tcpIdle,
+      int maxTcpConnections,
+      boolean useEpoll) {
+    this.maxTcpConnections = maxTcpConnections;
     this.requested = requested;
     this.loops = loops;
     this.tcpIdle = tcpIdle;
@@ -155,6 +164,13 @@ public final class NettyServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tcpConnections.incrementAndGet() > maxTcpConnections) {
+                      tcpConnections.decrementAndGet();
+                      var unused = ch.close(); // over the limit: the client falls back or retries
+                      return;
+                    }
+                    var unusedFuture =
+                        ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                     ch.pipeline()
                         .addLast(
                             new IdleStateHandler(0, 0, tcpIdle.toMillis(), TimeUnit.MILLISECONDS))
