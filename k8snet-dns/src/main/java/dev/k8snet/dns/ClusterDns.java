@@ -75,7 +75,27 @@ public final class ClusterDns implements ClusterListener {
     Objects.requireNonNull(update, "update");
     synchronized (writeLock) {
       long t0 = System.nanoTime();
-      ZoneIndex index = builder.apply(update);
+      ZoneIndex index;
+      try {
+        index = builder.apply(update);
+      } catch (RuntimeException e) {
+        // never leave the server without records because one object could not be rendered:
+        // rebuild from scratch, and if even that fails keep answering from the previous snapshot
+        log.warn(
+            "dns: incremental update to version {} failed; rebuilding",
+            update.current().version(),
+            e);
+        try {
+          index = builder.build(update.current());
+        } catch (RuntimeException again) {
+          log.error(
+              "dns: cannot build records for version {}; keeping version {}",
+              update.current().version(),
+              records == null ? -1 : records.version(),
+              again);
+          return;
+        }
+      }
       records = new DnsRecords(config, index);
       long took = System.nanoTime() - t0;
       lastProgrammingNanos.set(took);
