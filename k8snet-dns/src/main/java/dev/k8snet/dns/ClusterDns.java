@@ -4,6 +4,7 @@ import dev.k8snet.core.cluster.ClusterListener;
 import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.dns.internal.IndexBuilder;
 import dev.k8snet.dns.internal.ZoneIndex;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,13 +119,14 @@ public final class ClusterDns implements ClusterListener {
   }
 
   /**
-   * Returns how long the last update took to apply, the in-process part of the DNS programming
+   * Returns how long the last update took to apply: the in-process part of the DNS programming
    * latency.
    *
-   * @return nanoseconds, or -1 before the first update
+   * @return the duration, or empty before the first update
    */
-  public long lastUpdateNanos() {
-    return lastProgrammingNanos.get();
+  public Optional<Duration> lastUpdateDuration() {
+    long n = lastProgrammingNanos.get();
+    return n < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(n));
   }
 
   ZoneIndex index() {

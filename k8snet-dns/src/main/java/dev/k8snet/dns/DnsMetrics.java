@@ -1,10 +1,13 @@
 package dev.k8snet.dns;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A snapshot of a {@link DnsServer}'s counters since it started.
@@ -15,7 +18,7 @@ import java.util.Objects;
  *     (measured from receipt to the response being queued, in-process only)
  * @param latencyCounts the number of queries per bucket (not cumulative), one more entry than
  *     bounds: the last is the overflow bucket
- * @param latencySumNanos the sum of all latencies in nanoseconds
+ * @param latencySum the sum of all latencies
  * @param truncated UDP responses sent with TC=1
  * @param dropped packets dropped without a response (not a query, or shorter than a header)
  * @param forwarded queries handed to the forwarder
@@ -25,8 +28,8 @@ import java.util.Objects;
  * @param prefetches cache refreshes started before expiry
  * @param staleAnswers expired answers served because every upstream failed (RFC 8767)
  * @param upstreams the upstream servers
- * @param recordsVersion the cluster snapshot version of the records served, or -1 before the first
- * @param lastUpdateNanos how long the last record update took, or -1
+ * @param recordsVersion the cluster snapshot version of the records served; empty before the first
+ * @param lastUpdate how long the last record update took; empty before the first
  * @since 0.1
  */
 public record DnsMetrics(
@@ -34,7 +37,7 @@ public record DnsMetrics(
     Map<DnsRcode, Long> responsesByRcode,
     List<Long> latencyBucketsMicros,
     List<Long> latencyCounts,
-    long latencySumNanos,
+    Duration latencySum,
     long truncated,
     long dropped,
     long forwarded,
@@ -44,8 +47,8 @@ public record DnsMetrics(
     long prefetches,
     long staleAnswers,
     List<UpstreamHealth> upstreams,
-    long recordsVersion,
-    long lastUpdateNanos) {
+    OptionalLong recordsVersion,
+    Optional<Duration> lastUpdate) {
   /** Copies the collections. */
   public DnsMetrics {
     queriesByType = Map.copyOf(queriesByType);
@@ -53,7 +56,9 @@ public record DnsMetrics(
     latencyBucketsMicros = List.copyOf(latencyBucketsMicros);
     latencyCounts = List.copyOf(latencyCounts);
     upstreams = List.copyOf(upstreams);
-    Objects.requireNonNull(upstreams, "upstreams");
+    Objects.requireNonNull(latencySum, "latencySum");
+    Objects.requireNonNull(recordsVersion, "recordsVersion");
+    Objects.requireNonNull(lastUpdate, "lastUpdate");
   }
 
   /**
@@ -109,7 +114,7 @@ public record DnsMetrics(
           .append('\n');
     }
     sb.append("k8snet_dns_request_duration_seconds_sum ")
-        .append(String.format(Locale.ROOT, "%.9f", latencySumNanos / 1e9))
+        .append(String.format(Locale.ROOT, "%.9f", latencySum.toNanos() / 1e9))
         .append('\n');
     sb.append("k8snet_dns_request_duration_seconds_count ").append(cumulative).append('\n');
     counter(sb, "k8snet_dns_truncated_total", truncated);
@@ -142,11 +147,12 @@ public record DnsMetrics(
           .append('\n');
     }
     sb.append("# TYPE k8snet_dns_records_version gauge\nk8snet_dns_records_version ")
-        .append(recordsVersion)
+        .append(recordsVersion.orElse(-1))
         .append('\n');
     sb.append("# TYPE k8snet_dns_programming_duration_seconds gauge\n")
         .append("k8snet_dns_programming_duration_seconds ")
-        .append(String.format(Locale.ROOT, "%.6f", Math.max(0, lastUpdateNanos) / 1e9))
+        .append(
+            String.format(Locale.ROOT, "%.6f", lastUpdate.map(Duration::toNanos).orElse(0L) / 1e9))
         .append('\n');
     return sb.toString();
   }

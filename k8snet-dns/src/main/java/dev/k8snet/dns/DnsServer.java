@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A DNS server for a cluster: answers the cluster zone and the reverse zones from {@link
@@ -241,7 +242,7 @@ public final class DnsServer implements AutoCloseable {
         byRcode,
         bounds,
         counts,
-        metrics.latencySumNanos(),
+        Duration.ofNanos(metrics.latencySumNanos()),
         metrics.truncated(),
         metrics.dropped(),
         metrics.forwarded(),
@@ -251,8 +252,8 @@ public final class DnsServer implements AutoCloseable {
         metrics.prefetches(),
         metrics.staleAnswers(),
         ups,
-        idx == null ? -1 : idx.version(),
-        b.dns.lastUpdateNanos());
+        idx == null ? OptionalLong.empty() : OptionalLong.of(idx.version()),
+        b.dns.lastUpdateDuration());
   }
 
   /** Stops serving and releases every socket and thread. Idempotent. */

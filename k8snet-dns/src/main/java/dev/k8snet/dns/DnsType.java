@@ -1,7 +1,6 @@
 package dev.k8snet.dns;
 
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * A DNS RR type code (RFC 1035 §3.2.2) as an open set: the constants name the types this SDK
@@ -113,13 +112,5 @@ public final class DnsType {
   @Override
   public String toString() {
     return name;
-  }
-
-  static String nameOf(int code) {
-    return valueOf(code).name;
-  }
-
-  static DnsType requireValid(DnsType t) {
-    return Objects.requireNonNull(t, "type");
   }
 }

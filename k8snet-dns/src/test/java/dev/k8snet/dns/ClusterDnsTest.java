@@ -30,7 +30,7 @@ class ClusterDnsTest {
   @Test
   void hasNoRecordsBeforeTheFirstSnapshot() {
     assertTrue(ClusterDns.create(CONFIG).records().isEmpty());
-    assertEquals(-1, ClusterDns.create(CONFIG).lastUpdateNanos());
+    assertTrue(ClusterDns.create(CONFIG).lastUpdateDuration().isEmpty());
   }
 
   @Test
@@ -99,6 +99,6 @@ class ClusterDnsTest {
     // pods come and go (verified pod records)
     objects.removeIf(o -> o.metadata().name().equals("lonely"));
     step(dns, prev, objects);
-    assertTrue(dns.lastUpdateNanos() > 0);
+    assertTrue(dns.lastUpdateDuration().orElseThrow().toNanos() > 0);
   }
 }
