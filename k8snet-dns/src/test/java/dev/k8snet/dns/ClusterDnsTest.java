@@ -23,8 +23,24 @@ class ClusterDnsTest {
     ClusterState next = ClusterState.of(prev[0].version() + 1, objects);
     dns.onUpdate(ClusterUpdate.between(prev[0], next));
     prev[0] = next;
-    // the incremental index equals a full rebuild of the same snapshot
-    assertEquals(DnsRecords.of(next, CONFIG).records(), dns.records().orElseThrow().records());
+    // the incremental index equals a full rebuild of the same snapshot, records and wire answers
+    DnsRecords full = DnsRecords.of(next, CONFIG);
+    DnsRecords incremental = dns.records().orElseThrow();
+    assertEquals(full.records(), incremental.records());
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    full.records().forEach(r -> names.add(r.name()));
+    names.add("nothere.default.svc.cluster.local.");
+    for (String n : names) {
+      for (int type : new int[] {1, 5, 12, 16, 28, 33, 99}) {
+        var q = dev.k8snet.dns.internal.WireName.parse(n);
+        var a = full.index().answer(q, type);
+        var b = incremental.index().answer(q, type);
+        assertEquals(a == null, b == null, n);
+        if (a != null) {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(a.bytes(), b.bytes(), n + " " + type);
+        }
+      }
+    }
   }
 
   @Test

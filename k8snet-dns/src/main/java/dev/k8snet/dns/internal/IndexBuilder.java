@@ -239,10 +239,10 @@ public final class IndexBuilder {
     // nodes whose rendering depends on the SOA (serial) or other names: CNAMEs
     List<ZoneIndex.Node> stale = new ArrayList<>();
     for (WireName n : todo) {
-      ZoneIndex.Apex apex = null;
-      for (ZoneIndex.Apex a : apexes) {
-        if (n.isSubdomainOf(a.name)) {
-          apex = a;
+      int apex = -1;
+      for (int i = 0; i < apexes.length; i++) {
+        if (n.isSubdomainOf(apexes[i].name)) {
+          apex = i;
           break;
         }
       }
@@ -261,7 +261,7 @@ public final class IndexBuilder {
           }
         }
       }
-      if (apex == null || (byType.isEmpty() && !below.containsKey(n))) {
+      if (apex < 0 || (byType.isEmpty() && !below.containsKey(n))) {
         nodes.remove(n);
         continue;
       }
@@ -272,28 +272,18 @@ public final class IndexBuilder {
       nodes.put(n, node);
       stale.add(node);
     }
-    // every node points at the new apexes; SRV additional data and CNAME chains follow other names
+    // CNAME chains follow other names: re-render every CNAME (new objects: the old snapshot's stay
+    // untouched for its readers); other nodes are shared with the previous snapshot as they are
     List<ZoneIndex.Node> rebind = new ArrayList<>();
     for (ZoneIndex.Node node : nodes.values()) {
-      if (!todo.contains(node.name)) {
+      if (node.cname && !todo.contains(node.name)) {
         rebind.add(node);
       }
     }
     for (ZoneIndex.Node old : rebind) {
-      ZoneIndex.Apex apex = apexes[0];
-      for (ZoneIndex.Apex a : apexes) {
-        if (old.name.isSubdomainOf(a.name)) {
-          apex = a;
-          break;
-        }
-      }
-      ZoneIndex.Node node = new ZoneIndex.Node(old.name, apex, old.types, old.sets);
-      node.rtypes = old.rtypes;
-      node.rendered = old.rendered;
+      ZoneIndex.Node node = new ZoneIndex.Node(old.name, old.apex, old.types, old.sets);
       nodes.put(node.name, node);
-      if (node.cname || node.rendered.length == 0) {
-        stale.add(node);
-      }
+      stale.add(node);
     }
     ZoneIndex index =
         new ZoneIndex(version, nodes, apexes, config.podRecords() == PodRecords.INSECURE);

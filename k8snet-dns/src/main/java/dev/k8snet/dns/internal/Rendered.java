@@ -52,6 +52,20 @@ public final class Rendered {
     return rcode;
   }
 
+  /** Returns a copy of the body with the section counts in front (for comparisons). */
+  public byte[] bytes() {
+    byte[] out = new byte[body.length + 7];
+    out[0] = (byte) rcode;
+    out[1] = (byte) (an >> 8);
+    out[2] = (byte) an;
+    out[3] = (byte) (ns >> 8);
+    out[4] = (byte) ns;
+    out[5] = (byte) ar;
+    out[6] = (byte) (ar >> 8);
+    System.arraycopy(body, 0, out, 7, body.length);
+    return out;
+  }
+
   /** Returns the body length in bytes. */
   public int length() {
     return body.length;

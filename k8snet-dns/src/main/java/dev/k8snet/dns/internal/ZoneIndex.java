@@ -62,7 +62,7 @@ public final class ZoneIndex {
   /** One existing name. */
   static final class Node {
     final WireName name;
-    final Apex apex;
+    final int apex; // index into the apexes of the snapshot: the SOA serial changes per snapshot
     final int[] types;
     final List<List<Rr>> sets;
     final boolean cname;
@@ -70,7 +70,7 @@ public final class ZoneIndex {
     int[] rtypes = new int[0];
     Rendered[] rendered = new Rendered[0];
 
-    Node(WireName name, Apex apex, int[] types, List<List<Rr>> sets) {
+    Node(WireName name, int apex, int[] types, List<List<Rr>> sets) {
       this.name = name;
       this.apex = apex;
       this.types = types;
@@ -161,7 +161,7 @@ public final class ZoneIndex {
         }
       }
       if (!n.cname && qtype != Rr.ANY) {
-        return n.apex.negativeRendered(qname.length(), Result.NOERROR);
+        return apexes[n.apex].negativeRendered(qname.length(), Result.NOERROR);
       }
       return WireWriter.render(qname, qtype, resolve(qname, qtype));
     }
