@@ -187,7 +187,9 @@ final class DnsCommand implements Runnable {
         for (DirectoryClusterSource s : sources) {
           s.start(merger);
         }
-        merger.publish();
+        if (!(fixed.isEmpty() && sources.size() == 1)) {
+          merger.publish();
+        }
         server.start();
         err.println(
             "k8snet dns: serving "
@@ -266,6 +268,10 @@ final class DnsCommand implements Runnable {
 
     @Override
     public void onUpdate(ClusterUpdate update) {
+      if (fixed.isEmpty() && sources.size() == 1) {
+        dns.onUpdate(update); // one watched directory: its snapshots and changes as they are
+        return;
+      }
       if (previous.version() > 0) {
         publish();
       }
