@@ -121,6 +121,7 @@ public final class Forwarder implements AutoCloseable {
     final List<Upstream> tried = new ArrayList<>();
     int id;
     Upstream upstream;
+    Channel socket;
     ScheduledFuture<?> timeout;
     boolean probe;
 
@@ -145,7 +146,12 @@ public final class Forwarder implements AutoCloseable {
   private final Map<Key, Pending> inflight = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
   private int next;
-  private Channel channel;
+
+  /** Client sockets on random ports; each query goes out of a random one (source-port entropy). */
+  static final int SOCKETS = 8;
+
+  private final List<Channel> sockets = new ArrayList<>();
+  private Channel channel; // the first socket: its event loop runs timers and health checks
   private ExecutorService tcp;
   private ScheduledFuture<?> health;
 
@@ -185,7 +191,7 @@ public final class Forwarder implements AutoCloseable {
   public void start() throws InterruptedException {
     boolean v6 =
         upstreams.stream().anyMatch(u -> u.address.getAddress() instanceof java.net.Inet6Address);
-    channel =
+    Bootstrap client =
         new Bootstrap()
             .group(group)
             .channel(udpClass)
@@ -199,7 +205,8 @@ public final class Forwarder implements AutoCloseable {
                               @Override
                               protected void channelRead0(
                                   ChannelHandlerContext ctx, DatagramPacket p) {
-                                onResponse(p.sender(), ByteBufUtil2.bytes(p.content()));
+                                onResponse(
+                                    ctx.channel(), p.sender(), ByteBufUtil2.bytes(p.content()));
                               }
 
                               @Override
@@ -208,10 +215,11 @@ public final class Forwarder implements AutoCloseable {
                               }
                             });
                   }
-                })
-            .bind(new InetSocketAddress(v6 ? "::" : "0.0.0.0", 0))
-            .sync()
-            .channel();
+                });
+    for (int i = 0; i < SOCKETS; i++) {
+      sockets.add(client.bind(new InetSocketAddress(v6 ? "::" : "0.0.0.0", 0)).sync().channel());
+    }
+    channel = sockets.get(0);
     tcp =
         Executors.newFixedThreadPool(
             2,
@@ -229,8 +237,8 @@ public final class Forwarder implements AutoCloseable {
     if (health != null) {
       health.cancel(false);
     }
-    if (channel != null) {
-      channel.close().awaitUninterruptibly();
+    for (Channel c : sockets) {
+      c.close().awaitUninterruptibly();
     }
     if (tcp != null) {
       tcp.shutdownNow();
@@ -439,7 +447,8 @@ public final class Forwarder implements AutoCloseable {
     buf.writeShort(1);
     buf.writeBytes(p.question);
     Responder.writeOpt(buf, 0);
-    var unused = channel.writeAndFlush(new DatagramPacket(buf, u.address));
+    p.socket = sockets.get(random.nextInt(sockets.size()));
+    var unused = p.socket.writeAndFlush(new DatagramPacket(buf, u.address));
     int thisId = id;
     p.timeout =
         channel
@@ -470,7 +479,7 @@ public final class Forwarder implements AutoCloseable {
     u.fails.incrementAndGet();
   }
 
-  private void onResponse(InetSocketAddress sender, byte[] b) {
+  private void onResponse(Channel socket, InetSocketAddress sender, byte[] b) {
     if (b.length < 12) {
       return;
     }
@@ -478,7 +487,10 @@ public final class Forwarder implements AutoCloseable {
     Pending p;
     synchronized (this) {
       p = pending.get(id);
-      if (p == null || !p.upstream.address.equals(sender) || !sameQuestion(b, p.question)) {
+      if (p == null
+          || p.socket != socket
+          || !p.upstream.address.equals(sender)
+          || !sameQuestion(b, p.question)) {
         return; // late, spoofed or unrelated
       }
       pending.remove(id);
