@@ -201,7 +201,12 @@ class ForwarderTest {
   @Test
   void refusesForwardedQueriesBeyondTheConcurrencyLimit() throws Exception {
     upstream.mode = FakeUpstream.Mode.DROP;
-    try (DnsServer s = server().upstream(upstream.address()).maxConcurrentForwards(1).build()) {
+    try (DnsServer s =
+        server()
+            .upstream(upstream.address())
+            .forwardTimeout(Duration.ofSeconds(1)) // a wide window for the second query
+            .maxConcurrentForwards(1)
+            .build()) {
       s.start();
       int port = s.localAddress().getPort();
       Thread waiting = new Thread(() -> Tools.dig(port, "slow.example.test", "A"));
