@@ -1,0 +1,288 @@
+package dev.k8snet.samples;
+
+import dev.k8snet.core.Cidr;
+import dev.k8snet.core.K8snetException;
+import dev.k8snet.core.cluster.ClusterListener;
+import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
+import dev.k8snet.core.cluster.DirectoryClusterSource;
+import dev.k8snet.core.manifest.ManifestException;
+import dev.k8snet.core.manifest.ManifestReader;
+import dev.k8snet.core.manifest.ManifestWarning;
+import dev.k8snet.core.model.KubernetesObject;
+import dev.k8snet.dns.ClusterDns;
+import dev.k8snet.dns.DnsConfig;
+import dev.k8snet.dns.DnsServer;
+import dev.k8snet.dns.PodRecords;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code k8snet dns}: the cluster DNS server. */
+@Command(
+    name = "dns",
+    mixinStandardHelpOptions = true,
+    description = "Cluster DNS (Kubernetes DNS spec 1.1.0) with forwarding.",
+    subcommands = {DnsCommand.Serve.class})
+final class DnsCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Parses {@code ADDR:PORT} or {@code [V6ADDR]:PORT}; the address must be a literal. */
+  static InetSocketAddress hostPort(String option, String text) {
+    int colon = text.lastIndexOf(':');
+    String host = colon < 0 ? "" : text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (colon < 0 || port < 0 || port > 65535 || !dev.k8snet.core.IpAddress.isValid(host)) {
+      throw new UsageException(
+          option + ": " + text + " (expected: ADDR:PORT, e.g. 127.0.0.1:53 or [::1]:53)");
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new UsageException(option + ": " + text + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code k8snet dns serve}. */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Serves the cluster zone over UDP and TCP on ADDR:PORT until stopped; manifest"
+              + " directories are watched, so changes are answered within a second.")
+  static final class Serve implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--manifests",
+        required = true,
+        arity = "1..*",
+        paramLabel = "PATH",
+        description = "Manifest files or directories (directories are watched for changes).")
+    List<Path> manifests = new ArrayList<>();
+
+    @Option(names = "--zone", defaultValue = "cluster.local", description = "Cluster domain.")
+    String zone;
+
+    @Option(names = "--listen", required = true, paramLabel = "ADDR:PORT")
+    String listen;
+
+    @Option(
+        names = "--upstream",
+        paramLabel = "ADDR:PORT",
+        description = "Upstream server for other names (repeatable); none: REFUSED.")
+    List<String> upstreams = new ArrayList<>();
+
+    @Option(names = "--ttl", defaultValue = "5", description = "Record TTL in seconds.")
+    int ttl;
+
+    @Option(
+        names = "--pods",
+        defaultValue = "disabled",
+        description = "Pod records: disabled, insecure or verified.")
+    String pods;
+
+    @Option(
+        names = "--allow",
+        paramLabel = "CIDR",
+        description = "Client networks served (repeatable; default loopback and private ranges).")
+    List<String> allow = new ArrayList<>();
+
+    @Option(
+        names = "--http",
+        paramLabel = "ADDR:PORT",
+        description = "Serve /health, /ready and /metrics on this address.")
+    String http;
+
+    @Option(names = "--event-loops", description = "Event loops (default: processors).")
+    Integer eventLoops;
+
+    @Option(
+        names = "--transport",
+        defaultValue = "epoll",
+        description = "epoll (native, where available) or nio.")
+    String transport;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter err = spec.commandLine().getErr();
+      PodRecords podRecords;
+      try {
+        podRecords = PodRecords.valueOf(pods.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--pods: " + pods + " (expected: disabled, insecure, verified)");
+      }
+      DnsConfig config =
+          DnsConfig.builder(zone).ttl(Duration.ofSeconds(ttl)).podRecords(podRecords).build();
+      ClusterDns dns = ClusterDns.create(config);
+      DnsServer.Builder builder = DnsServer.builder(dns, hostPort("--listen", listen));
+      for (String u : upstreams) {
+        builder.upstream(hostPort("--upstream", u));
+      }
+      if (!allow.isEmpty()) {
+        List<Cidr> nets = new ArrayList<>();
+        for (String a : allow) {
+          nets.add(Cidr.parse(a));
+        }
+        builder.allowedClients(nets);
+      }
+      if (http != null) {
+        builder.httpAddress(hostPort("--http", http));
+      }
+      if (eventLoops != null) {
+        builder.eventLoops(eventLoops);
+      }
+      if (!transport.equals("epoll") && !transport.equals("nio")) {
+        throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
+      }
+      builder.nativeTransport(transport.equals("epoll"));
+      List<Path> files = new ArrayList<>();
+      List<Path> dirs = new ArrayList<>();
+      for (Path p : manifests) {
+        if (Files.isDirectory(p)) {
+          dirs.add(p);
+        } else if (Files.exists(p)) {
+          files.add(p);
+        } else {
+          throw new UsageException("--manifests: " + p + ": no such file or directory");
+        }
+      }
+      List<KubernetesObject> fixed = readFiles(files, err);
+      Merger merger = new Merger(dns, fixed, err);
+      List<DirectoryClusterSource> sources = new ArrayList<>();
+      CountDownLatch stop = new CountDownLatch(1);
+      try (DnsServer server = builder.build()) {
+        for (Path d : dirs) {
+          DirectoryClusterSource s =
+              DirectoryClusterSource.builder(d).debounce(Duration.ofMillis(100)).build();
+          sources.add(s);
+          merger.sources.add(s);
+        }
+        for (DirectoryClusterSource s : sources) {
+          s.start(merger);
+        }
+        if (!(fixed.isEmpty() && sources.size() == 1)) {
+          merger.publish();
+        }
+        server.start();
+        err.println(
+            "k8snet dns: serving "
+                + config.zone()
+                + " on "
+                + server.localAddress()
+                + " (UDP, TCP"
+                + (server.nativeTransport() ? ", epoll" : "")
+                + ")"
+                + server.httpAddress().map(a -> "; http " + a).orElse(""));
+        err.flush();
+        Thread hook = new Thread(stop::countDown, "k8snet-dns-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          stop.await(); // until SIGTERM/SIGINT, or an interrupt when embedded
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook has run
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        for (DirectoryClusterSource s : sources) {
+          s.close();
+        }
+      }
+      return 0;
+    }
+
+    private static List<KubernetesObject> readFiles(List<Path> files, PrintWriter err)
+        throws IOException {
+      if (files.isEmpty()) {
+        return List.of();
+      }
+      ManifestReader.Result r = ManifestReader.create().read(files);
+      for (ManifestWarning w : r.warnings()) {
+        err.println("warning: " + w);
+      }
+      if (!r.isValid()) {
+        List<String> lines = new ArrayList<>();
+        for (ManifestException e : r.errors()) {
+          lines.add(e.getMessage());
+        }
+        throw new UsageException(String.join(System.lineSeparator(), lines));
+      }
+      return r.objects();
+    }
+  }
+
+  /** Merges the fixed objects and every watched directory into one snapshot for the records. */
+  static final class Merger implements ClusterListener {
+    final ClusterDns dns;
+    final List<KubernetesObject> fixed;
+    final PrintWriter err;
+    final List<DirectoryClusterSource> sources = new ArrayList<>();
+    private ClusterState previous = ClusterState.EMPTY;
+
+    Merger(ClusterDns dns, List<KubernetesObject> fixed, PrintWriter err) {
+      this.dns = dns;
+      this.fixed = fixed;
+      this.err = err;
+    }
+
+    synchronized void publish() {
+      List<KubernetesObject> all = new ArrayList<>(fixed);
+      for (DirectoryClusterSource s : sources) {
+        all.addAll(s.current().objects());
+      }
+      ClusterState next = ClusterState.of(previous.version() + 1, all);
+      dns.onUpdate(ClusterUpdate.between(previous, next));
+      previous = next;
+    }
+
+    @Override
+    public void onUpdate(ClusterUpdate update) {
+      if (fixed.isEmpty() && sources.size() == 1) {
+        dns.onUpdate(update); // one watched directory: its snapshots and changes as they are
+        return;
+      }
+      if (previous.version() > 0) {
+        publish();
+      }
+    }
+
+    @Override
+    public void onError(K8snetException error) {
+      synchronized (this) {
+        err.println("warning: " + error.getMessage());
+        err.flush();
+      }
+    }
+  }
+}
