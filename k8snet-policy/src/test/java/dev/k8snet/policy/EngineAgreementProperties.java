@@ -50,7 +50,7 @@ import net.jqwik.api.Property;
  */
 class EngineAgreementProperties {
 
-  @Property(tries = 400)
+  @Property(tries = 1000)
   void compiledEngineAgreesWithTheReferenceEvaluator(@ForAll long seed) {
     Random r = new Random(seed);
     Scenario s = Scenario.generate(r);

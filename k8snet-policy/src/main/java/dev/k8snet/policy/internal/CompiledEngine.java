@@ -2,6 +2,7 @@ package dev.k8snet.policy.internal;
 
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
+import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.PortRange;
 import dev.k8snet.core.Protocol;
 import dev.k8snet.core.cluster.ClusterState;
@@ -12,6 +13,7 @@ import dev.k8snet.core.model.AdminPolicyRule;
 import dev.k8snet.core.model.AdminPort;
 import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ClusterNetworkPolicy;
+import dev.k8snet.core.model.ContainerPort;
 import dev.k8snet.core.model.IpBlock;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.NetworkPolicy;
@@ -25,6 +27,7 @@ import dev.k8snet.core.model.PolicyType;
 import dev.k8snet.core.model.PortRef;
 import dev.k8snet.policy.Connection;
 import dev.k8snet.policy.Decision;
+import dev.k8snet.policy.Endpoint;
 import dev.k8snet.policy.PolicyEngine;
 import dev.k8snet.policy.Tier;
 import dev.k8snet.policy.Verdict;
@@ -51,27 +54,81 @@ import java.util.Set;
 public final class CompiledEngine implements PolicyEngine {
   private final Resolver resolver;
   private final IdentityHashMap<Pod, PodEntry> entries;
+  private final Map<Endpoint.PodRef, PodEntry> byName;
+  private final Map<IpAddress, PodEntry> byIp;
 
-  private CompiledEngine(Resolver resolver, IdentityHashMap<Pod, PodEntry> entries) {
+  private CompiledEngine(
+      Resolver resolver,
+      IdentityHashMap<Pod, PodEntry> entries,
+      Map<Endpoint.PodRef, PodEntry> byName,
+      Map<IpAddress, PodEntry> byIp) {
     this.resolver = resolver;
     this.entries = entries;
+    this.byName = byName;
+    this.byIp = byIp;
   }
 
-  /** A pod subject to policy, with its rule sets. */
+  /** A pod subject to policy, with its rule sets and what the hot path needs precomputed. */
   static final class PodEntry {
     final Pod pod;
     final int index;
     RuleSet ingress;
     RuleSet egress;
-    final String ingressDefault;
-    final String egressDefault;
+    final Decision ingressDefault;
+    final Decision egressDefault;
+    final IpAddress[] ips;
+    final Set<IpAddress> ownNodeIps;
+    final String[] portNames;
+    final Protocol[] portProtocols;
+    final int[] portNumbers;
 
-    PodEntry(Pod pod, int index) {
+    PodEntry(Pod pod, int index, Set<IpAddress> ownNodeIps) {
       this.pod = pod;
       this.index = index;
       String name = Texts.podName(pod);
-      this.ingressDefault = Texts.defaultNote(name, PolicyType.INGRESS);
-      this.egressDefault = Texts.defaultNote(name, PolicyType.EGRESS);
+      this.ingressDefault =
+          Texts.defaultAllow(PolicyType.INGRESS, Texts.defaultNote(name, PolicyType.INGRESS));
+      this.egressDefault =
+          Texts.defaultAllow(PolicyType.EGRESS, Texts.defaultNote(name, PolicyType.EGRESS));
+      this.ips = pod.podIps().toArray(new IpAddress[0]);
+      this.ownNodeIps = ownNodeIps;
+      List<ContainerPort> named = new ArrayList<>();
+      for (ContainerPort cp : pod.containerPorts()) {
+        if (cp.name().isPresent()) {
+          named.add(cp);
+        }
+      }
+      this.portNames = new String[named.size()];
+      this.portProtocols = new Protocol[named.size()];
+      this.portNumbers = new int[named.size()];
+      for (int i = 0; i < named.size(); i++) {
+        portNames[i] = named.get(i).name().get();
+        portProtocols[i] = named.get(i).protocol();
+        portNumbers[i] = named.get(i).containerPort();
+      }
+    }
+
+    /** The first container port with that name and protocol, as {@link Pod#namedPort}; or -1. */
+    int namedPort(String name, Protocol protocol) {
+      for (int i = 0; i < portNames.length; i++) {
+        if (portProtocols[i] == protocol && portNames[i].equals(name)) {
+          return portNumbers[i];
+        }
+      }
+      return -1;
+    }
+
+    IpAddress ip(IpFamily family) {
+      for (IpAddress ip : ips) {
+        if (ip.family() == family) {
+          return ip;
+        }
+      }
+      return null;
+    }
+
+    Decision defaultDecision(PolicyType d) {
+      return d == PolicyType.INGRESS ? ingressDefault : egressDefault;
     }
   }
 
@@ -82,8 +139,10 @@ public final class CompiledEngine implements PolicyEngine {
     final Rule[] networkPolicy;
     final List<ObjectRef> isolatedBy;
     final Rule[] baseline;
+    final Decision deny;
 
     RuleSet(
+        PolicyType direction,
         Rule[] admin,
         boolean isolated,
         Rule[] networkPolicy,
@@ -94,6 +153,18 @@ public final class CompiledEngine implements PolicyEngine {
       this.networkPolicy = networkPolicy;
       this.isolatedBy = isolatedBy;
       this.baseline = baseline;
+      this.deny =
+          new Decision(
+              direction,
+              false,
+              Tier.NETWORK_POLICY,
+              Optional.empty(),
+              OptionalInt.empty(),
+              "",
+              Optional.empty(),
+              Optional.empty(),
+              isolatedBy,
+              "");
     }
   }
 
@@ -191,18 +262,14 @@ public final class CompiledEngine implements PolicyEngine {
       this.text = Optional.of(text);
     }
 
-    boolean matches(Protocol p, int port, Pod destination) {
+    boolean matches(Protocol p, int port, PodEntry destination) {
       if (protocol != null && p != protocol) {
         return false;
       }
       if (name == null) {
         return first <= port && port <= last;
       }
-      if (destination == null) {
-        return false;
-      }
-      OptionalInt resolved = destination.namedPort(name, p);
-      return resolved.isPresent() && resolved.getAsInt() == port;
+      return destination != null && destination.namedPort(name, p) == port;
     }
   }
 
@@ -258,48 +325,79 @@ public final class CompiledEngine implements PolicyEngine {
 
   @Override
   public Verdict check(Connection c) {
-    Side[] sides = resolver.resolve(c);
-    Side from = sides[0];
-    Side to = sides[1];
-    PodEntry fromEntry = from.pod() == null ? null : entries.get(from.pod());
-    PodEntry toEntry = to.pod() == null ? null : entries.get(to.pod());
-    if (fromEntry != null && fromEntry == toEntry) {
-      return new Verdict(
-          c,
-          Texts.none(PolicyType.EGRESS, Texts.LOOPBACK),
-          Texts.none(PolicyType.INGRESS, Texts.LOOPBACK));
+    // Fast path: both ends are pods subject to policy, by name or by pod IP.
+    PodEntry f =
+        c.from() instanceof Endpoint.PodRef r
+            ? byName.get(r)
+            : byIp.get(((Endpoint.Address) c.from()).ip());
+    PodEntry t =
+        c.to() instanceof Endpoint.PodRef r
+            ? byName.get(r)
+            : byIp.get(((Endpoint.Address) c.to()).ip());
+    if (f == null || t == null) {
+      return slowCheck(c);
     }
+    if (f == t) {
+      return new Verdict(c, LOOPBACK_EGRESS, LOOPBACK_INGRESS);
+    }
+    // As Resolver: an address stays itself; a pod by name uses its IP of the connection's family.
+    IpFamily family;
+    if (c.from() instanceof Endpoint.Address a) {
+      family = a.ip().family();
+    } else if (c.to() instanceof Endpoint.Address a) {
+      family = a.ip().family();
+    } else {
+      family = family(f.ips, t.ips);
+    }
+    IpAddress fromIp =
+        c.from() instanceof Endpoint.Address a ? a.ip() : family == null ? null : f.ip(family);
+    IpAddress toIp =
+        c.to() instanceof Endpoint.Address a ? a.ip() : family == null ? null : t.ip(family);
+    return verdict(c, f, fromIp, t, toIp);
+  }
+
+  private static IpFamily family(IpAddress[] from, IpAddress[] to) {
+    for (IpAddress a : to) {
+      for (IpAddress b : from) {
+        if (a.family() == b.family()) {
+          return a.family();
+        }
+      }
+    }
+    return to.length > 0 ? to[0].family() : from.length > 0 ? from[0].family() : null;
+  }
+
+  private static final Decision LOOPBACK_EGRESS = Texts.none(PolicyType.EGRESS, Texts.LOOPBACK);
+  private static final Decision LOOPBACK_INGRESS = Texts.none(PolicyType.INGRESS, Texts.LOOPBACK);
+
+  private Verdict verdict(
+      Connection c, PodEntry from, IpAddress fromIp, PodEntry to, IpAddress toIp) {
     Decision egress =
-        fromEntry == null
+        from == null
             ? Texts.none(PolicyType.EGRESS, Texts.notAPod(c.from().toString(), PolicyType.EGRESS))
-            : evaluate(
-                PolicyType.EGRESS,
-                fromEntry,
-                fromEntry.egress,
-                toEntry,
-                to.ip(),
-                to.pod(),
-                c.protocol(),
-                c.port());
+            : evaluate(PolicyType.EGRESS, from, from.egress, to, toIp, to, c.protocol(), c.port());
     Decision ingress;
-    if (toEntry == null) {
+    if (to == null) {
       ingress =
           Texts.none(PolicyType.INGRESS, Texts.notAPod(c.to().toString(), PolicyType.INGRESS));
-    } else if (resolver.isOwnNode(toEntry.pod, from.ip())) {
-      ingress = Texts.none(PolicyType.INGRESS, Texts.ownNode(from.ip().toString()));
+    } else if (fromIp != null && to.ownNodeIps.contains(fromIp)) {
+      ingress = Texts.none(PolicyType.INGRESS, Texts.ownNode(fromIp.toString()));
     } else {
       ingress =
-          evaluate(
-              PolicyType.INGRESS,
-              toEntry,
-              toEntry.ingress,
-              fromEntry,
-              from.ip(),
-              toEntry.pod,
-              c.protocol(),
-              c.port());
+          evaluate(PolicyType.INGRESS, to, to.ingress, from, fromIp, to, c.protocol(), c.port());
     }
     return new Verdict(c, egress, ingress);
+  }
+
+  /** Any endpoint: external IPs, nodes, host-network pods, unknown pods (which throw). */
+  private Verdict slowCheck(Connection c) {
+    Side[] sides = resolver.resolve(c);
+    PodEntry from = sides[0].pod() == null ? null : entries.get(sides[0].pod());
+    PodEntry to = sides[1].pod() == null ? null : entries.get(sides[1].pod());
+    if (from != null && from == to) {
+      return new Verdict(c, LOOPBACK_EGRESS, LOOPBACK_INGRESS);
+    }
+    return verdict(c, from, sides[0].ip(), to, sides[1].ip());
   }
 
   private static Decision evaluate(
@@ -308,7 +406,7 @@ public final class CompiledEngine implements PolicyEngine {
       RuleSet rules,
       PodEntry other,
       IpAddress otherIp,
-      Pod destination,
+      PodEntry destination,
       Protocol protocol,
       int port) {
     String passNote = "";
@@ -337,6 +435,9 @@ public final class CompiledEngine implements PolicyEngine {
         if (p != null) {
           return decision(d, r, peer, p, true, passNote);
         }
+      }
+      if (passNote.isEmpty()) {
+        return rules.deny;
       }
       return new Decision(
           d,
@@ -367,8 +468,8 @@ public final class CompiledEngine implements PolicyEngine {
           r.action != AdminPolicyAction.DENY,
           r.action == AdminPolicyAction.PASS ? Texts.BASELINE_PASS : "");
     }
-    String note = d == PolicyType.INGRESS ? subject.ingressDefault : subject.egressDefault;
-    return Texts.defaultAllow(d, passNote.isEmpty() ? note : passNote + "; " + note);
+    Decision fallback = subject.defaultDecision(d);
+    return passNote.isEmpty() ? fallback : Texts.defaultAllow(d, passNote + "; " + fallback.note());
   }
 
   private static final Port ANY_PORT = new Port(Protocol.TCP, 0, 0, null, "any");
@@ -385,7 +486,7 @@ public final class CompiledEngine implements PolicyEngine {
     return null;
   }
 
-  private static Port matchPort(Rule r, Protocol protocol, int port, Pod destination) {
+  private static Port matchPort(Rule r, Protocol protocol, int port, PodEntry destination) {
     if (r.ports == null) {
       return ANY_PORT;
     }
@@ -447,7 +548,10 @@ public final class CompiledEngine implements PolicyEngine {
 
   private static final class Compiler {
     private final ClusterState state;
+    private final Resolver resolver;
     private final IdentityHashMap<Pod, PodEntry> entries = new IdentityHashMap<>();
+    private final Map<Endpoint.PodRef, PodEntry> byName = new HashMap<>();
+    private final Map<IpAddress, PodEntry> byIp = new HashMap<>();
     private final List<PodEntry> byIndex = new ArrayList<>();
     private final List<String> namespaceNames;
     private final Map<GroupKey, BitSet> groups = new HashMap<>();
@@ -459,11 +563,20 @@ public final class CompiledEngine implements PolicyEngine {
 
     Compiler(ClusterState state) {
       this.state = state;
+      this.resolver = new Resolver(state);
       for (Pod p : state.pods()) {
         if (!p.hostNetwork()) {
-          PodEntry e = new PodEntry(p, byIndex.size());
+          Set<IpAddress> own =
+              p.nodeName().isPresent() ? resolver.nodeIps(p.nodeName().get()) : Set.of();
+          PodEntry e = new PodEntry(p, byIndex.size(), own);
           byIndex.add(e);
           entries.put(p, e);
+          byName.put(new Endpoint.PodRef(p.metadata().namespace(), p.metadata().name()), e);
+          for (IpAddress ip : p.podIps()) {
+            if (p.equals(state.podByIp(ip).orElse(null))) {
+              byIp.put(ip, e);
+            }
+          }
         }
       }
       this.namespaceNames = Resolver.sortedNamespaceNames(state);
@@ -560,7 +673,7 @@ public final class CompiledEngine implements PolicyEngine {
         e.ingress = sets[0];
         e.egress = sets[1];
       }
-      return new CompiledEngine(new Resolver(state), entries);
+      return new CompiledEngine(resolver, entries, byName, byIp);
     }
 
     private void attach(Object subjectKey, Unit u) {
@@ -755,6 +868,7 @@ public final class CompiledEngine implements PolicyEngine {
         }
       }
       return new RuleSet(
+          d,
           flatten(admin, ingress),
           !isolatedBy.isEmpty(),
           npRules.values().toArray(new Rule[0]),

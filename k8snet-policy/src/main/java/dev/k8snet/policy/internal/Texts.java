@@ -61,7 +61,7 @@ final class Texts {
               ? n.port() + "-" + p.endPort().getAsInt()
               : Integer.toString(n.port());
     } else {
-      number = "named port " + p.port().get();
+      number = p.port().get() + " (named)";
     }
     return number + "/" + p.protocol();
   }
@@ -94,7 +94,7 @@ final class Texts {
     if (p instanceof AdminPort.Range r) {
       return r.start() + "-" + r.end() + "/" + r.protocol();
     }
-    return "named port " + ((AdminPort.Named) p).name();
+    return ((AdminPort.Named) p).name() + " (named)";
   }
 
   static String passNote(ObjectRef policy, int rule) {
