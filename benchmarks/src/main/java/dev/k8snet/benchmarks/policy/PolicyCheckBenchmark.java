@@ -41,6 +41,10 @@ public class PolicyCheckBenchmark {
   @Param({"1000"})
   int policies;
 
+  /** {@code compiled} or {@code reference} (the direct evaluator, for the ratio). */
+  @Param({"compiled", "reference"})
+  String kind;
+
   PolicyEngine engine;
   Connection[] connections;
   int next;
@@ -48,7 +52,7 @@ public class PolicyCheckBenchmark {
   @Setup
   public void setUp() {
     ClusterState state = PolicyClusters.tenants(100, pods, policies, 42);
-    engine = PolicyEngine.compile(state);
+    engine = kind.equals("reference") ? PolicyEngine.reference(state) : PolicyEngine.compile(state);
     List<Pod> all = state.pods();
     Random r = new Random(7);
     connections = new Connection[1 << 14];
