@@ -281,8 +281,18 @@ final class PolicyCommand implements Runnable {
         description = "TCP, UDP or SCTP (default: TCP).")
     String protocol;
 
+    @Option(
+        names = "--output",
+        defaultValue = "text",
+        paramLabel = "text|json",
+        description = "text (default) or json (one object as `policy check` prints per probe).")
+    String output;
+
     @Override
     public Integer call() {
+      if (!output.equals("text") && !output.equals("json")) {
+        throw new UsageException("--output: " + output + " (expected: text or json)");
+      }
       Connection c =
           new Connection(
               endpoint("--from", from),
@@ -292,6 +302,25 @@ final class PolicyCommand implements Runnable {
       ClusterState state = manifests.load(spec.commandLine().getErr());
       Verdict v = check(PolicyEngine.compile(state), c, "");
       PrintWriter w = spec.commandLine().getOut();
+      if (output.equals("json")) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode o = mapper.createObjectNode();
+        o.put("from", from);
+        o.put("to", to);
+        o.put("port", v.connection().port());
+        o.put("protocol", v.connection().protocol().name());
+        o.put("allowed", v.allowed());
+        ObjectNode explanation = o.putObject("explanation");
+        explanation.set("egress", json(mapper, v.egress()));
+        explanation.set("ingress", json(mapper, v.ingress()));
+        try {
+          w.println(mapper.writeValueAsString(o));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+        w.flush();
+        return 0;
+      }
       w.println(v.explain());
       for (Decision d : List.of(v.egress(), v.ingress())) {
         if (!d.isolatedBy().isEmpty()) {

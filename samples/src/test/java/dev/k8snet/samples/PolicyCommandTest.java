@@ -224,6 +224,43 @@ class PolicyCommandTest {
   }
 
   @Test
+  void explainAsJson() throws IOException {
+    assertEquals(
+        0,
+        run(
+            "policy",
+            "explain",
+            "--manifests",
+            manifests.toString(),
+            "--from",
+            "x/b",
+            "--to",
+            "x/a",
+            "--port",
+            "80",
+            "--output",
+            "json"));
+    JsonNode v = new ObjectMapper().readTree(out.toString());
+    assertTrue(v.get("allowed").asBoolean());
+    assertEquals("http (named)/TCP", v.get("explanation").get("ingress").get("ports").asText());
+    assertEquals(
+        2,
+        run(
+            "policy",
+            "explain",
+            "--manifests",
+            manifests.toString(),
+            "--from",
+            "x/b",
+            "--to",
+            "x/a",
+            "--port",
+            "80",
+            "--output",
+            "yaml"));
+  }
+
+  @Test
   void lintReportsTraps() throws IOException {
     Files.writeString(
         dir.resolve("more.yaml"),
