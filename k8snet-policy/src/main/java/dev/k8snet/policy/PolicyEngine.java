@@ -74,6 +74,19 @@ public interface PolicyEngine {
   }
 
   /**
+   * Returns the engine of a later snapshot of the same cluster. Its verdicts equal those of an
+   * engine built from {@code next} alone; the compiled engine reuses what did not change, so the
+   * cost follows the size of the change: a pod's label change re-matches that pod against each
+   * selector, a namespace's label change the pods of that namespace, a policy change recompiles
+   * that policy and re-derives the rule sets of the pods its subject selects. (A Node change
+   * recompiles everything.) This engine is not modified.
+   *
+   * @param next the later snapshot
+   * @return the engine for {@code next}
+   */
+  PolicyEngine update(ClusterState next);
+
+  /**
    * Compiles the policies of a snapshot into indexes for fast evaluation: selector matches computed
    * once per distinct selector, peer groups shared across rules and policies, one rule set per
    * distinct combination of policies that select a pod.

@@ -67,6 +67,69 @@ class EngineAgreementProperties {
     }
   }
 
+  @Property(tries = 500)
+  void updatedEngineAgreesWithTheReferenceEvaluatorOfTheNextSnapshot(@ForAll long seed) {
+    Random r = new Random(seed);
+    Scenario first = Scenario.generate(r);
+    Scenario other = Scenario.generate(r);
+    // The next snapshot mixes both: each object kept, replaced by the other's version, or dropped.
+    Map<dev.k8snet.core.model.ObjectRef, KubernetesObject> next = new java.util.TreeMap<>();
+    int keep = r.nextInt(10);
+    for (KubernetesObject o : first.objects) {
+      if (r.nextInt(10) <= keep) {
+        next.put(o.ref(), o);
+      }
+    }
+    for (KubernetesObject o : other.objects) {
+      if (r.nextInt(10) > keep || !next.containsKey(o.ref()) && r.nextBoolean()) {
+        next.put(o.ref(), o);
+      }
+    }
+    ClusterState before = first.state;
+    ClusterState after =
+        before.with(
+            2,
+            next.values(),
+            before.changesSince(ClusterState.EMPTY).stream()
+                .map(dev.k8snet.core.cluster.ClusterChange::ref)
+                .filter(ref -> !next.containsKey(ref))
+                .toList());
+    PolicyEngine updated = PolicyEngine.compile(before).update(after);
+    PolicyEngine twice = updated.update(before);
+    PolicyEngine reference = PolicyEngine.reference(after);
+    PolicyEngine referenceBefore = PolicyEngine.reference(before);
+    List<Endpoint> endpoints = new ArrayList<>(first.endpoints);
+    other.endpoints.forEach(
+        e -> {
+          if (!endpoints.contains(e)) {
+            endpoints.add(e);
+          }
+        });
+    for (int i = 0; i < 60; i++) {
+      Connection c =
+          new Connection(
+              endpoints.get(r.nextInt(endpoints.size())),
+              endpoints.get(r.nextInt(endpoints.size())),
+              Protocol.values()[r.nextInt(3)],
+              80 + r.nextInt(3));
+      assertEquals(
+          outcome(reference, c), outcome(updated, c), () -> c + "\nafter " + after.objects());
+      assertEquals(
+          outcome(referenceBefore, c),
+          outcome(twice, c),
+          () -> c + "\nback to " + before.objects());
+    }
+  }
+
+  /** The verdict, or the message of the rejection (an unknown pod). */
+  static Object outcome(PolicyEngine engine, Connection c) {
+    try {
+      return engine.check(c);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   record Scenario(ClusterState state, List<KubernetesObject> objects, List<Endpoint> endpoints) {
     static final List<String> KEYS = List.of("app", "tier");
     static final List<String> VALUES = List.of("a", "b", "c");

@@ -5,6 +5,7 @@ import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.PortRange;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.cluster.ClusterChange;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.model.AdminNetworkPolicy;
 import dev.k8snet.core.model.AdminPeer;
@@ -15,6 +16,7 @@ import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ClusterNetworkPolicy;
 import dev.k8snet.core.model.ContainerPort;
 import dev.k8snet.core.model.IpBlock;
+import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.NetworkPolicy;
 import dev.k8snet.core.model.NetworkPolicyPeer;
@@ -37,43 +39,87 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The compiled engine: peer and subject groups are pod bit sets computed once per distinct selector
  * (through the snapshot's label index) and shared by every rule and policy that uses them; pods
  * selected by the same combination of policies share one rule set, in which identical NetworkPolicy
  * rules appear once.
+ *
+ * <p>{@link #update} derives the engine of a later snapshot from this one, doing work in proportion
+ * to what changed: a changed pod is re-matched against each group (its bit flipped in a copy of the
+ * group's bit set), a changed namespace re-matches its pods, a changed policy is recompiled alone
+ * and only the pods its subject selects get new rule sets. Pod indexes are stable across updates. A
+ * changed Node recompiles everything. Compiling a snapshot is updating the empty engine.
  */
 public final class CompiledEngine implements PolicyEngine {
-  private final Resolver resolver;
-  private final IdentityHashMap<Pod, PodEntry> entries;
+  private final ClusterState state;
+  private volatile Resolver resolver;
+  private final NodeIndex nodes;
+  private final PodEntry[] entries; // by pod index; null for free indexes
+  private final int[] freeIndexes;
   private final Map<Endpoint.PodRef, PodEntry> byName;
   private final Map<IpAddress, PodEntry> byIp;
+  private final BitSet[] groupBits; // by group id
+  private final List<GroupKey> groupKeys; // by group id
+  private final Map<GroupKey, Integer> groupIds;
+  private final Map<List<Object>, Peer> peers;
+  private final Map<List<Object>, Port> ports;
+  private final Map<ObjectRef, Unit> units;
+  private final Map<Integer, List<Unit>> unitsBySubject;
+  private final Map<SigKey, RuleSet[]> ruleSets;
+  private final int[][] signatures; // by pod index
 
-  private CompiledEngine(
-      Resolver resolver,
-      IdentityHashMap<Pod, PodEntry> entries,
-      Map<Endpoint.PodRef, PodEntry> byName,
-      Map<IpAddress, PodEntry> byIp) {
-    this.resolver = resolver;
-    this.entries = entries;
-    this.byName = byName;
-    this.byIp = byIp;
+  private CompiledEngine(Builder b) {
+    this.state = b.state;
+    this.nodes = b.nodes;
+    this.entries = b.entries;
+    this.freeIndexes = b.free.stream().mapToInt(Integer::intValue).toArray();
+    this.byName = b.byName;
+    this.byIp = b.byIp;
+    this.groupBits = b.groupBits.toArray(new BitSet[0]);
+    this.groupKeys = b.groupKeys;
+    this.groupIds = b.groupIds;
+    this.peers = b.peers;
+    this.ports = b.ports;
+    this.units = b.units;
+    this.unitsBySubject = b.unitsBySubject;
+    this.ruleSets = b.ruleSets;
+    this.signatures = b.signatures;
+  }
+
+  /** Node addresses, by node name and for {@code nodes} peers. */
+  record NodeIndex(Map<String, Set<IpAddress>> ipsByNode, List<Node> nodes) {
+    static NodeIndex of(ClusterState state) {
+      Map<String, Set<IpAddress>> ips = new HashMap<>();
+      for (Node n : state.nodes()) {
+        Set<IpAddress> set = new HashSet<>();
+        n.addresses().forEach(a -> a.ip().ifPresent(set::add));
+        ips.put(n.metadata().name(), Set.copyOf(set));
+      }
+      return new NodeIndex(ips, state.nodes());
+    }
+
+    Set<IpAddress> of(Pod pod) {
+      return pod.nodeName().isPresent()
+          ? ipsByNode.getOrDefault(pod.nodeName().get(), Set.of())
+          : Set.of();
+    }
   }
 
   /** A pod subject to policy, with its rule sets and what the hot path needs precomputed. */
   static final class PodEntry {
     final Pod pod;
     final int index;
-    RuleSet ingress;
-    RuleSet egress;
+    final RuleSet ingress;
+    final RuleSet egress;
     final Decision ingressDefault;
     final Decision egressDefault;
     final IpAddress[] ips;
@@ -82,9 +128,11 @@ public final class CompiledEngine implements PolicyEngine {
     final Protocol[] portProtocols;
     final int[] portNumbers;
 
-    PodEntry(Pod pod, int index, Set<IpAddress> ownNodeIps) {
+    PodEntry(Pod pod, int index, Set<IpAddress> ownNodeIps, RuleSet[] sets) {
       this.pod = pod;
       this.index = index;
+      this.ingress = sets[0];
+      this.egress = sets[1];
       String name = Texts.podName(pod);
       this.ingressDefault =
           Texts.defaultAllow(PolicyType.INGRESS, Texts.defaultNote(name, PolicyType.INGRESS));
@@ -168,7 +216,7 @@ public final class CompiledEngine implements PolicyEngine {
     }
   }
 
-  /** A peer: membership by pod or by address. */
+  /** A peer: membership by pod (through the engine's group bit sets) or by address. */
   abstract static class Peer {
     final Optional<String> text;
 
@@ -176,20 +224,20 @@ public final class CompiledEngine implements PolicyEngine {
       this.text = Optional.of(text);
     }
 
-    abstract boolean matches(PodEntry pod, IpAddress ip);
+    abstract boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip);
   }
 
   static final class GroupPeer extends Peer {
-    final BitSet members;
+    final int group;
 
-    GroupPeer(String text, BitSet members) {
+    GroupPeer(String text, int group) {
       super(text);
-      this.members = members;
+      this.group = group;
     }
 
     @Override
-    boolean matches(PodEntry pod, IpAddress ip) {
-      return pod != null && members.get(pod.index);
+    boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip) {
+      return pod != null && groups[group].get(pod.index);
     }
   }
 
@@ -202,7 +250,7 @@ public final class CompiledEngine implements PolicyEngine {
     }
 
     @Override
-    boolean matches(PodEntry pod, IpAddress ip) {
+    boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip) {
       return ip != null && block.contains(ip);
     }
   }
@@ -216,7 +264,7 @@ public final class CompiledEngine implements PolicyEngine {
     }
 
     @Override
-    boolean matches(PodEntry pod, IpAddress ip) {
+    boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip) {
       if (ip == null) {
         return false;
       }
@@ -238,7 +286,7 @@ public final class CompiledEngine implements PolicyEngine {
     }
 
     @Override
-    boolean matches(PodEntry pod, IpAddress ip) {
+    boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip) {
       return ip != null && addresses.contains(ip);
     }
   }
@@ -315,10 +363,17 @@ public final class CompiledEngine implements PolicyEngine {
   private static final Peer ANY_PEER =
       new Peer("any") {
         @Override
-        boolean matches(PodEntry pod, IpAddress ip) {
+        boolean matches(BitSet[] groups, PodEntry pod, IpAddress ip) {
           return true;
         }
       };
+
+  private static final Port ANY_PORT = new Port(Protocol.TCP, 0, 0, null, "any");
+
+  private static final RuleSet[] NO_RULES = {
+    new RuleSet(PolicyType.INGRESS, new Rule[0], false, new Rule[0], List.of(), new Rule[0]),
+    new RuleSet(PolicyType.EGRESS, new Rule[0], false, new Rule[0], List.of(), new Rule[0])
+  };
 
   // ---------------------------------------------------------------------------------------------
   // Evaluation
@@ -356,6 +411,10 @@ public final class CompiledEngine implements PolicyEngine {
     return verdict(c, f, fromIp, t, toIp);
   }
 
+  static Endpoint.PodRef ref(Pod p) {
+    return new Endpoint.PodRef(p.metadata().namespace(), p.metadata().name());
+  }
+
   private static IpFamily family(IpAddress[] from, IpAddress[] to) {
     for (IpAddress a : to) {
       for (IpAddress b : from) {
@@ -372,10 +431,12 @@ public final class CompiledEngine implements PolicyEngine {
 
   private Verdict verdict(
       Connection c, PodEntry from, IpAddress fromIp, PodEntry to, IpAddress toIp) {
+    BitSet[] groups = groupBits;
     Decision egress =
         from == null
             ? Texts.none(PolicyType.EGRESS, Texts.notAPod(c.from().toString(), PolicyType.EGRESS))
-            : evaluate(PolicyType.EGRESS, from, from.egress, to, toIp, to, c.protocol(), c.port());
+            : evaluate(
+                groups, PolicyType.EGRESS, from, from.egress, to, toIp, to, c.protocol(), c.port());
     Decision ingress;
     if (to == null) {
       ingress =
@@ -384,16 +445,22 @@ public final class CompiledEngine implements PolicyEngine {
       ingress = Texts.none(PolicyType.INGRESS, Texts.ownNode(fromIp.toString()));
     } else {
       ingress =
-          evaluate(PolicyType.INGRESS, to, to.ingress, from, fromIp, to, c.protocol(), c.port());
+          evaluate(
+              groups, PolicyType.INGRESS, to, to.ingress, from, fromIp, to, c.protocol(), c.port());
     }
     return new Verdict(c, egress, ingress);
   }
 
   /** Any endpoint: external IPs, nodes, host-network pods, unknown pods (which throw). */
   private Verdict slowCheck(Connection c) {
-    Side[] sides = resolver.resolve(c);
-    PodEntry from = sides[0].pod() == null ? null : entries.get(sides[0].pod());
-    PodEntry to = sides[1].pod() == null ? null : entries.get(sides[1].pod());
+    Resolver r = resolver;
+    if (r == null) {
+      r = new Resolver(state);
+      resolver = r;
+    }
+    Side[] sides = r.resolve(c);
+    PodEntry from = sides[0].pod() == null ? null : byName.get(ref(sides[0].pod()));
+    PodEntry to = sides[1].pod() == null ? null : byName.get(ref(sides[1].pod()));
     if (from != null && from == to) {
       return new Verdict(c, LOOPBACK_EGRESS, LOOPBACK_INGRESS);
     }
@@ -401,6 +468,7 @@ public final class CompiledEngine implements PolicyEngine {
   }
 
   private static Decision evaluate(
+      BitSet[] groups,
       PolicyType d,
       PodEntry subject,
       RuleSet rules,
@@ -411,7 +479,7 @@ public final class CompiledEngine implements PolicyEngine {
       int port) {
     String passNote = "";
     for (Rule r : rules.admin) {
-      Peer peer = matchPeer(r, other, otherIp);
+      Peer peer = matchPeer(groups, r, other, otherIp);
       if (peer == null) {
         continue;
       }
@@ -427,7 +495,7 @@ public final class CompiledEngine implements PolicyEngine {
     }
     if (rules.isolated) {
       for (Rule r : rules.networkPolicy) {
-        Peer peer = matchPeer(r, other, otherIp);
+        Peer peer = matchPeer(groups, r, other, otherIp);
         if (peer == null) {
           continue;
         }
@@ -452,7 +520,7 @@ public final class CompiledEngine implements PolicyEngine {
           passNote);
     }
     for (Rule r : rules.baseline) {
-      Peer peer = matchPeer(r, other, otherIp);
+      Peer peer = matchPeer(groups, r, other, otherIp);
       if (peer == null) {
         continue;
       }
@@ -472,14 +540,12 @@ public final class CompiledEngine implements PolicyEngine {
     return passNote.isEmpty() ? fallback : Texts.defaultAllow(d, passNote + "; " + fallback.note());
   }
 
-  private static final Port ANY_PORT = new Port(Protocol.TCP, 0, 0, null, "any");
-
-  private static Peer matchPeer(Rule r, PodEntry other, IpAddress ip) {
+  private static Peer matchPeer(BitSet[] groups, Rule r, PodEntry other, IpAddress ip) {
     if (r.peers == null) {
       return ANY_PEER;
     }
     for (Peer p : r.peers) {
-      if (p.matches(other, ip)) {
+      if (p.matches(groups, other, ip)) {
         return p;
       }
     }
@@ -514,7 +580,9 @@ public final class CompiledEngine implements PolicyEngine {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Compilation
+  // Compilation and updates
+
+  private static final CompiledEngine EMPTY = new CompiledEngine(new Builder(ClusterState.EMPTY));
 
   /**
    * Compiles a snapshot.
@@ -523,7 +591,18 @@ public final class CompiledEngine implements PolicyEngine {
    * @return the engine
    */
   public static CompiledEngine compile(ClusterState state) {
-    return new Compiler(state).compile();
+    return EMPTY.update(state);
+  }
+
+  @Override
+  public CompiledEngine update(ClusterState next) {
+    List<ClusterChange> changes = next.changesSince(state);
+    for (ClusterChange c : changes) {
+      if (c.ref().kind().equals("Node") && this != EMPTY) {
+        return EMPTY.update(next);
+      }
+    }
+    return new Builder(this, next).apply(changes);
   }
 
   /** Selection by pods: a pod selector in one namespace, or in the namespaces a selector picks. */
@@ -536,6 +615,7 @@ public final class CompiledEngine implements PolicyEngine {
       int kind, // 0 NetworkPolicy, 1 admin tier, 2 baseline tier
       int priority,
       int kindOrder,
+      int subject,
       boolean ingressType,
       boolean egressType,
       Rule[] ingress,
@@ -546,145 +626,394 @@ public final class CompiledEngine implements PolicyEngine {
           .thenComparingInt(Unit::kindOrder)
           .thenComparing(u -> u.ref().name());
 
-  private static final class Compiler {
-    private final ClusterState state;
-    private final Resolver resolver;
-    private final IdentityHashMap<Pod, PodEntry> entries = new IdentityHashMap<>();
-    private final Map<Endpoint.PodRef, PodEntry> byName = new HashMap<>();
-    private final Map<IpAddress, PodEntry> byIp = new HashMap<>();
-    private final List<PodEntry> byIndex = new ArrayList<>();
-    private final List<String> namespaceNames;
-    private final Map<GroupKey, BitSet> groups = new HashMap<>();
-    private final Map<List<Object>, Peer> peers = new HashMap<>();
-    private final Map<List<Object>, Port> ports = new HashMap<>();
-    private final Map<Object, Integer> subjectIds = new HashMap<>();
-    private final List<BitSet> subjectMembers = new ArrayList<>();
-    private final List<List<Unit>> subjectUnits = new ArrayList<>();
+  /** The mutable working copy of an engine while an update is applied. */
+  private static final class Builder {
+    final ClusterState state;
+    NodeIndex nodes;
+    PodEntry[] entries;
+    final TreeSet<Integer> free;
+    final Map<Endpoint.PodRef, PodEntry> byName;
+    final Map<IpAddress, PodEntry> byIp;
+    final List<BitSet> groupBits;
+    final boolean[] copied; // group bit sets already copied in this update
+    final List<GroupKey> groupKeys;
+    final Map<GroupKey, Integer> groupIds;
+    final Map<List<Object>, Peer> peers;
+    final Map<List<Object>, Port> ports;
+    final Map<ObjectRef, Unit> units;
+    final Map<Integer, List<Unit>> unitsBySubject;
+    final Map<SigKey, RuleSet[]> ruleSets;
+    int[][] signatures;
+    final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+    List<String> namespaceNames;
 
-    Compiler(ClusterState state) {
+    /** The empty engine. */
+    Builder(ClusterState state) {
       this.state = state;
-      this.resolver = new Resolver(state);
-      for (Pod p : state.pods()) {
-        if (!p.hostNetwork()) {
-          Set<IpAddress> own =
-              p.nodeName().isPresent() ? resolver.nodeIps(p.nodeName().get()) : Set.of();
-          PodEntry e = new PodEntry(p, byIndex.size(), own);
-          byIndex.add(e);
-          entries.put(p, e);
-          byName.put(new Endpoint.PodRef(p.metadata().namespace(), p.metadata().name()), e);
-          for (IpAddress ip : p.podIps()) {
-            if (p.equals(state.podByIp(ip).orElse(null))) {
-              byIp.put(ip, e);
+      this.nodes = NodeIndex.of(state);
+      this.entries = new PodEntry[0];
+      this.free = new TreeSet<>();
+      this.byName = new HashMap<>();
+      this.byIp = new HashMap<>();
+      this.groupBits = new ArrayList<>();
+      this.copied = new boolean[0];
+      this.groupKeys = new ArrayList<>();
+      this.groupIds = new HashMap<>();
+      this.peers = new HashMap<>();
+      this.ports = new HashMap<>();
+      this.units = new HashMap<>();
+      this.unitsBySubject = new HashMap<>();
+      this.ruleSets = new HashMap<>();
+      this.signatures = new int[0][];
+    }
+
+    /** A working copy of {@code e} for {@code next}: collections copied, elements shared. */
+    Builder(CompiledEngine e, ClusterState next) {
+      this.state = next;
+      this.nodes = e == EMPTY ? NodeIndex.of(next) : e.nodes;
+      this.entries = e.entries.clone();
+      this.free = new TreeSet<>();
+      for (int i : e.freeIndexes) {
+        free.add(i);
+      }
+      this.byName = new HashMap<>(e.byName);
+      this.byIp = new HashMap<>(e.byIp);
+      this.groupBits = new ArrayList<>(Arrays.asList(e.groupBits));
+      this.copied = new boolean[e.groupBits.length];
+      this.groupKeys = new ArrayList<>(e.groupKeys);
+      this.groupIds = new HashMap<>(e.groupIds);
+      this.peers = new HashMap<>(e.peers);
+      this.ports = new HashMap<>(e.ports);
+      this.units = new HashMap<>(e.units);
+      this.unitsBySubject = new HashMap<>(e.unitsBySubject);
+      this.ruleSets = new HashMap<>(e.ruleSets);
+      this.signatures = e.signatures.clone();
+    }
+
+    Map<String, String> nsLabels(String ns) {
+      return namespaceLabels.computeIfAbsent(ns, n -> Texts.namespaceLabels(state, n));
+    }
+
+    CompiledEngine apply(List<ClusterChange> changes) {
+      // 1. Pods and namespaces: which pod indexes must be re-matched against every group.
+      Set<Integer> affected = new HashSet<>();
+      Set<String> namespaces = new HashSet<>();
+      List<Pod> changedPods = new ArrayList<>();
+      List<ClusterChange> policyChanges = new ArrayList<>();
+      for (ClusterChange c : changes) {
+        switch (c.ref().kind()) {
+          case "Pod" -> {
+            Pod before = (Pod) c.before().orElse(null);
+            Pod after = (Pod) c.after().orElse(null);
+            removePod(before, affected);
+            if (after != null) {
+              changedPods.add(after);
             }
+          }
+          case "Namespace" -> namespaces.add(c.ref().name());
+          case "NetworkPolicy",
+              "AdminNetworkPolicy",
+              "BaselineAdminNetworkPolicy",
+              "ClusterNetworkPolicy" ->
+              policyChanges.add(c);
+          default -> {}
+        }
+      }
+      Map<Integer, Pod> pods = new HashMap<>();
+      for (Pod p : changedPods) {
+        if (!p.hostNetwork()) {
+          int index = free.isEmpty() ? grow() : free.pollFirst();
+          pods.put(index, p);
+          affected.add(index);
+          // Provisional until its rule sets are known, so that new groups see it.
+          PodEntry e = new PodEntry(p, index, nodes.of(p), NO_RULES);
+          entries[index] = e;
+          byName.put(ref(p), e);
+        }
+      }
+      for (String ns : namespaces) {
+        for (Pod p : state.pods(ns)) {
+          PodEntry e = byName.get(ref(p));
+          if (e != null) {
+            affected.add(e.index);
+            pods.putIfAbsent(e.index, p);
           }
         }
       }
-      this.namespaceNames = Resolver.sortedNamespaceNames(state);
+
+      // 2. Re-match affected pods against every existing group.
+      for (int g = 0; g < groupKeys.size(); g++) {
+        GroupKey key = groupKeys.get(g);
+        for (int index : affected) {
+          Pod p = pods.get(index);
+          boolean member = p != null && matches(key, p);
+          if (groupBits.get(g).get(index) != member) {
+            writable(g).set(index, member);
+          }
+        }
+      }
+
+      // 3. Policies: recompile changed ones; remember whose subjects need new rule sets.
+      Set<Integer> changedSubjects = new HashSet<>();
+      for (ClusterChange c : policyChanges) {
+        Unit old = units.remove(c.ref());
+        if (old != null) {
+          List<Unit> list = new ArrayList<>(unitsBySubject.get(old.subject()));
+          list.remove(old);
+          unitsBySubject.put(old.subject(), List.copyOf(list));
+          changedSubjects.add(old.subject());
+        }
+        if (c.after().isPresent()) {
+          Unit u = compile(c.after().get());
+          units.put(c.ref(), u);
+          List<Unit> list = new ArrayList<>(unitsBySubject.getOrDefault(u.subject(), List.of()));
+          list.add(u);
+          unitsBySubject.put(u.subject(), List.copyOf(list));
+          changedSubjects.add(u.subject());
+        }
+      }
+      ruleSets.keySet().removeIf(k -> Arrays.stream(k.ids).anyMatch(changedSubjects::contains));
+
+      // 4. Which pods get new signatures or rule sets.
+      Set<Integer> reassign = new HashSet<>(affected);
+      for (int g : changedSubjects) {
+        BitSet bits = groupBits.get(g);
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+          reassign.add(i);
+        }
+      }
+      int[] subjects =
+          unitsBySubject.entrySet().stream()
+              .filter(en -> !en.getValue().isEmpty())
+              .mapToInt(Map.Entry::getKey)
+              .sorted()
+              .toArray();
+      if (signatures.length < entries.length) {
+        signatures = Arrays.copyOf(signatures, entries.length);
+      }
+      if (reassign.size() > entries.length / 8) {
+        recomputeAllSignatures(subjects, reassign);
+      } else {
+        for (int index : reassign) {
+          int[] sig = new int[subjects.length];
+          int n = 0;
+          for (int g : subjects) {
+            if (groupBits.get(g).get(index)) {
+              sig[n++] = g;
+            }
+          }
+          signatures[index] = Arrays.copyOf(sig, n);
+        }
+      }
+      for (int index : reassign) {
+        PodEntry old = entries[index];
+        Pod p = pods.containsKey(index) ? pods.get(index) : old == null ? null : old.pod;
+        if (p == null) {
+          signatures[index] = null;
+          continue;
+        }
+        RuleSet[] sets = ruleSets.computeIfAbsent(new SigKey(signatures[index]), k -> build(k.ids));
+        PodEntry e = new PodEntry(p, index, nodes.of(p), sets);
+        putEntry(old, e);
+      }
+      // Addresses of changed pods may now belong to another pod (duplicates): re-point them.
+      for (Pod p : changedPods) {
+        for (IpAddress ip : p.podIps()) {
+          repointIp(ip);
+        }
+      }
+      return new CompiledEngine(this);
     }
 
-    CompiledEngine compile() {
-      for (NetworkPolicy np : state.all(NetworkPolicy.class)) {
-        GroupKey subject =
-            new GroupKey(
-                np.metadata().namespace(), Optional.of(np.podSelector()), Optional.empty());
-        ObjectRef ref = np.ref();
-        String ns = np.metadata().namespace();
-        Unit u =
-            new Unit(
-                ref,
-                0,
-                0,
-                0,
-                np.isolates(PolicyType.INGRESS),
-                np.isolates(PolicyType.EGRESS),
-                npRules(ref, ns, np.ingress()),
-                npRules(ref, ns, np.egress()));
-        attach(subject, u);
-      }
-      for (ClusterNetworkPolicy c : state.all(ClusterNetworkPolicy.class)) {
-        boolean admin = c.tier() == ClusterNetworkPolicy.Tier.ADMIN;
-        Tier tier = admin ? Tier.ADMIN : Tier.BASELINE;
-        attach(
-            adminKey(c.subject()),
-            new Unit(
-                c.ref(),
-                admin ? 1 : 2,
-                c.priority(),
-                0,
-                true,
-                true,
-                adminRules(tier, c.ref(), c.ingress()),
-                adminRules(tier, c.ref(), c.egress())));
-      }
-      for (AdminNetworkPolicy a : state.all(AdminNetworkPolicy.class)) {
-        attach(
-            adminKey(a.subject()),
-            new Unit(
-                a.ref(),
-                1,
-                a.priority(),
-                1,
-                true,
-                true,
-                adminRules(Tier.ADMIN, a.ref(), a.ingress()),
-                adminRules(Tier.ADMIN, a.ref(), a.egress())));
-      }
-      for (BaselineAdminNetworkPolicy b : state.all(BaselineAdminNetworkPolicy.class)) {
-        attach(
-            adminKey(b.subject()),
-            new Unit(
-                b.ref(),
-                2,
-                1001,
-                1,
-                true,
-                true,
-                adminRules(Tier.BASELINE, b.ref(), b.ingress()),
-                adminRules(Tier.BASELINE, b.ref(), b.egress())));
-      }
-
-      // Signatures: the subject groups each pod belongs to.
-      int n = byIndex.size();
-      int[][] sigs = new int[n][];
-      int[] counts = new int[n];
-      for (int id = 0; id < subjectMembers.size(); id++) {
-        BitSet members = subjectMembers.get(id);
-        for (int i = members.nextSetBit(0); i >= 0; i = members.nextSetBit(i + 1)) {
+    private void recomputeAllSignatures(int[] subjects, Set<Integer> reassign) {
+      int[] counts = new int[entries.length];
+      int[][] sigs = new int[entries.length][];
+      for (int g : subjects) {
+        BitSet bits = groupBits.get(g);
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+          if (!reassign.contains(i)) {
+            continue;
+          }
           int[] s = sigs[i];
           if (s == null) {
             s = sigs[i] = new int[4];
           } else if (counts[i] == s.length) {
             s = sigs[i] = Arrays.copyOf(s, s.length * 2);
           }
-          s[counts[i]++] = id;
+          s[counts[i]++] = g;
         }
       }
-      Map<SigKey, RuleSet[]> interned = new HashMap<>();
-      RuleSet[] none = build(new int[0]);
-      for (int i = 0; i < n; i++) {
-        RuleSet[] sets;
-        if (sigs[i] == null) {
-          sets = none;
-        } else {
-          int[] sig = Arrays.copyOf(sigs[i], counts[i]);
-          sets = interned.computeIfAbsent(new SigKey(sig), k -> build(k.ids));
-        }
-        PodEntry e = byIndex.get(i);
-        e.ingress = sets[0];
-        e.egress = sets[1];
+      for (int i : reassign) {
+        signatures[i] = sigs[i] == null ? new int[0] : Arrays.copyOf(sigs[i], counts[i]);
       }
-      return new CompiledEngine(resolver, entries, byName, byIp);
     }
 
-    private void attach(Object subjectKey, Unit u) {
-      Integer id = subjectIds.get(subjectKey);
-      if (id == null) {
-        id = subjectMembers.size();
-        subjectIds.put(subjectKey, id);
-        subjectMembers.add(members((GroupKey) subjectKey));
-        subjectUnits.add(new ArrayList<>());
+    private void removePod(Pod before, Set<Integer> affected) {
+      if (before == null) {
+        return;
       }
-      subjectUnits.get(id).add(u);
+      PodEntry e = byName.remove(ref(before));
+      if (e == null) {
+        return;
+      }
+      for (IpAddress ip : before.podIps()) {
+        if (byIp.get(ip) == e) {
+          byIp.remove(ip);
+        }
+        repointIp(ip);
+      }
+      entries[e.index] = null;
+      signatures[e.index] = null;
+      affected.add(e.index);
+      free.add(e.index);
+    }
+
+    private void putEntry(PodEntry old, PodEntry e) {
+      entries[e.index] = e;
+      free.remove(e.index);
+      byName.put(ref(e.pod), e);
+      for (IpAddress ip : e.ips) {
+        repointIp(ip);
+      }
+      if (old != null) {
+        for (IpAddress ip : old.ips) {
+          repointIp(ip);
+        }
+      }
+    }
+
+    /** Points an address at the pod the snapshot says owns it (ClusterState.podByIp). */
+    private void repointIp(IpAddress ip) {
+      Optional<Pod> owner = state.podByIp(ip);
+      PodEntry e = owner.map(p -> byName.get(ref(p))).orElse(null);
+      if (e == null) {
+        byIp.remove(ip);
+      } else {
+        byIp.put(ip, e);
+      }
+    }
+
+    private int grow() {
+      int index = entries.length;
+      entries = Arrays.copyOf(entries, Math.max(16, entries.length * 2));
+      for (int i = index + 1; i < entries.length; i++) {
+        free.add(i);
+      }
+      signatures = Arrays.copyOf(signatures, entries.length);
+      return index;
+    }
+
+    private BitSet writable(int g) {
+      if (g < copied.length && !copied[g]) {
+        copied[g] = true;
+        BitSet copy = (BitSet) groupBits.get(g).clone();
+        groupBits.set(g, copy);
+        return copy;
+      }
+      return groupBits.get(g);
+    }
+
+    private boolean matches(GroupKey key, Pod p) {
+      String ns = p.metadata().namespace();
+      if (key.namespaces().isEmpty()) {
+        if (!ns.equals(key.namespace())) {
+          return false;
+        }
+      } else if (!key.namespaces().get().matches(nsLabels(ns))) {
+        return false;
+      }
+      return key.pods().orElse(LabelSelector.EVERYTHING).matches(p.metadata().labels());
+    }
+
+    /** The id of a group, computing its members (through the label index) when it is new. */
+    private int group(GroupKey key) {
+      Integer id = groupIds.get(key);
+      if (id != null) {
+        return id;
+      }
+      BitSet bits = new BitSet(entries.length);
+      LabelSelector podSelector = key.pods().orElse(LabelSelector.EVERYTHING);
+      if (key.namespaces().isEmpty()) {
+        addPods(bits, key.namespace(), podSelector);
+      } else {
+        LabelSelector nsSelector = key.namespaces().get();
+        if (namespaceNames == null) {
+          namespaceNames = Resolver.sortedNamespaceNames(state);
+        }
+        for (String ns : namespaceNames) {
+          if (nsSelector.matches(nsLabels(ns))) {
+            addPods(bits, ns, podSelector);
+          }
+        }
+      }
+      int g = groupKeys.size();
+      groupKeys.add(key);
+      groupBits.add(bits);
+      groupIds.put(key, g);
+      return g;
+    }
+
+    private void addPods(BitSet bits, String namespace, LabelSelector selector) {
+      for (Pod p : state.pods(namespace, selector)) {
+        PodEntry e = byName.get(ref(p));
+        if (e != null) {
+          bits.set(e.index);
+        }
+      }
+    }
+
+    private Unit compile(KubernetesObject o) {
+      if (o instanceof NetworkPolicy np) {
+        String ns = np.metadata().namespace();
+        int subject = group(new GroupKey(ns, Optional.of(np.podSelector()), Optional.empty()));
+        return new Unit(
+            np.ref(),
+            0,
+            0,
+            0,
+            subject,
+            np.isolates(PolicyType.INGRESS),
+            np.isolates(PolicyType.EGRESS),
+            npRules(np.ref(), ns, np.ingress()),
+            npRules(np.ref(), ns, np.egress()));
+      }
+      if (o instanceof ClusterNetworkPolicy c) {
+        boolean admin = c.tier() == ClusterNetworkPolicy.Tier.ADMIN;
+        Tier tier = admin ? Tier.ADMIN : Tier.BASELINE;
+        return new Unit(
+            c.ref(),
+            admin ? 1 : 2,
+            c.priority(),
+            0,
+            group(adminKey(c.subject())),
+            true,
+            true,
+            adminRules(tier, c.ref(), c.ingress()),
+            adminRules(tier, c.ref(), c.egress()));
+      }
+      if (o instanceof AdminNetworkPolicy a) {
+        return new Unit(
+            a.ref(),
+            1,
+            a.priority(),
+            1,
+            group(adminKey(a.subject())),
+            true,
+            true,
+            adminRules(Tier.ADMIN, a.ref(), a.ingress()),
+            adminRules(Tier.ADMIN, a.ref(), a.egress()));
+      }
+      BaselineAdminNetworkPolicy b = (BaselineAdminNetworkPolicy) o;
+      return new Unit(
+          b.ref(),
+          2,
+          1001,
+          1,
+          group(adminKey(b.subject())),
+          true,
+          true,
+          adminRules(Tier.BASELINE, b.ref(), b.ingress()),
+          adminRules(Tier.BASELINE, b.ref(), b.egress()));
     }
 
     private static GroupKey adminKey(AdminPeer p) {
@@ -694,37 +1023,6 @@ public final class CompiledEngine implements PolicyEngine {
       AdminPeer.Pods pods = (AdminPeer.Pods) p;
       return new GroupKey(
           "", Optional.of(pods.podSelector()), Optional.of(pods.namespaceSelector()));
-    }
-
-    /** The pods a key selects, computed once per distinct key. */
-    private BitSet members(GroupKey key) {
-      BitSet cached = groups.get(key);
-      if (cached != null) {
-        return cached;
-      }
-      BitSet bits = new BitSet(byIndex.size());
-      LabelSelector podSelector = key.pods().orElse(LabelSelector.EVERYTHING);
-      if (key.namespaces().isEmpty()) {
-        addPods(bits, key.namespace(), podSelector);
-      } else {
-        LabelSelector nsSelector = key.namespaces().get();
-        for (String ns : namespaceNames) {
-          if (nsSelector.matches(Texts.namespaceLabels(state, ns))) {
-            addPods(bits, ns, podSelector);
-          }
-        }
-      }
-      groups.put(key, bits);
-      return bits;
-    }
-
-    private void addPods(BitSet bits, String namespace, LabelSelector selector) {
-      for (Pod p : state.pods(namespace, selector)) {
-        PodEntry e = entries.get(p);
-        if (e != null) {
-          bits.set(e.index);
-        }
-      }
     }
 
     private Rule[] npRules(ObjectRef ref, String ns, List<NetworkPolicyRule> rules) {
@@ -759,7 +1057,13 @@ public final class CompiledEngine implements PolicyEngine {
       GroupKey key =
           new GroupKey(
               p.namespaceSelector().isPresent() ? "" : ns, p.podSelector(), p.namespaceSelector());
-      return peers.computeIfAbsent(List.of(key, text), k -> new GroupPeer(text, members(key)));
+      List<Object> k = List.of(key, text);
+      Peer peer = peers.get(k);
+      if (peer == null) {
+        peer = new GroupPeer(text, group(key));
+        peers.put(k, peer);
+      }
+      return peer;
     }
 
     private Port npPort(NetworkPolicyPort p) {
@@ -799,25 +1103,28 @@ public final class CompiledEngine implements PolicyEngine {
 
     private Peer adminPeer(AdminPeer p) {
       String text = Texts.peer(p);
-      return peers.computeIfAbsent(
-          List.of(p, text),
-          k -> {
-            if (p instanceof AdminPeer.Namespaces || p instanceof AdminPeer.Pods) {
-              return new GroupPeer(text, members(adminKey(p)));
+      List<Object> k = List.of(p, text);
+      Peer peer = peers.get(k);
+      if (peer != null) {
+        return peer;
+      }
+      if (p instanceof AdminPeer.Namespaces || p instanceof AdminPeer.Pods) {
+        peer = new GroupPeer(text, group(adminKey(p)));
+      } else if (p instanceof AdminPeer.Networks nets) {
+        peer = new NetworksPeer(text, nets.cidrs());
+      } else {
+        Set<IpAddress> ips = new HashSet<>();
+        if (p instanceof AdminPeer.Nodes sel) {
+          for (Node node : nodes.nodes()) {
+            if (sel.selector().matches(node.metadata().labels())) {
+              node.addresses().forEach(a -> a.ip().ifPresent(ips::add));
             }
-            if (p instanceof AdminPeer.Networks nets) {
-              return new NetworksPeer(text, nets.cidrs());
-            }
-            Set<IpAddress> ips = new HashSet<>();
-            if (p instanceof AdminPeer.Nodes nodes) {
-              for (Node node : state.nodes()) {
-                if (nodes.selector().matches(node.metadata().labels())) {
-                  node.addresses().forEach(a -> a.ip().ifPresent(ips::add));
-                }
-              }
-            }
-            return new AddressesPeer(text, ips); // domainNames: no addresses, fails closed
-          });
+          }
+        }
+        peer = new AddressesPeer(text, ips); // domainNames: no addresses, fails closed
+      }
+      peers.put(k, peer);
+      return peer;
     }
 
     private Port adminPort(AdminPort p) {
@@ -841,7 +1148,7 @@ public final class CompiledEngine implements PolicyEngine {
       List<Unit> admin = new ArrayList<>();
       List<Unit> baseline = new ArrayList<>();
       for (int id : ids) {
-        for (Unit u : subjectUnits.get(id)) {
+        for (Unit u : unitsBySubject.getOrDefault(id, List.of())) {
           (u.kind() == 0 ? nps : u.kind() == 1 ? admin : baseline).add(u);
         }
       }

@@ -48,6 +48,11 @@ public final class ReferenceEngine implements PolicyEngine {
   }
 
   @Override
+  public PolicyEngine update(ClusterState next) {
+    return new ReferenceEngine(next);
+  }
+
+  @Override
   public Verdict check(Connection c) {
     Side[] sides = resolver.resolve(c);
     Side from = sides[0];
