@@ -2,6 +2,7 @@ package dev.k8snet.policy;
 
 import dev.k8snet.core.Protocol;
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.policy.internal.CompiledEngine;
 import dev.k8snet.policy.internal.ReferenceEngine;
 
@@ -85,6 +86,18 @@ public interface PolicyEngine {
    * @return the engine for {@code next}
    */
   PolicyEngine update(ClusterState next);
+
+  /**
+   * Returns the engine of an update's current snapshot, using the update's list of changes when its
+   * previous snapshot is the one this engine was built from (so that even finding what changed
+   * costs nothing); otherwise as {@link #update(ClusterState)}.
+   *
+   * @param update an update, as {@code ClusterSource}s deliver them
+   * @return the engine for {@code update.current()}
+   */
+  default PolicyEngine update(ClusterUpdate update) {
+    return update(update.current());
+  }
 
   /**
    * Compiles the policies of a snapshot into indexes for fast evaluation: selector matches computed

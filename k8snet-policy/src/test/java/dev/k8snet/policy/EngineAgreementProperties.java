@@ -94,7 +94,12 @@ class EngineAgreementProperties {
                 .map(dev.k8snet.core.cluster.ClusterChange::ref)
                 .filter(ref -> !next.containsKey(ref))
                 .toList());
-    PolicyEngine updated = PolicyEngine.compile(before).update(after);
+    // Branch first: the sibling's new groups must not leak into the other update.
+    PolicyEngine base = PolicyEngine.compile(before);
+    ClusterState sibling = before.with(3, other.objects, List.of());
+    PolicyEngine branch = base.update(sibling);
+    PolicyEngine updated = base.update(after);
+    PolicyEngine referenceSibling = PolicyEngine.reference(sibling);
     PolicyEngine twice = updated.update(before);
     PolicyEngine reference = PolicyEngine.reference(after);
     PolicyEngine referenceBefore = PolicyEngine.reference(before);
@@ -118,6 +123,10 @@ class EngineAgreementProperties {
           outcome(referenceBefore, c),
           outcome(twice, c),
           () -> c + "\nback to " + before.objects());
+      assertEquals(
+          outcome(referenceSibling, c),
+          outcome(branch, c),
+          () -> c + "\nsibling " + sibling.objects());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.k8snet.core.PortRange;
 import dev.k8snet.core.Protocol;
 import dev.k8snet.core.cluster.ClusterChange;
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.core.model.AdminNetworkPolicy;
 import dev.k8snet.core.model.AdminPeer;
 import dev.k8snet.core.model.AdminPolicyAction;
@@ -45,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The compiled engine: peer and subject groups are pod bit sets computed once per distinct selector
@@ -64,14 +64,11 @@ public final class CompiledEngine implements PolicyEngine {
   private volatile Resolver resolver;
   private final NodeIndex nodes;
   private final PodEntry[] entries; // by pod index; null for free indexes
-  private final int[] freeIndexes;
+  private final BitSet freeIndexes;
   private final Map<Endpoint.PodRef, PodEntry> byName;
   private final Map<IpAddress, PodEntry> byIp;
   private final BitSet[] groupBits; // by group id
-  private final List<GroupKey> groupKeys; // by group id
-  private final Map<GroupKey, Integer> groupIds;
-  private final Map<List<Object>, Peer> peers;
-  private final Map<List<Object>, Port> ports;
+  private final Registry registry;
   private final Map<ObjectRef, Unit> units;
   private final Map<Integer, List<Unit>> unitsBySubject;
   private final Map<SigKey, RuleSet[]> ruleSets;
@@ -81,14 +78,11 @@ public final class CompiledEngine implements PolicyEngine {
     this.state = b.state;
     this.nodes = b.nodes;
     this.entries = b.entries;
-    this.freeIndexes = b.free.stream().mapToInt(Integer::intValue).toArray();
+    this.freeIndexes = b.free;
     this.byName = b.byName;
     this.byIp = b.byIp;
     this.groupBits = b.groupBits.toArray(new BitSet[0]);
-    this.groupKeys = b.groupKeys;
-    this.groupIds = b.groupIds;
-    this.peers = b.peers;
-    this.ports = b.ports;
+    this.registry = b.registry;
     this.units = b.units;
     this.unitsBySubject = b.unitsBySubject;
     this.ruleSets = b.ruleSets;
@@ -596,7 +590,18 @@ public final class CompiledEngine implements PolicyEngine {
 
   @Override
   public CompiledEngine update(ClusterState next) {
-    List<ClusterChange> changes = next.changesSince(state);
+    return update(next, next.changesSince(state));
+  }
+
+  @Override
+  @SuppressWarnings("ReferenceEquality") // the changes are relative to this very snapshot
+  public CompiledEngine update(ClusterUpdate update) {
+    return update.previous() == state
+        ? update(update.current(), update.changes())
+        : update(update.current());
+  }
+
+  private CompiledEngine update(ClusterState next, List<ClusterChange> changes) {
     for (ClusterChange c : changes) {
       if (c.ref().kind().equals("Node") && this != EMPTY) {
         return EMPTY.update(next);
@@ -631,15 +636,12 @@ public final class CompiledEngine implements PolicyEngine {
     final ClusterState state;
     NodeIndex nodes;
     PodEntry[] entries;
-    final TreeSet<Integer> free;
+    final BitSet free;
     final Map<Endpoint.PodRef, PodEntry> byName;
     final Map<IpAddress, PodEntry> byIp;
     final List<BitSet> groupBits;
     final boolean[] copied; // group bit sets already copied in this update
-    final List<GroupKey> groupKeys;
-    final Map<GroupKey, Integer> groupIds;
-    final Map<List<Object>, Peer> peers;
-    final Map<List<Object>, Port> ports;
+    final Registry registry;
     final Map<ObjectRef, Unit> units;
     final Map<Integer, List<Unit>> unitsBySubject;
     final Map<SigKey, RuleSet[]> ruleSets;
@@ -652,15 +654,12 @@ public final class CompiledEngine implements PolicyEngine {
       this.state = state;
       this.nodes = NodeIndex.of(state);
       this.entries = new PodEntry[0];
-      this.free = new TreeSet<>();
+      this.free = new BitSet();
       this.byName = new HashMap<>();
       this.byIp = new HashMap<>();
       this.groupBits = new ArrayList<>();
       this.copied = new boolean[0];
-      this.groupKeys = new ArrayList<>();
-      this.groupIds = new HashMap<>();
-      this.peers = new HashMap<>();
-      this.ports = new HashMap<>();
+      this.registry = new Registry();
       this.units = new HashMap<>();
       this.unitsBySubject = new HashMap<>();
       this.ruleSets = new HashMap<>();
@@ -672,18 +671,13 @@ public final class CompiledEngine implements PolicyEngine {
       this.state = next;
       this.nodes = e == EMPTY ? NodeIndex.of(next) : e.nodes;
       this.entries = e.entries.clone();
-      this.free = new TreeSet<>();
-      for (int i : e.freeIndexes) {
-        free.add(i);
-      }
+      this.free = (BitSet) e.freeIndexes.clone();
       this.byName = new HashMap<>(e.byName);
       this.byIp = new HashMap<>(e.byIp);
       this.groupBits = new ArrayList<>(Arrays.asList(e.groupBits));
       this.copied = new boolean[e.groupBits.length];
-      this.groupKeys = new ArrayList<>(e.groupKeys);
-      this.groupIds = new HashMap<>(e.groupIds);
-      this.peers = new HashMap<>(e.peers);
-      this.ports = new HashMap<>(e.ports);
+      // A lineage of engines shares one registry; compiling from scratch starts a new one.
+      this.registry = e == EMPTY ? new Registry() : e.registry;
       this.units = new HashMap<>(e.units);
       this.unitsBySubject = new HashMap<>(e.unitsBySubject);
       this.ruleSets = new HashMap<>(e.ruleSets);
@@ -722,7 +716,8 @@ public final class CompiledEngine implements PolicyEngine {
       Map<Integer, Pod> pods = new HashMap<>();
       for (Pod p : changedPods) {
         if (!p.hostNetwork()) {
-          int index = free.isEmpty() ? grow() : free.pollFirst();
+          int index = free.isEmpty() ? grow() : free.nextSetBit(0);
+          free.clear(index);
           pods.put(index, p);
           affected.add(index);
           // Provisional until its rule sets are known, so that new groups see it.
@@ -742,8 +737,11 @@ public final class CompiledEngine implements PolicyEngine {
       }
 
       // 2. Re-match affected pods against every existing group.
-      for (int g = 0; g < groupKeys.size(); g++) {
-        GroupKey key = groupKeys.get(g);
+      for (int g = 0; g < groupBits.size(); g++) {
+        if (groupBits.get(g) == null) {
+          continue;
+        }
+        GroupKey key = registry.key(g);
         for (int index : affected) {
           Pod p = pods.get(index);
           boolean member = p != null && matches(key, p);
@@ -865,12 +863,12 @@ public final class CompiledEngine implements PolicyEngine {
       entries[e.index] = null;
       signatures[e.index] = null;
       affected.add(e.index);
-      free.add(e.index);
+      free.set(e.index);
     }
 
     private void putEntry(PodEntry old, PodEntry e) {
       entries[e.index] = e;
-      free.remove(e.index);
+      free.clear(e.index);
       byName.put(ref(e.pod), e);
       for (IpAddress ip : e.ips) {
         repointIp(ip);
@@ -897,7 +895,7 @@ public final class CompiledEngine implements PolicyEngine {
       int index = entries.length;
       entries = Arrays.copyOf(entries, Math.max(16, entries.length * 2));
       for (int i = index + 1; i < entries.length; i++) {
-        free.add(i);
+        free.set(i);
       }
       signatures = Arrays.copyOf(signatures, entries.length);
       return index;
@@ -927,9 +925,12 @@ public final class CompiledEngine implements PolicyEngine {
 
     /** The id of a group, computing its members (through the label index) when it is new. */
     private int group(GroupKey key) {
-      Integer id = groupIds.get(key);
-      if (id != null) {
-        return id;
+      int g = registry.id(key);
+      while (groupBits.size() <= g) {
+        groupBits.add(null);
+      }
+      if (groupBits.get(g) != null) {
+        return g;
       }
       BitSet bits = new BitSet(entries.length);
       LabelSelector podSelector = key.pods().orElse(LabelSelector.EVERYTHING);
@@ -946,10 +947,10 @@ public final class CompiledEngine implements PolicyEngine {
           }
         }
       }
-      int g = groupKeys.size();
-      groupKeys.add(key);
-      groupBits.add(bits);
-      groupIds.put(key, g);
+      groupBits.set(g, bits);
+      if (g < copied.length) {
+        copied[g] = true; // created by this update: not shared with an older engine
+      }
       return g;
     }
 
@@ -1052,25 +1053,20 @@ public final class CompiledEngine implements PolicyEngine {
       String text = Texts.peer(p);
       if (p.ipBlock().isPresent()) {
         IpBlock block = p.ipBlock().get();
-        return peers.computeIfAbsent(List.of(block, text), k -> new BlockPeer(text, block));
+        return registry.peer(List.of(block, text), () -> new BlockPeer(text, block));
       }
       GroupKey key =
           new GroupKey(
               p.namespaceSelector().isPresent() ? "" : ns, p.podSelector(), p.namespaceSelector());
-      List<Object> k = List.of(key, text);
-      Peer peer = peers.get(k);
-      if (peer == null) {
-        peer = new GroupPeer(text, group(key));
-        peers.put(k, peer);
-      }
-      return peer;
+      int g = group(key);
+      return registry.peer(List.of(key, text), () -> new GroupPeer(text, g));
     }
 
     private Port npPort(NetworkPolicyPort p) {
       String text = Texts.port(p);
-      return ports.computeIfAbsent(
+      return registry.port(
           List.of(p, text),
-          k -> {
+          () -> {
             if (p.port().isEmpty()) {
               return new Port(p.protocol(), PortRange.MIN_PORT, PortRange.MAX_PORT, null, text);
             }
@@ -1103,35 +1099,30 @@ public final class CompiledEngine implements PolicyEngine {
 
     private Peer adminPeer(AdminPeer p) {
       String text = Texts.peer(p);
-      List<Object> k = List.of(p, text);
-      Peer peer = peers.get(k);
-      if (peer != null) {
-        return peer;
-      }
       if (p instanceof AdminPeer.Namespaces || p instanceof AdminPeer.Pods) {
-        peer = new GroupPeer(text, group(adminKey(p)));
-      } else if (p instanceof AdminPeer.Networks nets) {
-        peer = new NetworksPeer(text, nets.cidrs());
-      } else {
-        Set<IpAddress> ips = new HashSet<>();
-        if (p instanceof AdminPeer.Nodes sel) {
-          for (Node node : nodes.nodes()) {
-            if (sel.selector().matches(node.metadata().labels())) {
-              node.addresses().forEach(a -> a.ip().ifPresent(ips::add));
-            }
+        int g = group(adminKey(p));
+        return registry.peer(List.of(p, text), () -> new GroupPeer(text, g));
+      }
+      if (p instanceof AdminPeer.Networks nets) {
+        return registry.peer(List.of(p, text), () -> new NetworksPeer(text, nets.cidrs()));
+      }
+      // Node addresses are not cached: a Node change recompiles, but the registry lives on.
+      Set<IpAddress> ips = new HashSet<>();
+      if (p instanceof AdminPeer.Nodes sel) {
+        for (Node node : nodes.nodes()) {
+          if (sel.selector().matches(node.metadata().labels())) {
+            node.addresses().forEach(a -> a.ip().ifPresent(ips::add));
           }
         }
-        peer = new AddressesPeer(text, ips); // domainNames: no addresses, fails closed
       }
-      peers.put(k, peer);
-      return peer;
+      return new AddressesPeer(text, ips); // domainNames: no addresses, fails closed
     }
 
     private Port adminPort(AdminPort p) {
       String text = Texts.port(p);
-      return ports.computeIfAbsent(
+      return registry.port(
           List.of(p, text),
-          k -> {
+          () -> {
             if (p instanceof AdminPort.Number num) {
               return new Port(num.protocol(), num.port(), num.port(), null, text);
             }
@@ -1189,6 +1180,40 @@ public final class CompiledEngine implements PolicyEngine {
         rules.addAll(Arrays.asList(ingress ? u.ingress() : u.egress()));
       }
       return rules.toArray(new Rule[0]);
+    }
+  }
+
+  /**
+   * What a lineage of engines (one compilation and the updates derived from it) shares: group ids
+   * by selector, and interned peers and ports. Append-only and guarded by its lock, so that updates
+   * never copy it and two updates of the same engine may run concurrently.
+   */
+  private static final class Registry {
+    private final Map<GroupKey, Integer> groupIds = new HashMap<>();
+    private final List<GroupKey> groupKeys = new ArrayList<>();
+    private final Map<List<Object>, Peer> peers = new HashMap<>();
+    private final Map<List<Object>, Port> ports = new HashMap<>();
+
+    synchronized int id(GroupKey key) {
+      Integer id = groupIds.get(key);
+      if (id == null) {
+        id = groupKeys.size();
+        groupKeys.add(key);
+        groupIds.put(key, id);
+      }
+      return id;
+    }
+
+    synchronized GroupKey key(int id) {
+      return groupKeys.get(id);
+    }
+
+    synchronized Peer peer(List<Object> key, java.util.function.Supplier<Peer> make) {
+      return peers.computeIfAbsent(key, k -> make.get());
+    }
+
+    synchronized Port port(List<Object> key, java.util.function.Supplier<Port> make) {
+      return ports.computeIfAbsent(key, k -> make.get());
     }
   }
 
