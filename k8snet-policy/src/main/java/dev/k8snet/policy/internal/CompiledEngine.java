@@ -65,8 +65,8 @@ public final class CompiledEngine implements PolicyEngine {
   private final NodeIndex nodes;
   private final PodEntry[] entries; // by pod index; null for free indexes
   private final BitSet freeIndexes;
-  private final Map<Endpoint.PodRef, PodEntry> byName;
-  private final Map<IpAddress, PodEntry> byIp;
+  private final LayeredMap<Endpoint.PodRef, PodEntry> byName;
+  private final LayeredMap<IpAddress, PodEntry> byIp;
   private final BitSet[] groupBits; // by group id
   private final Registry registry;
   private final Map<ObjectRef, Unit> units;
@@ -79,8 +79,8 @@ public final class CompiledEngine implements PolicyEngine {
     this.nodes = b.nodes;
     this.entries = b.entries;
     this.freeIndexes = b.free;
-    this.byName = b.byName;
-    this.byIp = b.byIp;
+    this.byName = b.byName.compact();
+    this.byIp = b.byIp.compact();
     this.groupBits = b.groupBits.toArray(new BitSet[0]);
     this.registry = b.registry;
     this.units = b.units;
@@ -114,8 +114,8 @@ public final class CompiledEngine implements PolicyEngine {
     final int index;
     final RuleSet ingress;
     final RuleSet egress;
-    final Decision ingressDefault;
-    final Decision egressDefault;
+    private Decision ingressDefault; // computed on first use; immutable, so racy init is benign
+    private Decision egressDefault;
     final IpAddress[] ips;
     final Set<IpAddress> ownNodeIps;
     final String[] portNames;
@@ -127,11 +127,6 @@ public final class CompiledEngine implements PolicyEngine {
       this.index = index;
       this.ingress = sets[0];
       this.egress = sets[1];
-      String name = Texts.podName(pod);
-      this.ingressDefault =
-          Texts.defaultAllow(PolicyType.INGRESS, Texts.defaultNote(name, PolicyType.INGRESS));
-      this.egressDefault =
-          Texts.defaultAllow(PolicyType.EGRESS, Texts.defaultNote(name, PolicyType.EGRESS));
       this.ips = pod.podIps().toArray(new IpAddress[0]);
       this.ownNodeIps = ownNodeIps;
       List<ContainerPort> named = new ArrayList<>();
@@ -170,7 +165,16 @@ public final class CompiledEngine implements PolicyEngine {
     }
 
     Decision defaultDecision(PolicyType d) {
-      return d == PolicyType.INGRESS ? ingressDefault : egressDefault;
+      Decision v = d == PolicyType.INGRESS ? ingressDefault : egressDefault;
+      if (v == null) {
+        v = Texts.defaultAllow(d, Texts.defaultNote(Texts.podName(pod), d));
+        if (d == PolicyType.INGRESS) {
+          ingressDefault = v;
+        } else {
+          egressDefault = v;
+        }
+      }
+      return v;
     }
   }
 
@@ -637,8 +641,8 @@ public final class CompiledEngine implements PolicyEngine {
     NodeIndex nodes;
     PodEntry[] entries;
     final BitSet free;
-    final Map<Endpoint.PodRef, PodEntry> byName;
-    final Map<IpAddress, PodEntry> byIp;
+    final LayeredMap<Endpoint.PodRef, PodEntry> byName;
+    final LayeredMap<IpAddress, PodEntry> byIp;
     final List<BitSet> groupBits;
     final boolean[] copied; // group bit sets already copied in this update
     final Registry registry;
@@ -655,8 +659,8 @@ public final class CompiledEngine implements PolicyEngine {
       this.nodes = NodeIndex.of(state);
       this.entries = new PodEntry[0];
       this.free = new BitSet();
-      this.byName = new HashMap<>();
-      this.byIp = new HashMap<>();
+      this.byName = new LayeredMap<>();
+      this.byIp = new LayeredMap<>();
       this.groupBits = new ArrayList<>();
       this.copied = new boolean[0];
       this.registry = new Registry();
@@ -672,8 +676,8 @@ public final class CompiledEngine implements PolicyEngine {
       this.nodes = e == EMPTY ? NodeIndex.of(next) : e.nodes;
       this.entries = e.entries.clone();
       this.free = (BitSet) e.freeIndexes.clone();
-      this.byName = new HashMap<>(e.byName);
-      this.byIp = new HashMap<>(e.byIp);
+      this.byName = e.byName.derive();
+      this.byIp = e.byIp.derive();
       this.groupBits = new ArrayList<>(Arrays.asList(e.groupBits));
       this.copied = new boolean[e.groupBits.length];
       // A lineage of engines shares one registry; compiling from scratch starts a new one.
@@ -690,7 +694,7 @@ public final class CompiledEngine implements PolicyEngine {
 
     CompiledEngine apply(List<ClusterChange> changes) {
       // 1. Pods and namespaces: which pod indexes must be re-matched against every group.
-      Set<Integer> affected = new HashSet<>();
+      BitSet affected = new BitSet();
       Set<String> namespaces = new HashSet<>();
       List<Pod> changedPods = new ArrayList<>();
       List<ClusterChange> policyChanges = new ArrayList<>();
@@ -719,7 +723,7 @@ public final class CompiledEngine implements PolicyEngine {
           int index = free.isEmpty() ? grow() : free.nextSetBit(0);
           free.clear(index);
           pods.put(index, p);
-          affected.add(index);
+          affected.set(index);
           // Provisional until its rule sets are known, so that new groups see it.
           PodEntry e = new PodEntry(p, index, nodes.of(p), NO_RULES);
           entries[index] = e;
@@ -730,7 +734,7 @@ public final class CompiledEngine implements PolicyEngine {
         for (Pod p : state.pods(ns)) {
           PodEntry e = byName.get(ref(p));
           if (e != null) {
-            affected.add(e.index);
+            affected.set(e.index);
             pods.putIfAbsent(e.index, p);
           }
         }
@@ -742,7 +746,9 @@ public final class CompiledEngine implements PolicyEngine {
           continue;
         }
         GroupKey key = registry.key(g);
-        for (int index : affected) {
+        for (int index = affected.nextSetBit(0);
+            index >= 0;
+            index = affected.nextSetBit(index + 1)) {
           Pod p = pods.get(index);
           boolean member = p != null && matches(key, p);
           if (groupBits.get(g).get(index) != member) {
@@ -756,28 +762,22 @@ public final class CompiledEngine implements PolicyEngine {
       for (ClusterChange c : policyChanges) {
         Unit old = units.remove(c.ref());
         if (old != null) {
-          List<Unit> list = new ArrayList<>(unitsBySubject.get(old.subject()));
-          list.remove(old);
-          unitsBySubject.put(old.subject(), List.copyOf(list));
-          changedSubjects.add(old.subject());
+          unitsOf(old.subject(), changedSubjects).remove(old);
         }
         if (c.after().isPresent()) {
           Unit u = compile(c.after().get());
           units.put(c.ref(), u);
-          List<Unit> list = new ArrayList<>(unitsBySubject.getOrDefault(u.subject(), List.of()));
-          list.add(u);
-          unitsBySubject.put(u.subject(), List.copyOf(list));
-          changedSubjects.add(u.subject());
+          unitsOf(u.subject(), changedSubjects).add(u);
         }
       }
       ruleSets.keySet().removeIf(k -> Arrays.stream(k.ids).anyMatch(changedSubjects::contains));
 
       // 4. Which pods get new signatures or rule sets.
-      Set<Integer> reassign = new HashSet<>(affected);
+      BitSet reassign = (BitSet) affected.clone();
       for (int g : changedSubjects) {
         BitSet bits = groupBits.get(g);
         for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
-          reassign.add(i);
+          reassign.set(i);
         }
       }
       int[] subjects =
@@ -789,10 +789,12 @@ public final class CompiledEngine implements PolicyEngine {
       if (signatures.length < entries.length) {
         signatures = Arrays.copyOf(signatures, entries.length);
       }
-      if (reassign.size() > entries.length / 8) {
+      if (reassign.cardinality() > entries.length / 8) {
         recomputeAllSignatures(subjects, reassign);
       } else {
-        for (int index : reassign) {
+        for (int index = reassign.nextSetBit(0);
+            index >= 0;
+            index = reassign.nextSetBit(index + 1)) {
           int[] sig = new int[subjects.length];
           int n = 0;
           for (int g : subjects) {
@@ -803,7 +805,7 @@ public final class CompiledEngine implements PolicyEngine {
           signatures[index] = Arrays.copyOf(sig, n);
         }
       }
-      for (int index : reassign) {
+      for (int index = reassign.nextSetBit(0); index >= 0; index = reassign.nextSetBit(index + 1)) {
         PodEntry old = entries[index];
         Pod p = pods.containsKey(index) ? pods.get(index) : old == null ? null : old.pod;
         if (p == null) {
@@ -823,13 +825,22 @@ public final class CompiledEngine implements PolicyEngine {
       return new CompiledEngine(this);
     }
 
-    private void recomputeAllSignatures(int[] subjects, Set<Integer> reassign) {
+    /** The units of a subject group, copied once per update before the first change. */
+    private List<Unit> unitsOf(int subject, Set<Integer> changedSubjects) {
+      if (changedSubjects.add(subject)) {
+        unitsBySubject.put(
+            subject, new ArrayList<>(unitsBySubject.getOrDefault(subject, List.of())));
+      }
+      return unitsBySubject.get(subject);
+    }
+
+    private void recomputeAllSignatures(int[] subjects, BitSet reassign) {
       int[] counts = new int[entries.length];
       int[][] sigs = new int[entries.length][];
       for (int g : subjects) {
         BitSet bits = groupBits.get(g);
         for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
-          if (!reassign.contains(i)) {
+          if (!reassign.get(i)) {
             continue;
           }
           int[] s = sigs[i];
@@ -841,19 +852,20 @@ public final class CompiledEngine implements PolicyEngine {
           s[counts[i]++] = g;
         }
       }
-      for (int i : reassign) {
+      for (int i = reassign.nextSetBit(0); i >= 0; i = reassign.nextSetBit(i + 1)) {
         signatures[i] = sigs[i] == null ? new int[0] : Arrays.copyOf(sigs[i], counts[i]);
       }
     }
 
-    private void removePod(Pod before, Set<Integer> affected) {
+    private void removePod(Pod before, BitSet affected) {
       if (before == null) {
         return;
       }
-      PodEntry e = byName.remove(ref(before));
+      PodEntry e = byName.get(ref(before));
       if (e == null) {
         return;
       }
+      byName.remove(ref(before));
       for (IpAddress ip : before.podIps()) {
         if (byIp.get(ip) == e) {
           byIp.remove(ip);
@@ -862,7 +874,7 @@ public final class CompiledEngine implements PolicyEngine {
       }
       entries[e.index] = null;
       signatures[e.index] = null;
-      affected.add(e.index);
+      affected.set(e.index);
       free.set(e.index);
     }
 
