@@ -93,7 +93,7 @@ final class Resolver {
   private Side side(Endpoint e, Pod named, IpFamily family) {
     if (e instanceof Endpoint.Address a) {
       Optional<Pod> p = state.podByIp(a.ip());
-      return new Side(p.orElse(null), a.ip(), null);
+      return new Side(p.orElse(null), a.ip());
     }
     IpAddress ip = null;
     for (IpAddress candidate : addresses(named)) {
@@ -102,7 +102,7 @@ final class Resolver {
         break;
       }
     }
-    return named.hostNetwork() ? new Side(null, ip, named) : new Side(named, ip, null);
+    return named.hostNetwork() ? new Side(null, ip) : new Side(named, ip);
   }
 
   /** A pod's addresses; a host-network pod without pod IPs has its node's internal IPs. */

@@ -8,6 +8,5 @@ import dev.k8snet.core.model.Pod;
  *
  * @param pod the pod subject to policy, or null (external IP, node, host-network pod)
  * @param ip the address on the wire, or null when the pod has no IP of the connection's family
- * @param hostPod the host-network pod named by the probe, or null
  */
-record Side(Pod pod, IpAddress ip, Pod hostPod) {}
+record Side(Pod pod, IpAddress ip) {}

@@ -7,7 +7,6 @@ import dev.k8snet.core.model.AdminPeer;
 import dev.k8snet.core.model.AdminPort;
 import dev.k8snet.core.model.BaselineAdminNetworkPolicy;
 import dev.k8snet.core.model.ClusterNetworkPolicy;
-import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.LabelSelector;
 import dev.k8snet.core.model.Namespace;
 import dev.k8snet.core.model.NetworkPolicyPeer;
@@ -206,9 +205,5 @@ final class Texts {
     }
     list.sort(ORDER);
     return list;
-  }
-
-  static ObjectRef ref(KubernetesObject o) {
-    return o.ref();
   }
 }
