@@ -85,6 +85,15 @@ class EngineAgreementProperties {
         next.put(o.ref(), o);
       }
     }
+    if (r.nextInt(4) == 0) { // a Node change: the update recompiles
+      Node relabelled =
+          new Node(
+              ObjectMeta.of("", "node-2", Map.of("app", "c")),
+              List.of(new NodeAddress(NodeAddress.Type.INTERNAL_IP, "192.168.0.3")),
+              List.of(),
+              false);
+      next.put(relabelled.ref(), relabelled);
+    }
     ClusterState before = first.state;
     ClusterState after =
         before.with(
