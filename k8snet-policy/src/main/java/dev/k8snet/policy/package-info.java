@@ -1,5 +1,23 @@
 /**
- * NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy:
- * evaluation with explanations, and compilation to nftables enforcement.
+ * NetworkPolicy (networking.k8s.io/v1), AdminNetworkPolicy and BaselineAdminNetworkPolicy
+ * (policy.networking.k8s.io/v1alpha1) and ClusterNetworkPolicy (v1alpha2): exact evaluation with
+ * explanations, truth tables and lint.
+ *
+ * <ul>
+ *   <li>{@link dev.k8snet.policy.PolicyEngine}: compile a {@code ClusterState} once, then {@link
+ *       dev.k8snet.policy.PolicyEngine#check check} connections; {@link
+ *       dev.k8snet.policy.PolicyEngine#reference reference} is the slow, direct oracle with the
+ *       same results.
+ *   <li>{@link dev.k8snet.policy.Verdict}: allowed iff the source's egress and the destination's
+ *       ingress both allow; each side is a {@link dev.k8snet.policy.Decision} naming the deciding
+ *       {@link dev.k8snet.policy.Tier}, policy and rule (or the policies that isolate the pod).
+ *   <li>{@link dev.k8snet.policy.Reachability}: the pods × pods truth table the upstream e2e suite
+ *       prints.
+ *   <li>{@link dev.k8snet.policy.PolicyLinter}: warnings for valid policies that rarely do what was
+ *       meant.
+ * </ul>
+ *
+ * <p>Everything here is pure (no I/O, no threads) and immutable once built; enforcement in the
+ * kernel is a separate concern.
  */
 package dev.k8snet.policy;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DemoCommand.class,
       ManifestsCommand.class,
-      DnsCommand.class
+      DnsCommand.class,
+      PolicyCommand.class
     })
 public final class K8snetCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
