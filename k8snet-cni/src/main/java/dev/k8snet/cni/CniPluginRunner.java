@@ -116,7 +116,9 @@ public final class CniPluginRunner {
       CniPlugin plugin, Map<String, String> env, byte[] stdin, String json) {
     CniEnvironment e = CniEnvironment.parse(env);
     if (e.command() == CniCommand.VERSION) {
-      return versionJson(ConfigParser.versionOf(json), plugin.supportedVersions());
+      return versionJson(
+          ConfigParser.declaredVersion(json).orElse(CniVersion.CURRENT),
+          plugin.supportedVersions());
     }
     NetworkConfig config = ConfigParser.parse(json, e.command(), plugin.supportedVersions());
     CniRequest request = new CniRequest(e, config, stdin);

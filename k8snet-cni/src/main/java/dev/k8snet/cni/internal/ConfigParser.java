@@ -8,6 +8,7 @@ import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.CniVersion;
 import dev.k8snet.cni.NetworkConfig;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,15 +24,20 @@ public final class ConfigParser {
 
   /** Best-effort read of the configuration's version, for error replies; never throws. */
   public static CniVersion versionOf(String json) {
+    return declaredVersion(json).orElse(CniVersion.V0_1_0);
+  }
+
+  /** The configuration's {@code cniVersion} if it has a valid one; never throws. */
+  public static Optional<CniVersion> declaredVersion(String json) {
     try {
       JsonNode n = Json.MAPPER.readTree(json);
       if (n != null && n.isObject() && n.get("cniVersion") != null) {
-        return CniVersion.parse(n.get("cniVersion").asText());
+        return Optional.of(CniVersion.parse(n.get("cniVersion").asText()));
       }
-    } catch (Exception e) {
+    } catch (IOException | IllegalArgumentException e) {
       // fall through
     }
-    return CniVersion.V0_1_0;
+    return Optional.empty();
   }
 
   /**

@@ -34,7 +34,9 @@ public final class ResultCodec {
     CniVersion version =
         Json.string(o, "cniVersion", "", BAD).map(ResultCodec::version).orElse(CniVersion.V0_1_0);
     CniResult.Dns dns = dns(o.get("dns"));
-    if (o.has("ip4") || o.has("ip6") || version.isLegacy()) {
+    if (o.has("ip4")
+        || o.has("ip6")
+        || (version.isLegacy() && !o.has("ips") && !o.has("interfaces"))) {
       List<CniResult.IpConfig> ips = new ArrayList<>();
       List<CniResult.Route> routes = new ArrayList<>();
       for (String key : List.of("ip4", "ip6")) {
