@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the IPAM plugin named by {@code ipam.type}: {@code k8snet-ipam} in-process, anything else as
@@ -69,14 +68,21 @@ public final class Delegate {
     int rc;
     try {
       Process proc = pb.start();
-      CompletableFuture<byte[]> stdout =
-          CompletableFuture.supplyAsync(() -> readAll(proc.getInputStream()), Runnable::run);
-      try (OutputStream in = proc.getOutputStream()) {
-        in.write(r.stdin());
-      } catch (IOException e) {
-        // The delegate may exit without reading stdin; its exit code tells.
-      }
-      out = stdout.join();
+      byte[] stdin = r.stdin();
+      Thread writer =
+          new Thread(
+              () -> {
+                try (OutputStream in = proc.getOutputStream()) {
+                  in.write(stdin);
+                } catch (IOException e) {
+                  // The delegate may exit without reading stdin; its exit code tells.
+                }
+              },
+              "cni-delegate-stdin");
+      writer.setDaemon(true);
+      writer.start();
+      out = readAll(proc.getInputStream());
+      writer.join();
       rc = proc.waitFor();
     } catch (IOException e) {
       throw new CniException(CniException.IO_FAILURE, "cannot run " + exe, e.toString(), e);

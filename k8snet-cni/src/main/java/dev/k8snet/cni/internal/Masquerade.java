@@ -45,7 +45,7 @@ public final class Masquerade {
       Nftables nft, String network, String cid, List<Cidr> subnets, List<IpAddress> ips) {
     String t = "inet " + table(network);
     String c = chain(network, cid);
-    String comment = "comment \"name: \\\"" + network + "\\\" id: \\\"" + cid + "\\\"\"";
+    String comment = "comment \"name: " + network + " id: " + cid + "\"";
     StringBuilder s = new StringBuilder();
     s.append("add table ").append(t).append('\n');
     s.append("add map ").append(t).append(" masq4 { type ipv4_addr : verdict; }\n");

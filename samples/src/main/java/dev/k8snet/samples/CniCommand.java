@@ -1,0 +1,132 @@
+package dev.k8snet.samples;
+
+import dev.k8snet.cni.CniPluginRunner;
+import dev.k8snet.cni.plugins.PluginMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code k8snet cni}: installs and runs the CNI plugins. */
+@Command(
+    name = "cni",
+    mixinStandardHelpOptions = true,
+    description = "CNI plugins: install them into a CNI bin directory, or run one.",
+    subcommands = {CniCommand.Install.class, CniCommand.Plugin.class})
+final class CniCommand implements Runnable {
+  /** The executables that {@code install} writes. */
+  static final List<String> PLUGINS =
+      List.of("k8snet-bridge", "k8snet-ipam", "k8snet-loopback", "k8snet-portmap");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code k8snet cni install --bin-dir DIR}. */
+  @Command(
+      name = "install",
+      mixinStandardHelpOptions = true,
+      description =
+          "Installs k8snet-bridge, k8snet-ipam, k8snet-loopback and k8snet-portmap into DIR as"
+              + " launchers of this installation's JVM and classpath.")
+  static final class Install implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--bin-dir",
+        required = true,
+        description = "the CNI bin directory, e.g. /opt/cni/bin")
+    Path binDir;
+
+    @Override
+    public Integer call() throws IOException {
+      if (Files.exists(binDir) && !Files.isDirectory(binDir)) {
+        throw new UsageException("--bin-dir: " + binDir + " (expected: a directory)");
+      }
+      Files.createDirectories(binDir);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String classpath = classpath();
+      for (String name : PLUGINS) {
+        String script =
+            "#!/bin/sh\n"
+                + "# "
+                + name
+                + ": CNI plugin installed by `k8snet cni install`; runs the k8snet JVM.\n"
+                + "exec '"
+                + java
+                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+                + " -cp '"
+                + classpath
+                + "' dev.k8snet.cni.plugins.PluginMain "
+                + name
+                + "\n";
+        Path tmp = binDir.resolve("." + name + ".tmp");
+        Files.writeString(tmp, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.move(
+            tmp,
+            binDir.resolve(name),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        spec.commandLine().getOut().println("installed " + binDir.resolve(name));
+      }
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    /** The jar with its lib/ directory, or the classpath this JVM runs with. */
+    static String classpath() {
+      try {
+        Path self =
+            Path.of(CniCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(self) && Files.isDirectory(self.resolveSibling("lib"))) {
+          return self + ":" + self.resolveSibling("lib") + "/*";
+        }
+      } catch (URISyntaxException | RuntimeException e) {
+        // fall back to the running classpath
+      }
+      return System.getProperty("java.class.path");
+    }
+  }
+
+  /** {@code k8snet cni plugin NAME}: runs one CNI call (what the launchers do). */
+  @Command(
+      name = "plugin",
+      mixinStandardHelpOptions = true,
+      description =
+          "Runs one CNI call of the named plugin with this process's CNI_* environment and stdin.")
+  static final class Plugin implements Callable<Integer> {
+    @Parameters(
+        index = "0",
+        description = "k8snet-bridge, k8snet-ipam, k8snet-loopback or k8snet-portmap")
+    String name;
+
+    @Override
+    public Integer call() {
+      try {
+        return CniPluginRunner.run(
+            PluginMain.plugin(name),
+            System.getenv(),
+            System.in,
+            System.out,
+            System.err,
+            name + " (k8snet) CNI plugin, spec versions 0.1.0-1.1.0");
+      } catch (UncheckedIOException e) {
+        throw new UsageException("cannot read stdin: " + e.getMessage());
+      }
+    }
+  }
+}
