@@ -30,11 +30,16 @@ public final class Masquerade {
 
   /** The chain of one container, as the reference plugin names it. */
   public static String chain(String network, String containerId) {
+    return chain("CNI-", network, containerId);
+  }
+
+  /** {@code prefix} + the first 24 hex digits of sha512(network + containerId). */
+  public static String chain(String prefix, String network, String containerId) {
     try {
       byte[] h =
           MessageDigest.getInstance("SHA-512")
               .digest((network + containerId).getBytes(StandardCharsets.UTF_8));
-      return "CNI-" + HexFormat.of().formatHex(h).substring(0, 24);
+      return prefix + HexFormat.of().formatHex(h).substring(0, 24);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -112,7 +117,17 @@ public final class Masquerade {
   /** Removes the chains in {@code chains} (or, with {@code invert}, every other CNI chain). */
   public static List<String> removeChains(
       Nftables nft, String network, Set<String> chains, boolean invert) {
-    String t = "inet " + table(network);
+    return removeChains(nft, table(network), "CNI-", chains, invert);
+  }
+
+  /**
+   * Removes the chains named in {@code chains} (or, with {@code invert}, every other chain whose
+   * name starts with {@code prefix}) of table {@code inet <table>}, and the map elements that jump
+   * to them; no-op when the table does not exist.
+   */
+  public static List<String> removeChains(
+      Nftables nft, String table, String prefix, Set<String> chains, boolean invert) {
+    String t = "inet " + table;
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(nft.listJson("table " + t));
@@ -127,7 +142,7 @@ public final class Masquerade {
       JsonNode ch = item.get("chain");
       if (ch != null) {
         String name = ch.path("name").asText();
-        if (name.startsWith("CNI-") && chains.contains(name) != invert) {
+        if (name.startsWith(prefix) && chains.contains(name) != invert) {
           found.add(name);
         }
       }
@@ -150,7 +165,7 @@ public final class Masquerade {
                 .append(' ')
                 .append(map.path("name").asText())
                 .append(" { ")
-                .append(el.get(0).asText())
+                .append(key(el.get(0)))
                 .append(" }\n");
           }
         }
@@ -162,5 +177,14 @@ public final class Masquerade {
     }
     nft.apply(s.toString());
     return found;
+  }
+
+  private static String key(JsonNode k) {
+    if (k.has("concat")) {
+      List<String> parts = new ArrayList<>();
+      k.get("concat").forEach(p -> parts.add(key(p)));
+      return String.join(" . ", parts);
+    }
+    return k.asText();
   }
 }

@@ -19,9 +19,12 @@ public final class PluginMain {
       case "k8snet-ipam" -> new IpamPlugin();
       case "k8snet-bridge" -> new BridgePlugin();
       case "k8snet-loopback" -> new LoopbackPlugin();
+      case "k8snet-portmap" -> new PortmapPlugin();
       default ->
           throw new IllegalArgumentException(
-              "plugin: " + name + " (expected: k8snet-bridge, k8snet-ipam or k8snet-loopback)");
+              "plugin: "
+                  + name
+                  + " (expected: k8snet-bridge, k8snet-ipam, k8snet-loopback or k8snet-portmap)");
     };
   }
 
