@@ -7,9 +7,6 @@ import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.plugins.IpamPlugin;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,70 +47,9 @@ public final class Delegate {
       }
       return Optional.empty();
     }
-    Path exe =
-        find(r, type)
-            .orElseThrow(
-                () ->
-                    new CniException(
-                        CniException.INVALID_CONFIG,
-                        "failed to find plugin \"" + type + "\" in path " + r.env().path(),
-                        "ipam.type: " + type + " (expected: an executable in CNI_PATH)"));
-    ProcessBuilder pb = new ProcessBuilder(exe.toString());
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.putAll(r.env().raw());
+    Map<String, String> env = new java.util.HashMap<>(r.env().raw());
     env.put("CNI_COMMAND", command.name());
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    byte[] out;
-    int rc;
-    try {
-      Process proc = pb.start();
-      byte[] stdin = r.stdin();
-      Thread writer =
-          new Thread(
-              () -> {
-                try (OutputStream in = proc.getOutputStream()) {
-                  in.write(stdin);
-                } catch (IOException e) {
-                  // The delegate may exit without reading stdin; its exit code tells.
-                }
-              },
-              "cni-delegate-stdin");
-      writer.setDaemon(true);
-      writer.start();
-      out = readAll(proc.getInputStream());
-      writer.join();
-      rc = proc.waitFor();
-    } catch (IOException e) {
-      throw new CniException(CniException.IO_FAILURE, "cannot run " + exe, e.toString(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running " + exe, "", e);
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (rc != 0) {
-      throw error(type, rc, text);
-    }
-    if (command != CniCommand.ADD) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ResultCodec.parse(text));
-    } catch (CniException e) {
-      throw new CniException(
-          CniException.DECODE_FAILURE,
-          "failed to unmarshal raw result of " + type,
-          e.getMessage(),
-          e);
-    }
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return new byte[0];
-    }
+    return PluginExec.run(r.env().path(), type, command, env, r.stdin());
   }
 
   /** The delegate's error with its code preserved. */
