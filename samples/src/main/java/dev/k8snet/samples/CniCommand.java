@@ -1,7 +1,13 @@
 package dev.k8snet.samples;
 
+import dev.k8snet.cni.Attachment;
+import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPluginRunner;
+import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.plugins.PluginMain;
+import dev.k8snet.cni.runtime.CniRuntime;
+import dev.k8snet.cni.runtime.NetworkConfigList;
+import dev.k8snet.cni.runtime.RuntimeConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -10,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +31,7 @@ import picocli.CommandLine.Parameters;
     name = "cni",
     mixinStandardHelpOptions = true,
     description = "CNI plugins: install them into a CNI bin directory, or run one.",
-    subcommands = {CniCommand.Install.class, CniCommand.Plugin.class})
+    subcommands = {CniCommand.Install.class, CniCommand.Plugin.class, CniCommand.Exec.class})
 final class CniCommand implements Runnable {
   /** The executables that {@code install} writes. */
   static final List<String> PLUGINS =
@@ -126,6 +135,137 @@ final class CniCommand implements Runnable {
             name + " (k8snet) CNI plugin, spec versions 0.1.0-1.1.0");
       } catch (UncheckedIOException e) {
         throw new UsageException("cannot read stdin: " + e.getMessage());
+      }
+    }
+  }
+
+  /** {@code k8snet cni exec VERB --conf FILE …}: what {@code cnitool} does. */
+  @Command(
+      name = "exec",
+      mixinStandardHelpOptions = true,
+      description =
+          "Runs a network configuration (list) for ADD, DEL, CHECK, STATUS or GC like a container"
+              + " runtime, with result caching; prints the ADD result.")
+  static final class Exec implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "ADD, DEL, CHECK, STATUS or GC")
+    String verb;
+
+    @Option(names = "--conf", required = true, description = ".conflist or .conf file")
+    Path conf;
+
+    @Option(names = "--netns", defaultValue = "", description = "network namespace path")
+    String netns;
+
+    @Option(names = "--container-id", defaultValue = "", description = "container id")
+    String containerId;
+
+    @Option(
+        names = "--ifname",
+        defaultValue = "eth0",
+        description = "interface name (default: eth0)")
+    String ifname;
+
+    @Option(
+        names = "--cni-path",
+        defaultValue = "/opt/cni/bin:/usr/lib/cni",
+        description = "plugin directories, ':'-separated")
+    String cniPath;
+
+    @Option(
+        names = "--cache-dir",
+        defaultValue = "/var/lib/cni",
+        description = "result cache directory")
+    Path cacheDir;
+
+    @Option(names = "--args", defaultValue = "", description = "CNI_ARGS, K=V;K=V")
+    String args;
+
+    @Option(
+        names = "--capability",
+        description = "capability argument NAME=JSON, e.g. portMappings=[...]")
+    List<String> capabilities = new ArrayList<>();
+
+    @Option(
+        names = "--valid",
+        description = "for GC: a valid attachment CONTAINERID/IFNAME (repeatable)")
+    List<String> valid = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<Path> path = new ArrayList<>();
+      for (String p : cniPath.split(":")) {
+        if (!p.isEmpty()) {
+          path.add(Path.of(p));
+        }
+      }
+      Map<String, String> caps = new LinkedHashMap<>();
+      for (String c : capabilities) {
+        int eq = c.indexOf('=');
+        if (eq <= 0) {
+          throw new UsageException("--capability: " + c + " (expected: NAME=JSON)");
+        }
+        caps.put(c.substring(0, eq), c.substring(eq + 1));
+      }
+      Map<String, String> cniArgs = new LinkedHashMap<>();
+      for (String a : args.split(";")) {
+        int eq = a.indexOf('=');
+        if (eq > 0) {
+          cniArgs.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+      }
+      CniRuntime runtime = new CniRuntime(path, cacheDir);
+      var out = spec.commandLine().getOut();
+      try {
+        NetworkConfigList list = NetworkConfigList.load(conf);
+        RuntimeConf rt = new RuntimeConf(containerId, netns, ifname, cniArgs, caps);
+        switch (verb) {
+          case "ADD" -> {
+            require(rt);
+            CniResult r = runtime.add(list, rt);
+            out.println(r.toJson());
+          }
+          case "DEL" -> {
+            require(rt);
+            runtime.del(list, rt);
+          }
+          case "CHECK" -> {
+            require(rt);
+            runtime.check(list, rt);
+          }
+          case "STATUS" -> runtime.status(list);
+          case "GC" -> {
+            List<Attachment> keep = new ArrayList<>();
+            for (String v : valid) {
+              int slash = v.lastIndexOf('/');
+              if (slash <= 0) {
+                throw new UsageException("--valid: " + v + " (expected: CONTAINERID/IFNAME)");
+              }
+              keep.add(new Attachment(v.substring(0, slash), v.substring(slash + 1)));
+            }
+            runtime
+                .gc(list, keep)
+                .forEach(a -> out.println("deleted " + a.containerId() + "/" + a.ifname()));
+          }
+          default ->
+              throw new UsageException(
+                  "verb: " + verb + " (expected: ADD, DEL, CHECK, STATUS or GC)");
+        }
+        out.flush();
+        return 0;
+      } catch (CniException e) {
+        spec.commandLine()
+            .getErr()
+            .println("k8snet cni exec: CNI error " + e.code() + ": " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+    }
+
+    private static void require(RuntimeConf rt) {
+      if (rt.containerId().isEmpty()) {
+        throw new UsageException("--container-id is required for ADD, DEL and CHECK");
       }
     }
   }

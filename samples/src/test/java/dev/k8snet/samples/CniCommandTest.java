@@ -41,4 +41,50 @@ class CniCommandTest {
     assertEquals(
         2, K8snetCommand.newCommandLine().execute("cni", "install", "--bin-dir", file.toString()));
   }
+
+  @Test
+  void execRunsAListWithCachingAndGc(@TempDir Path work) throws IOException {
+    assertEquals(
+        0, K8snetCommand.newCommandLine().execute("cni", "install", "--bin-dir", bin.toString()));
+    Path conf = work.resolve("t.conflist");
+    Files.writeString(
+        conf,
+        "{\"cniVersion\":\"1.1.0\",\"name\":\"t\",\"plugins\":[{\"type\":\"k8snet-ipam\",\"ipam\":{\"type\":\"k8snet-ipam\",\"dataDir\":\""
+            + work.resolve("data")
+            + "\",\"subnet\":\"10.77.0.0/24\"}}]}");
+    var cli = K8snetCommand.newCommandLine();
+    var out = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(out));
+    String[] common = {
+      "--conf",
+      conf.toString(),
+      "--cni-path",
+      bin.toString(),
+      "--cache-dir",
+      work.resolve("cache").toString()
+    };
+    assertEquals(
+        0,
+        cli.execute(
+            concat(
+                new String[] {
+                  "cni", "exec", "ADD", "--netns", "/run/netns/none", "--container-id", "c1"
+                },
+                common)));
+    assertTrue(out.toString().contains("\"address\":\"10.77.0.2/24\""), out.toString());
+    assertTrue(Files.exists(work.resolve("cache/results/t-c1-eth0")));
+    assertEquals(0, cli.execute(concat(new String[] {"cni", "exec", "GC"}, common)));
+    assertTrue(out.toString().contains("deleted c1/eth0"), out.toString());
+    assertTrue(Files.notExists(work.resolve("data/t/10.77.0.2")));
+    assertEquals(
+        2,
+        K8snetCommand.newCommandLine()
+            .execute(concat(new String[] {"cni", "exec", "FOO"}, common)));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
 }

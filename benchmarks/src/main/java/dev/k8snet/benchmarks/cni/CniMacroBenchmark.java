@@ -50,6 +50,62 @@ public final class CniMacroBenchmark {
       ipam(prefill, iterations);
     }
     bridge(iterations);
+    standalone(Math.max(5, iterations / 2));
+  }
+
+  /** Our plugin as an executable: one JVM per call, as a runtime without the daemon runs it. */
+  private static void standalone(int iterations) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    NetworkNamespace host = NetworkNamespace.create("k8snet-bench-host");
+    Path ours = Files.createTempDirectory("k8snet-bench-sa");
+    Path ref = Files.createTempDirectory("k8snet-bench-sahl");
+    try {
+      List<String> exe =
+          List.of(
+              "nsenter",
+              "--net=" + host.path(),
+              java,
+              "-XX:TieredStopAtLevel=1",
+              "-XX:+UseSerialGC",
+              "-Xshare:auto",
+              "-cp",
+              cp,
+              "dev.k8snet.cni.plugins.PluginMain",
+              "k8snet-bridge");
+      List<String> refExe = List.of("nsenter", "--net=" + host.path(), "/usr/lib/cni/bridge");
+      String cfgOurs = bridgeConf("kb1", "10.63.0.0/24", "k8snet-ipam", ours);
+      String cfgRef = bridgeConf("rb1", "10.64.0.0/24", "host-local", ref);
+      double[] o = new double[iterations];
+      double[] r = new double[iterations];
+      for (int i = -1; i < iterations; i++) {
+        NetworkNamespace pod = NetworkNamespace.create("k8snet-bench-pod");
+        try {
+          String p = pod.path().toString();
+          long t0 = System.nanoTime();
+          exec(exe, env("ADD", "s" + i, p), cfgOurs);
+          exec(exe, env("DEL", "s" + i, p), cfgOurs);
+          long t1 = System.nanoTime();
+          exec(refExe, env("ADD", "q" + i, p), cfgRef);
+          exec(refExe, env("DEL", "q" + i, p), cfgRef);
+          long t2 = System.nanoTime();
+          if (i >= 0) {
+            o[i] = (t1 - t0) / 1e6;
+            r[i] = (t2 - t1) / 1e6;
+          }
+        } finally {
+          pod.delete();
+        }
+      }
+      row(
+          "bridge + IPAM ADD+DEL of one pod, standalone (k8snet-bridge JVM per call vs bridge + host-local exec)",
+          o,
+          r);
+    } finally {
+      host.delete();
+      deleteTree(ours);
+      deleteTree(ref);
+    }
   }
 
   private static void ipam(int prefill, int iterations) throws IOException {
