@@ -96,7 +96,21 @@ public final class HostLocalStore {
    */
   public List<CniResult.IpConfig> allocate(
       Attachment attachment, List<List<IpamRange>> rangeSets, List<IpAddress> requested) {
+    return allocate(attachment, Optional.empty(), rangeSets, requested);
+  }
+
+  /**
+   * Reserves like {@link #allocate(Attachment, List, List)} and records the sandbox's network
+   * namespace and the boot: when a range set is exhausted, reservations of sandboxes whose
+   * namespace no longer exists, or that were made before the last reboot, are reclaimed first.
+   */
+  public List<CniResult.IpConfig> allocate(
+      Attachment attachment,
+      Optional<Path> netns,
+      List<List<IpamRange>> rangeSets,
+      List<IpAddress> requested) {
     Objects.requireNonNull(attachment, "attachment");
+    Objects.requireNonNull(netns, "netns");
     return locked(
         () -> {
           checkSubnets(rangeSets);
@@ -146,6 +160,9 @@ public final class HostLocalStore {
               }
               if (got == null) {
                 Map.Entry<IpAddress, IpamRange> e = next(i, set, content);
+                if (e == null && reclaimStale() > 0) {
+                  e = next(i, set, content);
+                }
                 if (e == null) {
                   throw new CniException(
                       CniException.TRY_AGAIN_LATER,
@@ -178,7 +195,7 @@ public final class HostLocalStore {
             }
             throw e;
           }
-          writeOwner(attachment, taken);
+          writeOwner(attachment, taken, netns);
           for (int i = 0; i < taken.size(); i++) {
             write(dir.resolve(CURSOR + i), taken.get(i).toString());
           }
@@ -380,6 +397,67 @@ public final class HostLocalStore {
 
   private void writeOwner(Attachment a, List<IpAddress> ips) {
     write(ownerFile(a), ips.stream().map(IpAddress::toString).collect(Collectors.joining("\n")));
+  }
+
+  private void writeOwner(Attachment a, List<IpAddress> ips, Optional<Path> netns) {
+    StringBuilder s = new StringBuilder();
+    ips.forEach(ip -> s.append(ip).append('\n'));
+    s.append("#boot=").append(bootId()).append('\n');
+    // Only a namespace that exists now can later be judged gone.
+    netns.filter(Files::exists).ifPresent(n -> s.append("#netns=").append(n).append('\n'));
+    write(ownerFile(a), s.toString());
+  }
+
+  private static String bootId() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII)
+          .strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Releases reservations whose sandbox is gone: recorded before the last reboot, or whose recorded
+   * namespace path no longer exists. Reservations without a record (made by host-local) are never
+   * reclaimed. O(reservations); only called when a range set is exhausted.
+   */
+  private int reclaimStale() {
+    String boot = bootId();
+    int released = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(owners)) {
+      for (Path f : ds) {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        String ownerBoot = null;
+        String netns = null;
+        for (String l : lines) {
+          if (l.startsWith("#boot=")) {
+            ownerBoot = l.substring(6);
+          } else if (l.startsWith("#netns=")) {
+            netns = l.substring(7);
+          }
+        }
+        boolean stale =
+            (ownerBoot != null && !ownerBoot.isEmpty() && !ownerBoot.equals(boot))
+                || (netns != null && !Files.exists(Path.of(netns)));
+        if (!stale) {
+          continue;
+        }
+        for (String l : lines) {
+          Optional<IpAddress> ip = IpAddress.tryParse(l.strip());
+          if (ip.isPresent()) {
+            log.info(
+                "reclaiming {} of a sandbox that no longer exists ({})", ip.get(), f.getFileName());
+            deleteQuietly(dir.resolve(ip.get().toString()));
+            released++;
+          }
+        }
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw io("cannot read the IPAM index", e);
+    }
+    return released;
   }
 
   /** The addresses of {@code a} according to the index, each checked against its file. */

@@ -32,7 +32,7 @@ public final class IpamPlugin implements CniPlugin {
   public CniResult add(CniRequest r) {
     IpamConfig c = IpamConfig.parse(r.config(), r.env());
     List<CniResult.IpConfig> ips =
-        store(r, c).allocate(attachment(r), c.rangeSets(), c.requested());
+        store(r, c).allocate(attachment(r), r.env().netns(), c.rangeSets(), c.requested());
     return new CniResult(r.config().cniVersion(), List.of(), ips, c.routes(), c.dns());
   }
 

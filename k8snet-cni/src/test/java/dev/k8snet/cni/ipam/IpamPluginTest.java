@@ -274,4 +274,33 @@ class IpamPluginTest {
     call("DEL", "legacy", conf(SUBNET)).ok();
     assertEquals(Set.of("10.9.0.2", "last_reserved_ip.0", "lock"), files());
   }
+
+  @Test
+  void exhaustedRangeReclaimsReservationsOfVanishedSandboxes() throws IOException {
+    String c = conf("\"subnet\":\"10.9.0.0/30\"");
+    Path sandbox = Files.createFile(data.resolve("netns-a"));
+    Map<String, String> env = Calls.env("ADD", "a", sandbox.toString(), "eth0");
+    Calls.run(new IpamPlugin(), env, c).ok();
+    Outcome full = call("ADD", "b", c);
+    assertEquals(11, full.code(), "the sandbox of a still exists");
+    Files.delete(sandbox);
+    Outcome b = call("ADD", "b", c).ok();
+    assertEquals("10.9.0.2/30", b.json().at("/ips/0/address").asText());
+    assertEquals("b\r\neth0", file("10.9.0.2"));
+  }
+
+  @Test
+  void reservationsFromAnEarlierBootAreReclaimedWhenTheRangeIsFull() throws IOException {
+    String c = conf("\"subnet\":\"10.9.0.0/30\"");
+    call("ADD", "a", c).ok();
+    Path owner;
+    try (Stream<Path> s = Files.list(data.resolve(".k8snet/t1/owners"))) {
+      owner = s.findFirst().orElseThrow();
+    }
+    String text =
+        Files.readString(owner)
+            .replaceAll("#boot=.*", "#boot=00000000-0000-0000-0000-000000000000");
+    Files.writeString(owner, text);
+    assertEquals("10.9.0.2/30", call("ADD", "b", c).ok().json().at("/ips/0/address").asText());
+  }
 }
