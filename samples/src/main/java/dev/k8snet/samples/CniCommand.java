@@ -4,11 +4,13 @@ import dev.k8snet.cni.Attachment;
 import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPluginRunner;
 import dev.k8snet.cni.CniResult;
+import dev.k8snet.cni.daemon.CniDaemon;
 import dev.k8snet.cni.plugins.PluginMain;
 import dev.k8snet.cni.runtime.CniRuntime;
 import dev.k8snet.cni.runtime.NetworkConfigList;
 import dev.k8snet.cni.runtime.RuntimeConf;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +35,12 @@ import picocli.CommandLine.Parameters;
     name = "cni",
     mixinStandardHelpOptions = true,
     description = "CNI plugins: install them into a CNI bin directory, or run one.",
-    subcommands = {CniCommand.Install.class, CniCommand.Plugin.class, CniCommand.Exec.class})
+    subcommands = {
+      CniCommand.Install.class,
+      CniCommand.Plugin.class,
+      CniCommand.Exec.class,
+      CniCommand.Daemon.class
+    })
 final class CniCommand implements Runnable {
   /** The executables that {@code install} writes. */
   static final List<String> PLUGINS =
@@ -68,6 +77,7 @@ final class CniCommand implements Runnable {
       Files.createDirectories(binDir);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String classpath = classpath();
+      Optional<Path> clientSource = clientSource();
       for (String name : PLUGINS) {
         String script =
             "#!/bin/sh\n"
@@ -82,18 +92,76 @@ final class CniCommand implements Runnable {
                 + "' dev.k8snet.cni.plugins.PluginMain "
                 + name
                 + "\n";
+        Path standalone = binDir.resolve("." + name + "-jvm");
         Path tmp = binDir.resolve("." + name + ".tmp");
         Files.writeString(tmp, script, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.move(
-            tmp,
-            binDir.resolve(name),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-        spec.commandLine().getOut().println("installed " + binDir.resolve(name));
+            tmp, standalone, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        boolean thin =
+            clientSource.isPresent() && compile(clientSource.get(), name, standalone, tmp);
+        if (thin) {
+          Files.move(
+              tmp,
+              binDir.resolve(name),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "installed "
+                      + binDir.resolve(name)
+                      + " (thin client of `k8snet cni daemon`, standalone fallback "
+                      + standalone
+                      + ")");
+        } else {
+          Files.copy(standalone, binDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "installed "
+                      + binDir.resolve(name)
+                      + " (standalone; no gcc for the thin client)");
+        }
       }
+      clientSource.ifPresent(p -> p.toFile().delete());
       spec.commandLine().getOut().flush();
       return 0;
+    }
+
+    private static Optional<Path> clientSource() throws IOException {
+      try (InputStream in = CniDaemon.class.getResourceAsStream("k8snet-cni-client.c")) {
+        if (in == null) {
+          return Optional.empty();
+        }
+        Path src = Files.createTempFile("k8snet-cni-client", ".c");
+        Files.write(src, in.readAllBytes());
+        return Optional.of(src);
+      }
+    }
+
+    /** Compiles the thin client with gcc; false when gcc is missing or fails. */
+    private static boolean compile(Path src, String name, Path fallback, Path out) {
+      try {
+        Process gcc =
+            new ProcessBuilder(
+                    "gcc",
+                    "-O2",
+                    "-DPLUGIN=\"" + name + "\"",
+                    "-DFALLBACK=\"" + fallback.toAbsolutePath() + "\"",
+                    "-o",
+                    out.toString(),
+                    src.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return gcc.waitFor() == 0;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     /** The jar with its lib/ directory, or the classpath this JVM runs with. */
@@ -267,6 +335,28 @@ final class CniCommand implements Runnable {
       if (rt.containerId().isEmpty()) {
         throw new UsageException("--container-id is required for ADD, DEL and CHECK");
       }
+    }
+  }
+
+  /** {@code k8snet cni daemon}: serves the installed thin clients. */
+  @Command(
+      name = "daemon",
+      mixinStandardHelpOptions = true,
+      description =
+          "Serves CNI plugin calls of the installed thin clients over a unix socket until stopped.")
+  static final class Daemon implements Callable<Integer> {
+    @Option(names = "--socket", description = "socket path (default: /run/k8snet/cni.sock)")
+    Path socket = CniDaemon.DEFAULT_SOCKET;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      CountDownLatch stop = new CountDownLatch(1);
+      try (CniDaemon d = new CniDaemon(socket, PluginMain::plugin)) {
+        d.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "k8snet-cni-daemon-stop"));
+        stop.await();
+      }
+      return 0;
     }
   }
 }

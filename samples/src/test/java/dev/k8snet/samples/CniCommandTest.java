@@ -87,4 +87,30 @@ class CniCommandTest {
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
+
+  @Test
+  void installedClientsTalkToTheDaemon(@TempDir Path run) throws Exception {
+    assertEquals(
+        0, K8snetCommand.newCommandLine().execute("cni", "install", "--bin-dir", bin.toString()));
+    Path sock = run.resolve("cni.sock");
+    try (dev.k8snet.cni.daemon.CniDaemon d =
+        new dev.k8snet.cni.daemon.CniDaemon(sock, dev.k8snet.cni.plugins.PluginMain::plugin)) {
+      d.start();
+      ProcessBuilder pb = new ProcessBuilder(bin.resolve("k8snet-loopback").toString());
+      pb.environment().clear();
+      pb.environment().put("CNI_COMMAND", "VERSION");
+      pb.environment().put("K8SNET_CNI_SOCKET", sock.toString());
+      Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.startsWith("{\"cniVersion\":\"1.1.0\""), out);
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (d.statistics().getOrDefault("VERSION", 0L) < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1L, d.statistics().get("VERSION"), "answered by the daemon");
+    }
+  }
 }
