@@ -50,7 +50,83 @@ public final class CniMacroBenchmark {
       ipam(prefill, iterations);
     }
     bridge(iterations);
+    daemon(iterations);
     standalone(Math.max(5, iterations / 2));
+  }
+
+  /** Our plugin through the node daemon and the thin C client (compiled here with gcc). */
+  private static void daemon(int iterations) throws Exception {
+    NetworkNamespace host = NetworkNamespace.create("k8snet-bench-host");
+    Path work = Files.createTempDirectory("k8snet-bench-daemon");
+    Path ref = Files.createTempDirectory("k8snet-bench-dhl");
+    try {
+      Path src = work.resolve("client.c");
+      try (var in =
+          dev.k8snet.cni.daemon.CniDaemon.class.getResourceAsStream("k8snet-cni-client.c")) {
+        Files.write(src, in.readAllBytes());
+      }
+      Path client = work.resolve("k8snet-bridge");
+      Process gcc =
+          new ProcessBuilder(
+                  "gcc",
+                  "-O2",
+                  "-DPLUGIN=\"k8snet-bridge\"",
+                  "-DFALLBACK=\"/bin/false\"",
+                  "-o",
+                  client.toString(),
+                  src.toString())
+              .inheritIO()
+              .start();
+      if (gcc.waitFor() != 0) {
+        throw new IllegalStateException("gcc failed");
+      }
+      Path sock = work.resolve("run/cni.sock");
+      try (dev.k8snet.cni.daemon.CniDaemon d =
+          new dev.k8snet.cni.daemon.CniDaemon(
+              sock,
+              n ->
+                  n.equals("k8snet-bridge")
+                      ? new BridgePlugin(host)
+                      : dev.k8snet.cni.plugins.PluginMain.plugin(n))) {
+        d.start();
+        String cfgOurs = bridgeConf("kb2", "10.65.0.0/24", "k8snet-ipam", work);
+        String cfgRef = bridgeConf("rb2", "10.66.0.0/24", "host-local", ref);
+        List<String> refExe = List.of("nsenter", "--net=" + host.path(), "/usr/lib/cni/bridge");
+        double[] o = new double[iterations];
+        double[] r = new double[iterations];
+        for (int i = -3; i < iterations; i++) {
+          NetworkNamespace pod = NetworkNamespace.create("k8snet-bench-pod");
+          try {
+            String p = pod.path().toString();
+            Map<String, String> add = env("ADD", "d" + i, p);
+            add.put("K8SNET_CNI_SOCKET", sock.toString());
+            Map<String, String> del = env("DEL", "d" + i, p);
+            del.put("K8SNET_CNI_SOCKET", sock.toString());
+            long t0 = System.nanoTime();
+            exec(List.of(client.toString()), add, cfgOurs);
+            exec(List.of(client.toString()), del, cfgOurs);
+            long t1 = System.nanoTime();
+            exec(refExe, env("ADD", "e" + i, p), cfgRef);
+            exec(refExe, env("DEL", "e" + i, p), cfgRef);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+              o[i] = (t1 - t0) / 1e6;
+              r[i] = (t2 - t1) / 1e6;
+            }
+          } finally {
+            pod.delete();
+          }
+        }
+        row(
+            "bridge + IPAM ADD+DEL of one pod through the daemon (thin C client) vs bridge + host-local exec",
+            o,
+            r);
+      }
+    } finally {
+      host.delete();
+      deleteTree(work);
+      deleteTree(ref);
+    }
   }
 
   /** Our plugin as an executable: one JVM per call, as a runtime without the daemon runs it. */
