@@ -9,6 +9,7 @@ import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.internal.BridgeConfig;
 import dev.k8snet.cni.internal.Delegate;
 import dev.k8snet.cni.internal.Masquerade;
+import dev.k8snet.cni.internal.Phases;
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
@@ -101,10 +102,12 @@ public final class BridgePlugin implements CniPlugin {
     String cid = r.env().requireContainerId();
     Path netnsPath = r.env().netns().orElseThrow();
     Deque<Runnable> undo = new ArrayDeque<>();
+    Phases phases = new Phases();
     try (NetworkNamespace pod = openPod(netnsPath);
         NetworkNamespace hostNs = openHost();
         Netlink pnl = pod.netlink();
         Netlink hnl = hostNs.netlink()) {
+      phases.mark("netns");
       try {
         if (pnl.link(ifname).isPresent()) {
           throw new CniException(
@@ -114,6 +117,7 @@ public final class BridgePlugin implements CniPlugin {
         }
         Link bridge = ensureBridge(hnl, cfg, undo);
         String hostName = createVeth(hnl, pod, bridge, cfg, ifname, undo);
+        phases.mark("links");
         CniResult ipamResult = CniResult.empty(r.config().cniVersion());
         if (cfg.ipamType().isPresent()) {
           ipamResult = Delegate.run(r, cfg.ipamType().get(), CniCommand.ADD).orElseThrow();
@@ -126,6 +130,7 @@ public final class BridgePlugin implements CniPlugin {
           }
         }
         CniResult ipam = ipamResult;
+        phases.mark("ipam");
         Link container = pnl.link(ifname).orElseThrow();
         boolean v6 = ipam.ips().stream().anyMatch(i -> i.address().family() == IpFamily.IPV6);
         if (v6) {
@@ -160,6 +165,7 @@ public final class BridgePlugin implements CniPlugin {
           rt.table().ifPresent(b::table);
           pnl.replaceRoute(b.build());
         }
+        phases.mark("addresses");
         if (cfg.isGateway()) {
           setBridgeGateways(hnl, hostNs, bridge, cfg, ipam, undo);
         }
@@ -179,6 +185,7 @@ public final class BridgePlugin implements CniPlugin {
                 }
               });
         }
+        phases.mark("rules");
         if (cfg.hairpinMode()) {
           exec(hostNs, "bridge", "link", "set", "dev", hostName, "hairpin", "on");
         }
@@ -195,6 +202,8 @@ public final class BridgePlugin implements CniPlugin {
                 CniResult.Interface.of(c.name(), mac(c), netnsPath.toString()));
         List<CniResult.IpConfig> ips = ipam.ips().stream().map(i -> i.withInterface(2)).toList();
         List<CniResult.Route> outRoutes = routes;
+        phases.mark("result");
+        log.debug("ADD {}/{} {}: {}", cid, ifname, r.config().name(), phases);
         return new CniResult(r.config().cniVersion(), ifs, ips, outRoutes, ipam.dns());
       } catch (RuntimeException e) {
         rollback(undo, e);
