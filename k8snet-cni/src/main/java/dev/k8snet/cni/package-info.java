@@ -1,5 +1,19 @@
 /**
- * Pod network attachment: the CNI specification 0.1.0–1.1.0, IPAM, the bridge, loopback and portmap
- * plugins, the runtime side that executes plugins, the node daemon, and the cross-node pod network.
+ * Pod network attachment: the CNI specification 0.1.0–1.1.0 for plugins ({@link
+ * dev.k8snet.cni.CniPlugin}, {@link dev.k8snet.cni.CniPluginRunner}), its values ({@link
+ * dev.k8snet.cni.CniVersion}, {@link dev.k8snet.cni.CniEnvironment}, {@link
+ * dev.k8snet.cni.NetworkConfig}, {@link dev.k8snet.cni.CniResult}) and errors ({@link
+ * dev.k8snet.cni.CniException} with the spec's codes).
+ *
+ * <p>Sub-packages: {@code ipam} (host-local compatible IPAM), {@code plugins} (bridge, IPAM,
+ * loopback, portmap), {@code runtime} (the libcni equivalent).
+ *
+ * <p>Error codes used by k8snet plugins: 1 incompatible version, 2 unsupported field, 3 the
+ * container's network namespace does not exist (ADD/CHECK), 4 invalid environment, 5 I/O failure, 6
+ * decode failure, 7 invalid configuration (including invalid ranges, subnet conflicts between
+ * networks, a requested gateway or an unknown IPAM plugin), 11 try again later (IPAM range set
+ * exhausted, requested address taken, state locked), 50 not available (STATUS: a range set is
+ * full), 100 plugin-specific (kernel failures, duplicate ADD, CHECK mismatches). Delegated plugins'
+ * codes are passed through unchanged.
  */
 package dev.k8snet.cni;

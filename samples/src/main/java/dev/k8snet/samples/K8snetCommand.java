@@ -12,9 +12,10 @@ import picocli.CommandLine.Command;
         "Kubernetes node networking: CNI, pod network, service proxy, policy, DNS, ingress.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      CniCommand.class,
       DemoCommand.class,
-      ManifestsCommand.class,
       DnsCommand.class,
+      ManifestsCommand.class,
       PolicyCommand.class
     })
 public final class K8snetCommand implements Runnable {

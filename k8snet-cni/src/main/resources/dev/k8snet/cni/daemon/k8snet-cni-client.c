@@ -1,0 +1,91 @@
+/*
+ * Thin CNI plugin client of the k8snet node daemon (see dev.k8snet.cni.daemon.CniDaemon for the
+ * protocol). Compile with: gcc -O2 -DPLUGIN='"k8snet-bridge"' -DFALLBACK='"/path/standalone"'
+ * When the daemon's socket cannot be reached, it runs the standalone plugin (FALLBACK) instead.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  (void)argc;
+  const char *path = getenv("K8SNET_CNI_SOCKET");
+  if (path == NULL || *path == 0) path = "/run/k8snet/cni.sock";
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    /* No daemon: run the plugin standalone with the untouched stdin. */
+    argv[0] = (char *)FALLBACK;
+    execv(FALLBACK, argv);
+    fprintf(stderr, "k8snet: cannot reach %s and cannot run %s: %s\n", path, FALLBACK, strerror(errno));
+    printf("{\"code\":11,\"msg\":\"k8snet CNI daemon unreachable\",\"details\":\"%s\"}", path);
+    return 1;
+  }
+  const char *plugin = "K8SNET_PLUGIN=" PLUGIN;
+  if (write_all(fd, plugin, strlen(plugin) + 1) < 0) return 1;
+  for (char **e = environ; *e != NULL; e++) {
+    if (strncmp(*e, "K8SNET_PLUGIN=", 14) == 0) continue;
+    if (write_all(fd, *e, strlen(*e) + 1) < 0) return 1;
+  }
+  if (write_all(fd, "", 1) < 0) return 1;
+  char buf[65536];
+  for (;;) {
+    ssize_t r = read(0, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    if (write_all(fd, buf, (size_t)r) < 0) return 1;
+  }
+  shutdown(fd, SHUT_WR);
+  int code = -1;
+  size_t have = 0;
+  int header = 1;
+  for (;;) {
+    ssize_t r = read(fd, buf + have, sizeof buf - have);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    have += (size_t)r;
+    if (header) {
+      char *nl = memchr(buf, '\n', have);
+      if (nl == NULL) {
+        if (have == sizeof buf) break;
+        continue;
+      }
+      *nl = 0;
+      code = atoi(buf);
+      header = 0;
+      size_t rest = have - (size_t)(nl + 1 - buf);
+      if (write_all(1, nl + 1, rest) < 0) return 1;
+      have = 0;
+    } else {
+      if (write_all(1, buf, have) < 0) return 1;
+      have = 0;
+    }
+  }
+  if (code < 0) {
+    printf("{\"code\":11,\"msg\":\"k8snet CNI daemon closed the connection\",\"details\":\"%s\"}", path);
+    return 1;
+  }
+  return code;
+}
