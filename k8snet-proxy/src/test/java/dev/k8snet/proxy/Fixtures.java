@@ -82,7 +82,7 @@ final class Fixtures {
     return new EndpointSlice(
         ObjectMeta.of(
             ns,
-            svc + "-" + family.kubernetesName().toLowerCase(java.util.Locale.ROOT),
+            svc + "-" + portName + "-" + family.kubernetesName().toLowerCase(java.util.Locale.ROOT),
             Map.of(EndpointSlice.SERVICE_NAME_LABEL, svc)),
         family,
         List.of(eps),
