@@ -1,0 +1,179 @@
+package dev.k8snet.proxy;
+
+import static dev.k8snet.proxy.Fixtures.ep;
+import static dev.k8snet.proxy.Fixtures.ip;
+import static dev.k8snet.proxy.Fixtures.port;
+import static dev.k8snet.proxy.Fixtures.slice;
+import static dev.k8snet.proxy.Fixtures.state;
+import static dev.k8snet.proxy.Fixtures.svc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k8snet.core.Cidr;
+import dev.k8snet.core.IpFamily;
+import dev.k8snet.core.Protocol;
+import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.model.EndpointSlice;
+import dev.k8snet.core.model.KubernetesObject;
+import dev.k8snet.core.model.ServiceType;
+import dev.k8snet.core.model.TrafficPolicy;
+import dev.k8snet.core.netns.NetworkNamespace;
+import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.core.nftables.NftablesException;
+import dev.k8snet.testkit.NetnsTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Real packets through the proxy's rules: client namespace → node namespace → backends. */
+@NetnsTest(tools = {"ip", "nft"})
+class NftablesProxyTest {
+  private static final ProxyNode NODE =
+      new ProxyNode("node1", List.of(ip("192.168.50.1")), Map.of());
+  private static final ProxyConfig CONFIG =
+      ProxyConfig.builder()
+          .clusterCidrs(List.of(Cidr.parse("10.244.0.0/16")))
+          .serviceCidrs(List.of(Cidr.parse("10.96.0.0/16")))
+          .build();
+
+  private static EndpointSlice.Endpoint b(int i, String node) {
+    return ep(Lab.backendIp(i), true, true, false, node);
+  }
+
+  /** web (ClusterIP + NodePort 30080, both backends), local (eTP Local NodePort 30081), … */
+  private static List<KubernetesObject> cluster(boolean withB2) {
+    List<KubernetesObject> o = new ArrayList<>();
+    o.add(
+        svc("default", "web", "10.96.0.10")
+            .type(ServiceType.NODE_PORT)
+            .port(port("http", Protocol.TCP, 80, 8080, 30080))
+            .build());
+    o.add(
+        withB2
+            ? slice("default", "web", "http", Protocol.TCP, 8080, b(1, "node1"), b(2, "node2"))
+            : slice("default", "web", "http", Protocol.TCP, 8080, b(1, "node1")));
+    o.add(
+        svc("default", "local", "10.96.0.14")
+            .type(ServiceType.NODE_PORT)
+            .externalTrafficPolicy(TrafficPolicy.LOCAL)
+            .port(port("http", Protocol.TCP, 80, 8080, 30081))
+            .build());
+    o.add(slice("default", "local", "http", Protocol.TCP, 8080, b(1, "node1"), b(2, "node2")));
+    o.add(
+        svc("default", "empty", "10.96.0.11")
+            .port(port("http", Protocol.TCP, 80, 8080, 0))
+            .build());
+    o.add(
+        svc("default", "itp", "10.96.0.12")
+            .internalTrafficPolicy(TrafficPolicy.LOCAL)
+            .port(port("http", Protocol.TCP, 80, 8080, 0))
+            .build());
+    o.add(slice("default", "itp", "http", Protocol.TCP, 8080, b(2, "node2")));
+    o.add(svc("default", "dns", "10.96.0.13").port(port("dns", Protocol.UDP, 53, 8080, 0)).build());
+    o.add(slice("default", "dns", "dns", Protocol.UDP, 8080, b(1, "node1"), b(2, "node2")));
+    return o;
+  }
+
+  private static List<ServiceTable> tables(List<KubernetesObject> objects) {
+    ClusterState s = state(objects.toArray(KubernetesObject[]::new));
+    return List.of(ServiceTable.build(s, NODE, CONFIG, IpFamily.IPV4));
+  }
+
+  private static Set<String> names(Lab lab, String ip, int port, int tries) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < tries; i++) {
+      seen.add(lab.tcp(ip, port, 3000));
+    }
+    return seen;
+  }
+
+  @Test
+  void clusterIpAndNodePortReachBothBackendsMasqueradedAndSpread(NetworkNamespace ns) {
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      SyncResult r = proxy.sync(tables(cluster(true)));
+      assertTrue(r.full());
+      Set<String> viaClusterIp = names(lab, "10.96.0.10", 80, 30);
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), viaClusterIp, "masqueraded, spread");
+      Set<String> viaNodePort = names(lab, "192.168.50.1", 30080, 30);
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), viaNodePort);
+      assertEquals(
+          Set.of("b1 192.168.50.2"),
+          names(lab, "192.168.50.1", 30081, 10),
+          "eTP Local keeps source");
+      Set<String> udp = new HashSet<>();
+      for (int i = 0; i < 20; i++) {
+        udp.add(lab.udp("10.96.0.13", 53));
+      }
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), udp);
+      assertEquals("REFUSED", lab.tcp("10.96.0.11", 80), "no endpoints: reject");
+      assertEquals("REFUSED", lab.tcp("10.96.0.10", 81), "wrong port on a ClusterIP: reject");
+      assertEquals("TIMEOUT", lab.tcp("10.96.0.12", 80), "iTP Local without local endpoints: drop");
+      assertEquals("TIMEOUT", lab.tcp("10.96.0.99", 80), "unallocated service IP: drop");
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void anEndpointChangeIsASmallIncrementalSync(NetworkNamespace ns) {
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(cluster(true)));
+      SyncResult r = proxy.sync(tables(cluster(false)));
+      assertFalse(r.full());
+      assertEquals(1, r.transactions());
+      assertEquals(6, r.elementsAdded() + r.elementsDeleted(), r.toString());
+      assertEquals(Set.of("b1 10.244.1.1"), names(lab, "10.96.0.10", 80, 15));
+      assertEquals(0, proxy.sync(tables(cluster(false))).transactions(), "no-op sync");
+      proxy.sync(tables(cluster(true)));
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.10", 80, 30));
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void aFailedTransactionLeavesTheOldRulesWorkingAndTheNextSyncRebuilds(NetworkNamespace ns) {
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(cluster(true)));
+      // Someone removes an element behind the proxy's back; the next diff deletes it again.
+      nft.apply("delete element ip k8snet-proxy cluster-ips { 10.96.0.11 }");
+      List<KubernetesObject> without = cluster(false);
+      without.removeIf(o -> o.metadata().name().equals("empty"));
+      assertThrows(NftablesException.class, () -> proxy.sync(tables(without)));
+      assertEquals(
+          Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.10", 80, 30), "old rules");
+      SyncResult r = proxy.sync(tables(without));
+      assertTrue(r.full(), r.toString());
+      assertEquals(1, r.transactions(), "the existing table is replaced atomically");
+      assertEquals(Set.of("b1 10.244.1.1"), names(lab, "10.96.0.10", 80, 15));
+      assertEquals("TIMEOUT", lab.tcp("10.96.0.11", 80), "now unallocated: drop");
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void renderedRulesetLoadsWithNftAndMatchesTheSyncedOne(NetworkNamespace ns) {
+    ClusterState s = state(cluster(true).toArray(KubernetesObject[]::new));
+    List<ServiceTable> both =
+        List.of(
+            ServiceTable.build(s, NODE, CONFIG, IpFamily.IPV4),
+            ServiceTable.build(s, NODE, CONFIG, IpFamily.IPV6));
+    String text = NftablesProxy.render(both);
+    try (Nftables nft = ns.nftables()) {
+      nft.apply(text);
+      nft.apply(text); // replaces itself
+      List<String> els =
+          nft.ruleset().set("ip", "k8snet-proxy", "service-ips").orElseThrow().elements();
+      assertEquals(3, els.size(), els.toString());
+    }
+  }
+}
