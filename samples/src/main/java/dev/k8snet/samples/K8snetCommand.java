@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     versionProvider = K8snetCommand.Version.class,
     description =
         "Kubernetes node networking: CNI, pod network, service proxy, policy, DNS, ingress.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ManifestsCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      ManifestsCommand.class,
+      ProxyCommand.class
+    })
 public final class K8snetCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
