@@ -56,12 +56,17 @@ public final class ServiceTable {
   private final ProxyNode node;
   private final ProxyConfig config;
   private final Map<ServicePortName, ServicePortInfo> ports;
+  private final TreeMap<ServicePortName, ServicePortInfo> sorted;
   private final List<String> problems;
   private final List<IpAddress> nodePortIps;
   private final boolean nodePortsOnAllLocal;
   private final Map<Frontend, ServicePortInfo> frontends = new HashMap<>();
   private final Map<String, ServicePortInfo> nodePorts = new HashMap<>();
   private final Set<IpAddress> clusterIps = new HashSet<>();
+  // Set by update(): the table this one was derived from and the services recomputed, so that
+  // changedServices(parent) is O(change) instead of a comparison of every port.
+  private ServiceTable parent;
+  private Set<String> recomputed = Set.of();
 
   private ServiceTable(
       IpFamily family,
@@ -72,7 +77,9 @@ public final class ServiceTable {
     this.family = family;
     this.node = node;
     this.config = config;
-    this.ports = Collections.unmodifiableMap(ports);
+    this.sorted =
+        ports instanceof TreeMap<ServicePortName, ServicePortInfo> tm ? tm : new TreeMap<>(ports);
+    this.ports = Collections.unmodifiableMap(sorted);
     this.problems = List.copyOf(problems);
     boolean all = false;
     boolean primary = config.nodePortAddresses().isEmpty();
@@ -236,7 +243,10 @@ public final class ServiceTable {
       // Which of two clashing services wins depends on the whole snapshot: recompute it all.
       return build(state, node, config, family);
     }
-    return new ServiceTable(family, node, config, next, List.of());
+    ServiceTable t = new ServiceTable(family, node, config, next, List.of());
+    t.parent = this;
+    t.recomputed = Set.copyOf(changed);
+    return t;
   }
 
   private static List<ServicePortInfo> portsOf(
@@ -505,6 +515,16 @@ public final class ServiceTable {
    */
   public Set<String> changedServices(ServiceTable older) {
     Set<String> out = new TreeSet<>();
+    if (older == parent) {
+      // Only the recomputed services can differ; report those that really do.
+      for (String svc : recomputed) {
+        int slash = svc.indexOf('/');
+        if (!portsOf(older, svc, slash).equals(portsOf(this, svc, slash))) {
+          out.add(svc);
+        }
+      }
+      return out;
+    }
     Map<String, List<ServicePortInfo>> a = byService(older.ports.values());
     Map<String, List<ServicePortInfo>> b = byService(ports.values());
     for (Map.Entry<String, List<ServicePortInfo>> e : a.entrySet()) {
@@ -516,6 +536,19 @@ public final class ServiceTable {
       if (!a.containsKey(k)) {
         out.add(k);
       }
+    }
+    return out;
+  }
+
+  private static List<ServicePortInfo> portsOf(ServiceTable t, String svc, int slash) {
+    ServicePortName from =
+        new ServicePortName(svc.substring(0, slash), svc.substring(slash + 1), "", Protocol.TCP);
+    List<ServicePortInfo> out = new ArrayList<>();
+    for (ServicePortInfo p : t.sorted.tailMap(from, true).values()) {
+      if (!p.name().service().equals(svc)) {
+        break;
+      }
+      out.add(p);
     }
     return out;
   }
