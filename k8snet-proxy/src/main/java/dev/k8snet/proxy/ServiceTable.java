@@ -60,9 +60,8 @@ public final class ServiceTable {
   private final List<String> problems;
   private final List<IpAddress> nodePortIps;
   private final boolean nodePortsOnAllLocal;
-  private final Map<Frontend, ServicePortInfo> frontends = new HashMap<>();
-  private final Map<String, ServicePortInfo> nodePorts = new HashMap<>();
-  private final Set<IpAddress> clusterIps = new HashSet<>();
+  // Lookup index for trace() and update(), built on first use.
+  private Index index;
   // Set by update(): the table this one was derived from and the services recomputed, so that
   // changedServices(parent) is O(change) instead of a comparison of every port.
   private ServiceTable parent;
@@ -113,17 +112,51 @@ public final class ServiceTable {
     }
     this.nodePortIps = List.copyOf(np);
     this.nodePortsOnAllLocal = all;
-    for (ServicePortInfo p : ports.values()) {
-      clusterIps.add(p.clusterIp());
-      frontends.put(new Frontend(p.clusterIp(), p.protocol(), p.port()), p);
-      for (IpAddress ip : p.externalIps()) {
-        frontends.put(new Frontend(ip, p.protocol(), p.port()), p);
-      }
-      for (IpAddress ip : p.loadBalancerIps()) {
-        frontends.put(new Frontend(ip, p.protocol(), p.port()), p);
-      }
+  }
+
+  /** Frontend, node port and ClusterIP lookups over every port. */
+  private record Index(
+      Map<Frontend, ServicePortInfo> frontends,
+      Map<String, ServicePortInfo> nodePorts,
+      Map<IpAddress, Integer> clusterIps) {
+
+    static Index of(Collection<ServicePortInfo> ports) {
+      Index x = new Index(new HashMap<>(), new HashMap<>(), new HashMap<>());
+      ports.forEach(x::add);
+      return x;
+    }
+
+    Index copy() {
+      return new Index(
+          new HashMap<>(frontends), new HashMap<>(nodePorts), new HashMap<>(clusterIps));
+    }
+
+    static List<Frontend> frontendsOf(ServicePortInfo p) {
+      List<Frontend> fes = new ArrayList<>();
+      fes.add(new Frontend(p.clusterIp(), p.protocol(), p.port()));
+      p.externalIps().forEach(ip -> fes.add(new Frontend(ip, p.protocol(), p.port())));
+      p.loadBalancerIps().forEach(ip -> fes.add(new Frontend(ip, p.protocol(), p.port())));
+      return fes;
+    }
+
+    void add(ServicePortInfo p) {
+      clusterIps.merge(p.clusterIp(), 1, Integer::sum);
+      frontendsOf(p).forEach(f -> frontends.put(f, p));
       p.nodePort().ifPresent(n -> nodePorts.put(p.protocol() + "/" + n, p));
     }
+
+    void remove(ServicePortInfo p) {
+      clusterIps.computeIfPresent(p.clusterIp(), (k, n) -> n <= 1 ? null : n - 1);
+      frontendsOf(p).forEach(f -> frontends.remove(f, p));
+      p.nodePort().ifPresent(n -> nodePorts.remove(p.protocol() + "/" + n, p));
+    }
+  }
+
+  private synchronized Index index() {
+    if (index == null) {
+      index = Index.of(ports.values());
+    }
+    return index;
   }
 
   /** A destination address, protocol and port. */
@@ -200,21 +233,15 @@ public final class ServiceTable {
       return this;
     }
     Set<String> changed = new HashSet<>(services);
-    Map<ServicePortName, ServicePortInfo> next = new TreeMap<>();
-    for (ServicePortInfo p : ports.values()) {
-      if (!changed.contains(p.name().service())) {
-        next.put(p.name(), p);
+    TreeMap<ServicePortName, ServicePortInfo> next = new TreeMap<>(sorted);
+    Index x = index().copy();
+    for (String svc : changed) {
+      for (ServicePortInfo p : servicePorts(svc)) {
+        next.remove(p.name());
+        x.remove(p);
       }
     }
     boolean clashes = !problems.isEmpty();
-    Set<Frontend> taken = new HashSet<>();
-    Set<String> takenNodePorts = new HashSet<>();
-    for (ServicePortInfo p : next.values()) {
-      taken.add(new Frontend(p.clusterIp(), p.protocol(), p.port()));
-      p.externalIps().forEach(ip -> taken.add(new Frontend(ip, p.protocol(), p.port())));
-      p.loadBalancerIps().forEach(ip -> taken.add(new Frontend(ip, p.protocol(), p.port())));
-      p.nodePort().ifPresent(n -> takenNodePorts.add(p.protocol() + "/" + n));
-    }
     for (String s : changed) {
       int slash = s.indexOf('/');
       Optional<Service> svc = state.service(s.substring(0, slash), s.substring(slash + 1));
@@ -222,21 +249,16 @@ public final class ServiceTable {
         continue;
       }
       for (ServicePortInfo p : portsOf(state, svc.get(), node, config, family)) {
-        boolean clash = taken.contains(new Frontend(p.clusterIp(), p.protocol(), p.port()));
-        clash |=
-            p.externalIps().stream()
-                .anyMatch(ip -> taken.contains(new Frontend(ip, p.protocol(), p.port())));
-        clash |=
-            p.loadBalancerIps().stream()
-                .anyMatch(ip -> taken.contains(new Frontend(ip, p.protocol(), p.port())));
+        boolean clash = Index.frontendsOf(p).stream().anyMatch(x.frontends()::containsKey);
         clash |=
             p.nodePort().isPresent()
-                && takenNodePorts.contains(p.protocol() + "/" + p.nodePort().getAsInt());
+                && x.nodePorts().containsKey(p.protocol() + "/" + p.nodePort().getAsInt());
         if (clash) {
           clashes = true;
           break;
         }
         next.put(p.name(), p);
+        x.add(p);
       }
     }
     if (clashes) {
@@ -244,9 +266,24 @@ public final class ServiceTable {
       return build(state, node, config, family);
     }
     ServiceTable t = new ServiceTable(family, node, config, next, List.of());
+    t.index = x;
     t.parent = this;
     t.recomputed = Set.copyOf(changed);
     return t;
+  }
+
+  /**
+   * Returns the ports of one service, sorted.
+   *
+   * @param service {@code namespace/name}
+   * @return the ports; empty if the service has none in this table
+   */
+  public List<ServicePortInfo> servicePorts(String service) {
+    int slash = service.indexOf('/');
+    if (slash < 0) {
+      return List.of();
+    }
+    return portsOf(this, service, slash);
   }
 
   private static List<ServicePortInfo> portsOf(
@@ -593,7 +630,8 @@ public final class ServiceTable {
     }
     List<String> why = new ArrayList<>();
     Frontend fe = new Frontend(dst, protocol, port);
-    ServicePortInfo p = frontends.get(fe);
+    Index x = index();
+    ServicePortInfo p = x.frontends().get(fe);
     // filter prerouting pre-dnat: firewall-check (load-balancer source ranges)
     if (p != null && p.loadBalancerIps().contains(dst) && !p.sourceRanges().isEmpty()) {
       if (p.firewallAllowed().stream().noneMatch(c -> c.contains(src))) {
@@ -606,13 +644,13 @@ public final class ServiceTable {
     if (p != null) {
       external = !dst.equals(p.clusterIp());
       why.add(p.name() + ": " + (external ? "external" : "cluster") + " IP " + dst);
-    } else if (isNodePortAddress(dst) && nodePorts.containsKey(protocol + "/" + port)) {
-      p = nodePorts.get(protocol + "/" + port);
+    } else if (isNodePortAddress(dst) && x.nodePorts().containsKey(protocol + "/" + port)) {
+      p = x.nodePorts().get(protocol + "/" + port);
       external = true;
       why.add(p.name() + ": node port " + port + "/" + protocol + " on " + dst);
     }
     if (p == null) {
-      if (clusterIps.contains(dst)) {
+      if (x.clusterIps().containsKey(dst)) {
         why.add(dst + " is a ClusterIP without port " + port + "/" + protocol);
         return new TraceResult(TraceResult.Verdict.REJECT, List.of(), false, why);
       }

@@ -17,6 +17,7 @@ import dev.k8snet.core.Protocol;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.KubernetesObject;
+import dev.k8snet.core.model.LoadBalancerIngress;
 import dev.k8snet.core.model.ServiceType;
 import dev.k8snet.core.model.TrafficPolicy;
 import dev.k8snet.core.netns.NetworkNamespace;
@@ -156,6 +157,74 @@ class NftablesProxyTest {
       assertEquals(1, r.transactions(), "the existing table is replaced atomically");
       assertEquals(Set.of("b1 10.244.1.1"), names(lab, "10.96.0.10", 80, 15));
       assertEquals("TIMEOUT", lab.tcp("10.96.0.11", 80), "now unallocated: drop");
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void externalIpAndLoadBalancerIpsWithSourceRanges(NetworkNamespace ns) {
+    List<KubernetesObject> o = new ArrayList<>();
+    o.add(
+        svc("default", "ext", "10.96.0.20")
+            .externalIps(ip("192.168.60.10"))
+            .port(port("http", Protocol.TCP, 80, 8080, 0))
+            .build());
+    o.add(slice("default", "ext", "http", Protocol.TCP, 8080, b(1, "node1"), b(2, "node2")));
+    o.add(
+        svc("default", "lb-open", "10.96.0.21")
+            .type(ServiceType.LOAD_BALANCER)
+            .loadBalancerIngress(LoadBalancerIngress.ofIp(ip("192.168.60.21")))
+            .loadBalancerSourceRanges(Cidr.parse("192.168.50.0/24"))
+            .port(port("http", Protocol.TCP, 80, 8080, 30090))
+            .build());
+    o.add(slice("default", "lb-open", "http", Protocol.TCP, 8080, b(2, "node2")));
+    o.add(
+        svc("default", "lb-closed", "10.96.0.22")
+            .type(ServiceType.LOAD_BALANCER)
+            .loadBalancerIngress(LoadBalancerIngress.ofIp(ip("192.168.60.22")))
+            .loadBalancerSourceRanges(Cidr.parse("203.0.113.0/24"))
+            .port(port("http", Protocol.TCP, 80, 8080, 30091))
+            .build());
+    o.add(slice("default", "lb-closed", "http", Protocol.TCP, 8080, b(1, "node1")));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(o));
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "192.168.60.10", 80, 30));
+      assertEquals(Set.of("b2 10.244.2.1"), names(lab, "192.168.60.21", 80, 5));
+      assertEquals("TIMEOUT", lab.tcp("192.168.60.22", 80), "outside loadBalancerSourceRanges");
+      assertEquals(
+          Set.of("b1 10.244.1.1"),
+          names(lab, "192.168.50.1", 30091, 5),
+          "node ports bypass ranges");
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void sctpServicesAreProgrammedAsSctpRules(NetworkNamespace ns) {
+    List<KubernetesObject> o = new ArrayList<>();
+    o.add(
+        svc("default", "sctp", "10.96.0.30")
+            .type(ServiceType.NODE_PORT)
+            .port(port("s", Protocol.SCTP, 3868, 3868, 30868))
+            .build());
+    o.add(slice("default", "sctp", "s", Protocol.SCTP, 3868, b(1, "node1")));
+    try (Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(o));
+      var rs = nft.ruleset();
+      assertEquals(
+          List.of("10.96.0.30 . sctp . 3868 : goto sctp-svc-1"),
+          rs.set("ip", "k8snet-proxy", "service-ips").orElseThrow().elements());
+      assertEquals(
+          List.of("10.96.0.30 . 3868 . 0 : 10.244.1.2 . 3868"),
+          rs.set("ip", "k8snet-proxy", "slots-sctp").orElseThrow().elements());
+      assertEquals(
+          List.of("sctp . 30868 : goto np-sctp-ext-1"),
+          rs.set("ip", "k8snet-proxy", "service-nodeports").orElseThrow().elements());
+      String pick = rs.rules("ip", "k8snet-proxy", "sctp-pick-1").get(0).expressionJson();
+      assertTrue(pick.contains("sctp") && pick.contains("slots-sctp"), pick);
       proxy.delete();
     }
   }

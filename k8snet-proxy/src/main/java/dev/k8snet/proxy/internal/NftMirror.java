@@ -28,9 +28,16 @@ public final class NftMirror {
   /** A committed element's value and the number of ports that want it. */
   private record Ref(String value, int count) {}
 
+  private static final Ref GONE = new Ref("", 0);
+  private static final Map<String, Map<String, String>> NO_PORT = Map.of();
+
   private final String tableName;
   private Map<String, Map<String, Ref>> elements = new HashMap<>();
   private Map<ServicePortName, Map<String, Map<String, String>>> perPort = new HashMap<>();
+
+  /** Dispatch chains referenced directly by verdict-map elements, with reference counts. */
+  private Map<String, Integer> chainRefs = new HashMap<>();
+
   private Set<String> chains = new HashSet<>();
   private List<String> nodePortIps = List.of();
   private ServiceTable table;
@@ -53,6 +60,7 @@ public final class NftMirror {
   public void reset() {
     elements = new HashMap<>();
     perPort = new HashMap<>();
+    chainRefs = new HashMap<>();
     chains = new HashSet<>();
     nodePortIps = List.of();
     table = null;
@@ -65,7 +73,7 @@ public final class NftMirror {
     for (Map<String, Ref> m : elements.values()) {
       n += m.size();
     }
-    return n;
+    return n + nodePortIps.size();
   }
 
   public int chainCount() {
@@ -88,8 +96,15 @@ public final class NftMirror {
     private final ServiceTable next;
     private final NftLayout nextLayout;
     private final boolean full;
-    private final Map<String, Map<String, Ref>> newElements;
-    private final Map<ServicePortName, Map<String, Map<String, String>>> newPerPort;
+
+    /** Changed elements over the committed ones (GONE: removed); all of them when full. */
+    private final Map<String, Map<String, Ref>> delta = new HashMap<>();
+
+    /** Changed ports over the committed ones (NO_PORT: removed). */
+    private final Map<ServicePortName, Map<String, Map<String, String>>> portDelta =
+        new HashMap<>();
+
+    private final Map<String, Integer> refDelta = new HashMap<>();
     private final Set<String> newChains;
 
     /** set to keys to delete, in order. */
@@ -107,30 +122,25 @@ public final class NftMirror {
       this.next = next;
       this.nextLayout = new NftLayout(next, tableName);
       this.full = full;
-      this.newElements = new HashMap<>();
-      if (!full) {
-        elements.forEach((s, m) -> newElements.put(s, new HashMap<>(m)));
-      }
-      this.newPerPort = full ? new HashMap<>() : new HashMap<>(perPort);
-      Map<String, Map<String, String>> touched = new HashMap<>(); // set -> key -> old value or null
+      Set<String> touched = new HashSet<>(); // "set\0key"
       Set<ServicePortName> ports = new TreeSet<>();
       if (full) {
         ports.addAll(next.ports().keySet());
       } else {
         Set<String> changed = new HashSet<>(changedServices);
-        for (ServicePortName n : perPort.keySet()) {
-          if (changed.contains(n.service())) {
+        for (String svc : changed) {
+          for (ServicePortName n : perPortOf(svc)) {
             ports.add(n);
           }
         }
-        for (ServicePortName n : next.ports().keySet()) {
-          if (changed.contains(n.service())) {
-            ports.add(n);
+        for (ServicePortInfo p : next.ports().values()) {
+          if (changed.contains(p.name().service())) {
+            ports.add(p.name());
           }
         }
       }
       for (ServicePortName n : ports) {
-        Map<String, Map<String, String>> old = full ? null : newPerPort.remove(n);
+        Map<String, Map<String, String>> old = full ? null : perPort.get(n);
         if (old != null) {
           old.forEach((set, m) -> m.forEach((k, v) -> release(touched, set, k)));
         }
@@ -138,34 +148,54 @@ public final class NftMirror {
         if (p != null) {
           Map<String, Map<String, String>> els = nextLayout.elements(p);
           els.values().removeIf(Map::isEmpty);
-          newPerPort.put(n, els);
+          portDelta.put(n, els);
           els.forEach((set, m) -> m.forEach((k, v) -> acquire(touched, set, k, v)));
+        } else {
+          portDelta.put(n, NO_PORT);
         }
       }
       // Net effect per touched key against what is committed.
+      Map<String, List<String>> touchedBySet = new HashMap<>();
+      for (String t : touched) {
+        int z = t.indexOf('\0');
+        touchedBySet
+            .computeIfAbsent(t.substring(0, z), x -> new ArrayList<>())
+            .add(t.substring(z + 1));
+      }
       for (String set : NftLayout.ELEMENT_SETS) {
-        Map<String, String> t = touched.get(set);
-        if (t == null) {
+        List<String> keys = touchedBySet.get(set);
+        if (keys == null) {
           continue;
         }
         Map<String, Ref> committed = full ? Map.of() : elements.getOrDefault(set, Map.of());
-        Map<String, Ref> now = newElements.getOrDefault(set, Map.of());
-        for (String k : t.keySet()) {
+        for (String k : keys) {
           Ref before = committed.get(k);
-          Ref after = now.get(k);
+          Ref after = current(set, k);
           if (before != null && (after == null || !before.value().equals(after.value()))) {
             deletes.computeIfAbsent(set, x -> new ArrayList<>()).add(k);
+            if (set.equals("service-ips") || set.equals("service-nodeports")) {
+              refDelta.merge(chainOf(before.value()), -1, Integer::sum);
+            }
           }
           if (after != null && (before == null || !before.value().equals(after.value()))) {
             adds.computeIfAbsent(set, x -> new LinkedHashMap<>()).put(k, after.value());
+            if (set.equals("service-ips") || set.equals("service-nodeports")) {
+              refDelta.merge(chainOf(after.value()), 1, Integer::sum);
+            }
           }
         }
       }
-      // Dispatch chains: the closure of what the verdict maps reference.
+      // Dispatch chains: the closure of what the verdict maps reference (a handful).
       newChains = new LinkedHashSet<>();
-      for (String vm : List.of("service-ips", "service-nodeports")) {
-        for (Ref r : newElements.getOrDefault(vm, Map.of()).values()) {
-          closure(r.value().substring("goto ".length()), newChains);
+      Set<String> direct = new TreeSet<>();
+      if (!full) {
+        direct.addAll(chainRefs.keySet());
+      }
+      direct.addAll(refDelta.keySet());
+      for (String c : direct) {
+        int n = (full ? 0 : chainRefs.getOrDefault(c, 0)) + refDelta.getOrDefault(c, 0);
+        if (n > 0) {
+          closure(c, newChains);
         }
       }
       Set<String> have = full ? Set.of() : chains;
@@ -197,6 +227,30 @@ public final class NftMirror {
       }
     }
 
+    private List<ServicePortName> perPortOf(String svc) {
+      List<ServicePortName> out = new ArrayList<>();
+      ServiceTable t = table;
+      if (t != null) {
+        for (ServicePortInfo p : t.servicePorts(svc)) {
+          out.add(p.name());
+        }
+      }
+      return out;
+    }
+
+    private String chainOf(String verdict) {
+      return verdict.substring("goto ".length());
+    }
+
+    private Ref current(String set, String k) {
+      Map<String, Ref> d = delta.get(set);
+      Ref r = d == null ? null : d.get(k);
+      if (r != null) {
+        return r.count() == 0 ? null : r;
+      }
+      return full ? null : elements.getOrDefault(set, Map.of()).get(k);
+    }
+
     private int depth(String chain) {
       int d = 0;
       for (String dep : nextLayoutOrCurrent().dependencies(chain)) {
@@ -219,25 +273,23 @@ public final class NftMirror {
       into.add(chain);
     }
 
-    private void acquire(Map<String, Map<String, String>> touched, String set, String k, String v) {
-      touched.computeIfAbsent(set, x -> new HashMap<>()).putIfAbsent(k, "");
-      Map<String, Ref> m = newElements.computeIfAbsent(set, x -> new HashMap<>());
-      Ref r = m.get(k);
-      m.put(k, r == null ? new Ref(v, 1) : new Ref(v, r.count() + 1));
+    private void acquire(Set<String> touched, String set, String k, String v) {
+      touched.add(set + '\0' + k);
+      Ref r = current(set, k);
+      delta
+          .computeIfAbsent(set, x -> new HashMap<>())
+          .put(k, r == null ? new Ref(v, 1) : new Ref(v, r.count() + 1));
     }
 
-    private void release(Map<String, Map<String, String>> touched, String set, String k) {
-      touched.computeIfAbsent(set, x -> new HashMap<>()).putIfAbsent(k, "");
-      Map<String, Ref> m = newElements.get(set);
-      Ref r = m == null ? null : m.get(k);
+    private void release(Set<String> touched, String set, String k) {
+      touched.add(set + '\0' + k);
+      Ref r = current(set, k);
       if (r == null) {
         return;
       }
-      if (r.count() <= 1) {
-        m.remove(k);
-      } else {
-        m.put(k, new Ref(r.value(), r.count() - 1));
-      }
+      delta
+          .computeIfAbsent(set, x -> new HashMap<>())
+          .put(k, r.count() <= 1 ? GONE : new Ref(r.value(), r.count() - 1));
     }
 
     public boolean full() {
@@ -352,8 +404,40 @@ public final class NftMirror {
 
     /** Makes the plan the committed state (after the kernel accepted it). */
     public void commit() {
-      elements = newElements;
-      perPort = newPerPort;
+      if (full) {
+        elements = new HashMap<>();
+        perPort = new HashMap<>();
+        chainRefs = new HashMap<>();
+      }
+      delta.forEach(
+          (set, m) -> {
+            Map<String, Ref> into = elements.computeIfAbsent(set, x -> new HashMap<>());
+            m.forEach(
+                (k, r) -> {
+                  if (r.count() == 0) {
+                    into.remove(k);
+                  } else {
+                    into.put(k, r);
+                  }
+                });
+          });
+      portDelta.forEach(
+          (n, els) -> {
+            if (els.isEmpty()) {
+              perPort.remove(n);
+            } else {
+              perPort.put(n, els);
+            }
+          });
+      refDelta.forEach(
+          (c, d) -> {
+            int n = chainRefs.getOrDefault(c, 0) + d;
+            if (n > 0) {
+              chainRefs.put(c, n);
+            } else {
+              chainRefs.remove(c);
+            }
+          });
       chains = newChains;
       nodePortIps = nextLayout.nodePortIps();
       table = next;
