@@ -56,6 +56,14 @@ public final class ServiceProxyBench {
 
   private ServiceProxyBench() {}
 
+  static ProxyNode node() {
+    return NODE;
+  }
+
+  static ProxyConfig config() {
+    return CONFIG;
+  }
+
   static IpAddress serviceIp(int i) {
     return IpAddress.parse("10.96." + (i / 250) + "." + (i % 250 + 1));
   }
@@ -182,6 +190,15 @@ public final class ServiceProxyBench {
 
   /** The commands kube-proxy's full sync emits for one service (add+flush every chain). */
   static void upstreamService(StringBuilder sb, int i, int endpoints, int gen, boolean flush) {
+    upstreamService(sb, i, endpoints, gen, flush, false);
+  }
+
+  /** Like the above; {@code real} makes the service's only endpoint 10.244.1.2 (a real backend). */
+  static void upstreamService(
+      StringBuilder sb, int i, int endpoints, int gen, boolean flush, boolean real) {
+    if (real) {
+      endpoints = 1;
+    }
     String ns = "ns" + (i % 50);
     String base = ns + "/svc" + i + "/tcp/http";
     String svcChain = "service-" + hash(base) + "-" + base;
@@ -189,7 +206,7 @@ public final class ServiceProxyBench {
     IpAddress vip = serviceIp(i);
     List<String> epChains = new ArrayList<>();
     for (int j = 0; j < endpoints; j++) {
-      IpAddress ep = endpointIp(i, j, gen);
+      IpAddress ep = real ? IpAddress.parse("10.244.1.2") : endpointIp(i, j, gen);
       String epName = base + "__" + ep + "/8080";
       String c = "endpoint-" + hash(epName) + "-" + epName;
       epChains.add(c);
