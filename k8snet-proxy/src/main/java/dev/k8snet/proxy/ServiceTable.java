@@ -126,11 +126,6 @@ public final class ServiceTable {
       return x;
     }
 
-    Index copy() {
-      return new Index(
-          new HashMap<>(frontends), new HashMap<>(nodePorts), new HashMap<>(clusterIps));
-    }
-
     static List<Frontend> frontendsOf(ServicePortInfo p) {
       List<Frontend> fes = new ArrayList<>();
       fes.add(new Frontend(p.clusterIp(), p.protocol(), p.port()));
@@ -234,7 +229,13 @@ public final class ServiceTable {
     }
     Set<String> changed = new HashSet<>(services);
     TreeMap<ServicePortName, ServicePortInfo> next = new TreeMap<>(sorted);
-    Index x = index().copy();
+    // The lookup index moves to the new table (this one rebuilds it if it is ever traced again),
+    // so a chain of updates does not copy it: O(change) per update.
+    Index x;
+    synchronized (this) {
+      x = index();
+      index = null;
+    }
     for (String svc : changed) {
       for (ServicePortInfo p : servicePorts(svc)) {
         next.remove(p.name());
@@ -623,7 +624,7 @@ public final class ServiceTable {
    * @return the verdict, every possible destination and whether the source may be masqueraded
    * @throws IllegalArgumentException if an address is not of this table's family
    */
-  public TraceResult trace(IpAddress src, IpAddress dst, int port, Protocol protocol) {
+  public synchronized TraceResult trace(IpAddress src, IpAddress dst, int port, Protocol protocol) {
     if (src.family() != family || dst.family() != family) {
       throw new IllegalArgumentException(
           "src, dst: " + src + ", " + dst + " (expected: " + family.kubernetesName() + ")");
