@@ -4,14 +4,18 @@ import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.proxy.HealthCheckServer;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.NftablesProxy;
 import dev.k8snet.proxy.ProxyConfig;
 import dev.k8snet.proxy.ProxyNode;
+import dev.k8snet.proxy.ServiceProxy;
 import dev.k8snet.proxy.ServiceTable;
 import dev.k8snet.proxy.SyncResult;
 import dev.k8snet.proxy.TraceResult;
@@ -20,10 +24,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,7 +192,9 @@ final class ProxyCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Programs the current network namespace; without --once keeps it in step with the"
-              + " manifests (re-read every minSyncPeriod, full reconcile every syncPeriod).")
+              + " manifests (a directory is watched) with at most one sync per minSyncPeriod, a"
+              + " full reconcile every syncPeriod, retries after failures, and serves the"
+              + " healthCheckNodePorts of eTP=Local load balancers.")
   static final class Sync implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin NodeOptions options;
@@ -204,27 +213,34 @@ final class ProxyCommand implements Runnable {
         if (once) {
           return 0;
         }
-        long lastFull = System.nanoTime();
-        ClusterState last = options.state;
-        while (true) {
-          Thread.sleep(options.proxyConfig.minSyncPeriod().toMillis());
-          options.load(err);
-          boolean full = System.nanoTime() - lastFull >= options.proxyConfig.syncPeriod().toNanos();
-          if (!full && options.state.changesSince(last).isEmpty()) {
-            continue;
-          }
-          last = options.state;
-          try {
-            r = proxy.sync(options.tables(err), full);
-            if (full) {
-              lastFull = System.nanoTime();
-            }
-            report(err, r);
-          } catch (RuntimeException e) {
-            err.println("sync failed (the previous rules stay in force): " + e.getMessage());
-            err.flush();
-          }
+        // Keep in step: a directory is watched; files are read once.
+        List<Path> paths = options.manifests.paths;
+        ClusterSource source =
+            paths.size() == 1 && Files.isDirectory(paths.get(0))
+                ? DirectoryClusterSource.create(paths.get(0))
+                : ClusterSource.of(options.state);
+        List<IpFamily> families = new ArrayList<>();
+        for (ServiceTable t : options.tables(err)) {
+          families.add(t.family());
         }
+        try (HealthCheckServer health = HealthCheckServer.create(IpAddress.parse("0.0.0.0"));
+            ServiceProxy loop =
+                ServiceProxy.create(
+                    source,
+                    options.node,
+                    options.proxyConfig,
+                    families,
+                    (tables, full) -> {
+                      SyncResult s = proxy.sync(tables, full);
+                      report(err, s);
+                      return s;
+                    },
+                    Optional.of(health),
+                    InstantSource.system())) {
+          loop.start();
+          new CountDownLatch(1).await(); // until interrupted
+        }
+        return 0;
       }
     }
 
