@@ -148,6 +148,36 @@ class ProxyCommandTest {
   }
 
   @Test
+  void conflictingNodePortsAreReportedAndSkippedWithoutBreakingTheRest() throws IOException {
+    Files.writeString(
+        dir.resolve("clash.yaml"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: clash, namespace: other}
+        spec:
+          type: NodePort
+          clusterIP: 10.96.0.99
+          ports: [{name: http, port: 80, nodePort: 30080}]
+        """,
+        StandardCharsets.UTF_8);
+    Run r =
+        run(
+            "proxy",
+            "render",
+            "--manifests",
+            "DIR/m.yaml",
+            "DIR/clash.yaml",
+            "--node-name",
+            "node1");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.err().contains("other/clash:http/TCP: nodePort 30080/TCP is already used"), r.err());
+    assertTrue(r.out().contains("tcp . 30080 : goto np-tcp-ext-local-2-1"), r.out());
+    assertTrue(!r.out().contains("10.96.0.99"), r.out());
+  }
+
+  @Test
   void renderPrintsBothFamilies() throws IOException {
     Run r = run("proxy", "render", "--manifests", "DIR/m.yaml", "--node-name", "node1");
     assertEquals(0, r.exit(), r.err());
