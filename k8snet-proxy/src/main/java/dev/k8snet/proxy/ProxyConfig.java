@@ -28,6 +28,11 @@ import java.util.Objects;
  * @param syncPeriod the interval of the periodic full reconcile
  * @param preferSameNode whether {@code hints.forNodes} are honoured (the
  *     PreferSameTrafficDistribution feature, on by default since 1.35)
+ * @param maglevTableSize 0 to pick endpoints at random (kube-proxy's way); else the prime size M of
+ *     a Maglev table per service (251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or 131071),
+ *     so that a flow (source address and port, destination port) picks the same endpoint on every
+ *     node; M elements per frontend, so keep it for the services that need it
+ * @param maglevSeed the Maglev and flow-hash seed; must be the same on every node
  * @since 0.1.0
  */
 public record ProxyConfig(
@@ -38,7 +43,9 @@ public record ProxyConfig(
     int masqueradeBit,
     Duration minSyncPeriod,
     Duration syncPeriod,
-    boolean preferSameNode) {
+    boolean preferSameNode,
+    int maglevTableSize,
+    int maglevSeed) {
 
   /** The defaults. */
   public static final ProxyConfig DEFAULT = builder().build();
@@ -59,6 +66,12 @@ public record ProxyConfig(
     }
     Objects.requireNonNull(minSyncPeriod, "minSyncPeriod");
     Objects.requireNonNull(syncPeriod, "syncPeriod");
+    if (maglevTableSize != 0 && !dev.k8snet.proxy.internal.Maglev.allowedSize(maglevTableSize)) {
+      throw new IllegalArgumentException(
+          "maglevTableSize: "
+              + maglevTableSize
+              + " (expected: 0, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or 131071)");
+    }
   }
 
   /**
@@ -114,6 +127,8 @@ public record ProxyConfig(
     b.minSyncPeriod = minSyncPeriod;
     b.syncPeriod = syncPeriod;
     b.preferSameNode = preferSameNode;
+    b.maglevTableSize = maglevTableSize;
+    b.maglevSeed = maglevSeed;
     return b;
   }
 
@@ -131,8 +146,23 @@ public record ProxyConfig(
     private Duration minSyncPeriod = Duration.ofSeconds(1);
     private Duration syncPeriod = Duration.ofSeconds(30);
     private boolean preferSameNode = true;
+    private int maglevTableSize;
+    private int maglevSeed;
 
     private Builder() {}
+
+    /**
+     * Selects endpoints by Maglev consistent hashing instead of at random.
+     *
+     * @param tableSize the prime table size M, or 0 for random selection
+     * @param seed the seed, the same on every node
+     * @return this
+     */
+    public Builder maglev(int tableSize, int seed) {
+      this.maglevTableSize = tableSize;
+      this.maglevSeed = seed;
+      return this;
+    }
 
     /**
      * Sets the pod network blocks.
@@ -239,7 +269,9 @@ public record ProxyConfig(
           masqueradeBit,
           minSyncPeriod,
           syncPeriod,
-          preferSameNode);
+          preferSameNode,
+          maglevTableSize,
+          maglevSeed);
     }
   }
 }

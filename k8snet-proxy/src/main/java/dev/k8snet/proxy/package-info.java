@@ -21,7 +21,8 @@
  * }
  * }</pre>
  *
- * <p>Not covered yet: ClientIP session affinity in the data plane (the table carries the timeout),
- * Maglev selection, conntrack cleanup of stale UDP/SCTP flows.
+ * <p>Endpoint selection is random as in kube-proxy, or Maglev consistent hashing ({@link
+ * dev.k8snet.proxy.ProxyConfig#maglevTableSize()}). Not covered yet: ClientIP session affinity in
+ * the data plane (the table carries the timeout), conntrack cleanup of stale UDP/SCTP flows.
  */
 package dev.k8snet.proxy;

@@ -159,6 +159,27 @@ final class Lab implements AutoCloseable {
         });
   }
 
+  /** Connects from a fixed client port, closing with a reset (no TIME_WAIT): "bN peer". */
+  String tcpFrom(int sourcePort, String ip, int port) {
+    return client.run(
+        () -> {
+          try (Socket s = new Socket()) {
+            s.setReuseAddress(true);
+            s.setSoLinger(true, 0);
+            s.bind(new InetSocketAddress("192.168.50.2", sourcePort));
+            s.connect(new InetSocketAddress(ip, port), 3000);
+            s.setSoTimeout(2000);
+            return new BufferedReader(
+                    new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+          } catch (ConnectException e) {
+            return "REFUSED";
+          } catch (SocketTimeoutException e) {
+            return "TIMEOUT";
+          }
+        });
+  }
+
   /** Sends one datagram from the client: "bN peer" or "TIMEOUT". */
   String udp(String ip, int port) {
     return client.run(

@@ -32,7 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Real packets through the proxy's rules: client namespace → node namespace → backends. */
-@NetnsTest(tools = {"ip", "nft"})
+@NetnsTest(tools = {"ip", "nft", "conntrack"})
 class NftablesProxyTest {
   private static final ProxyNode NODE =
       new ProxyNode("node1", List.of(ip("192.168.50.1")), Map.of());
@@ -197,6 +197,32 @@ class NftablesProxyTest {
           Set.of("b1 10.244.1.1"),
           names(lab, "192.168.50.1", 30091, 5),
           "node ports bypass ranges");
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void maglevPicksTheSameBackendForTheSameFlowAndSpreadsFlows(NetworkNamespace ns) {
+    ProxyConfig maglev = CONFIG.toBuilder().maglev(251, 0x5eed).build();
+    ClusterState s = state(cluster(true).toArray(KubernetesObject[]::new));
+    List<ServiceTable> t = List.of(ServiceTable.build(s, NODE, maglev, IpFamily.IPV4));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(t);
+      assertEquals(
+          251 * 2, proxy.committedElements(IpFamily.IPV4, "slots-tcp").size(), "M slots each");
+      Set<String> sameFlow = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        sameFlow.add(lab.tcpFrom(41000, "10.96.0.10", 80));
+        Lab.sh("ip", "netns", "exec", ns.name().orElseThrow(), "conntrack", "-F");
+      }
+      assertEquals(1, sameFlow.size(), sameFlow.toString());
+      Set<String> flows = new HashSet<>();
+      for (int p = 42000; p < 42030; p++) {
+        flows.add(lab.tcpFrom(p, "10.96.0.10", 80));
+      }
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), flows);
       proxy.delete();
     }
   }

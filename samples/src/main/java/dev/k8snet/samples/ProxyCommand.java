@@ -93,6 +93,20 @@ final class ProxyCommand implements Runnable {
         description = "Where node ports open: CIDRs or 'primary' (default primary).")
     List<String> nodePortAddresses = new ArrayList<>();
 
+    @Option(
+        names = "--maglev",
+        paramLabel = "M",
+        description =
+            "Pick endpoints by Maglev consistent hashing with a table of prime size M (251, 509,"
+                + " 1021, …) instead of at random.")
+    int maglev;
+
+    @Option(
+        names = "--maglev-seed",
+        paramLabel = "N",
+        description = "The Maglev seed, the same on every node (default 0).")
+    int maglevSeed;
+
     ClusterState state;
     ProxyNode node;
     ProxyConfig proxyConfig;
@@ -132,7 +146,14 @@ final class ProxyCommand implements Runnable {
       if (!nodePortAddresses.isEmpty()) {
         b.nodePortAddresses(nodePortAddresses);
       }
-      proxyConfig = b.build();
+      if (maglev != 0) {
+        b.maglev(maglev, maglevSeed);
+      }
+      try {
+        proxyConfig = b.build();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
 
     private static List<Cidr> cidrs(String option, List<String> texts) {

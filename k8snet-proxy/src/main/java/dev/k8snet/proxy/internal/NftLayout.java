@@ -280,13 +280,24 @@ public final class NftLayout {
     List<Cidr> pods = config.clusterCidrs(family);
     if (rest.startsWith("local-pick-") || rest.startsWith("pick-")) {
       boolean local = rest.startsWith("local-");
-      int n = Integer.parseInt(parts[parts.length - 1]);
+      String token = parts[parts.length - 1];
       String keyExpr = (nodePort ? "" : ip + " daddr . ") + proto + " dport";
+      String pick =
+          token.startsWith("m")
+              ? String.format(
+                  Locale.ROOT,
+                  "jhash %s saddr . %s sport . %s dport mod %d seed 0x%x",
+                  ip,
+                  proto,
+                  proto,
+                  Integer.parseInt(token.substring(1)),
+                  config.maglevSeed())
+              : "numgen random mod " + Integer.parseInt(token);
       rules.add(
           "dnat to "
               + keyExpr
-              + " . numgen random mod "
-              + n
+              + " . "
+              + pick
               + " map @"
               + (nodePort ? "np-" : "")
               + (local ? "local-slots-" : "slots-")
@@ -299,16 +310,16 @@ public final class NftLayout {
       }
       rules.add("goto " + prefix + "pick-" + parts[1]);
     } else if (rest.startsWith("ext-local-")) {
-      int c = Integer.parseInt(parts[2]);
-      int l = Integer.parseInt(parts[3]);
-      if (c > 0) {
+      String c = parts[2];
+      String l = parts[3];
+      if (!c.equals("0")) {
         if (!pods.isEmpty()) {
           rules.add(ip + " saddr " + podCidrs() + " goto " + prefix + "pick-" + c);
         }
         rules.add("fib saddr type local jump mark-for-masquerade");
         rules.add("fib saddr type local goto " + prefix + "pick-" + c);
       }
-      if (l > 0) {
+      if (!l.equals("0")) {
         rules.add("goto " + prefix + "local-pick-" + l);
       }
     } else if (rest.startsWith("ext-")) {
@@ -373,13 +384,13 @@ public final class NftLayout {
       out.get("no-endpoint-services").put(k, "drop");
     } else {
       List<ServiceEndpoint> eps = p.internalEndpoints();
-      out.get("service-ips").put(k, "goto " + proto + "-svc-" + eps.size());
+      out.get("service-ips").put(k, "goto " + proto + "-svc-" + sel(eps));
       slots(out.get("slots-" + proto), slotKey(p.clusterIp(), p.port()), eps);
     }
     String extVerdict =
         p.externalPolicyLocal()
-            ? proto + "-ext-local-" + p.clusterEndpoints().size() + "-" + p.localEndpoints().size()
-            : proto + "-ext-" + p.clusterEndpoints().size();
+            ? proto + "-ext-local-" + sel(p.clusterEndpoints()) + "-" + sel(p.localEndpoints())
+            : proto + "-ext-" + sel(p.clusterEndpoints());
     String noExt = p.hasEndpoints() ? "drop" : "goto reject-chain";
     List<IpAddress> externals = new ArrayList<>(p.externalIps());
     for (IpAddress lb : p.loadBalancerIps()) {
@@ -432,10 +443,25 @@ public final class NftLayout {
     return out;
   }
 
-  private static void slots(Map<String, String> into, String key, List<ServiceEndpoint> eps) {
+  private void slots(Map<String, String> into, String key, List<ServiceEndpoint> eps) {
+    int m = config.maglevTableSize();
+    if (m > 0 && !eps.isEmpty()) {
+      List<String> names = eps.stream().map(ServiceEndpoint::hostPort).toList();
+      int[] t = Maglev.table(names, m, config.maglevSeed());
+      for (int i = 0; i < m; i++) {
+        into.put(key + " . " + i, ep(eps.get(t[i])));
+      }
+      return;
+    }
     for (int i = 0; i < eps.size(); i++) {
       into.put(key + " . " + i, ep(eps.get(i)));
     }
+  }
+
+  /** The selection token of a chain name: the endpoint count, or m + table size for Maglev. */
+  private String sel(List<ServiceEndpoint> eps) {
+    int m = config.maglevTableSize();
+    return m > 0 && !eps.isEmpty() ? "m" + m : Integer.toString(eps.size());
   }
 
   /**
