@@ -51,12 +51,18 @@ final class Lab implements AutoCloseable {
       sh("ip", "-n", c, "addr", "add", "192.168.50.2/24", "dev", "eth0");
       sh("ip", "-n", c, "link", "set", "eth0", "up");
       sh("ip", "-n", c, "route", "add", "default", "via", "192.168.50.1");
+      sh("ip", "-n", n, "addr", "add", "fd00:50::1/64", "dev", "vc", "nodad");
+      sh("ip", "-n", c, "addr", "add", "fd00:50::2/64", "dev", "eth0", "nodad");
+      sh("ip", "-n", c, "-6", "route", "add", "default", "via", "fd00:50::1");
+      sh("ip", "-n", n, "-6", "route", "add", "default", "via", "fd00:50::2");
+      sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
       // A default route, as a node has: traffic to unknown service IPs reaches the filter chains.
       sh("ip", "-n", n, "route", "add", "default", "via", "192.168.50.2");
       sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
       // REJECT answers with ICMP; this kernel rate-limits ICMP to a peer it has just met, which
       // would turn the first rejects of a test into timeouts.
       sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
+      sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.icmp.ratelimit=0");
       for (int i = 1; i <= backendCount; i++) {
         NetworkNamespace b = NetworkNamespace.create(prefix + "-b" + i);
         backends.add(b);
@@ -70,6 +76,9 @@ final class Lab implements AutoCloseable {
         sh("ip", "-n", bn, "addr", "add", "10.244." + i + ".2/24", "dev", "eth0");
         sh("ip", "-n", bn, "link", "set", "eth0", "up");
         sh("ip", "-n", bn, "route", "add", "default", "via", "10.244." + i + ".1");
+        sh("ip", "-n", n, "addr", "add", "fd00:244:" + i + "::1/64", "dev", "vb" + i, "nodad");
+        sh("ip", "-n", bn, "addr", "add", "fd00:244:" + i + "::2/64", "dev", "eth0", "nodad");
+        sh("ip", "-n", bn, "-6", "route", "add", "default", "via", "fd00:244:" + i + "::1");
         serve(b, "b" + i);
       }
     } catch (RuntimeException e) {
@@ -88,7 +97,7 @@ final class Lab implements AutoCloseable {
             () -> {
               ServerSocket s = new ServerSocket();
               s.setReuseAddress(true);
-              s.bind(new InetSocketAddress("0.0.0.0", BACKEND_PORT));
+              s.bind(new InetSocketAddress("::", BACKEND_PORT));
               return s;
             });
     DatagramSocket udp =
@@ -100,7 +109,8 @@ final class Lab implements AutoCloseable {
             () -> {
               while (!tcp.isClosed()) {
                 try (Socket s = tcp.accept()) {
-                  String reply = name + " " + s.getInetAddress().getHostAddress() + "\n";
+                  String reply =
+                      name + " " + dev.k8snet.core.IpAddress.of(s.getInetAddress()) + "\n";
                   OutputStream out = s.getOutputStream();
                   out.write(reply.getBytes(StandardCharsets.UTF_8));
                   out.flush();

@@ -228,6 +228,43 @@ class NftablesProxyTest {
   }
 
   @Test
+  void ipv6ClusterIpAndNodePortInTheIp6Table(NetworkNamespace ns) {
+    ProxyNode node6 =
+        new ProxyNode("node1", List.of(ip("192.168.50.1"), ip("fd00:50::1")), Map.of());
+    ProxyConfig config6 =
+        CONFIG.toBuilder()
+            .clusterCidrs(List.of(Cidr.parse("10.244.0.0/16"), Cidr.parse("fd00:244::/32")))
+            .build();
+    ClusterState s =
+        state(
+            svc("default", "web6", "fd00:96::10")
+                .type(ServiceType.NODE_PORT)
+                .port(port("http", Protocol.TCP, 80, 8080, 30086))
+                .build(),
+            slice(
+                "default",
+                "web6",
+                "http",
+                Protocol.TCP,
+                8080,
+                ep("fd00:244:1::2", true, true, false, "node1"),
+                ep("fd00:244:2::2", true, true, false, "node2")));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(
+          List.of(
+              ServiceTable.build(s, node6, config6, IpFamily.IPV4),
+              ServiceTable.build(s, node6, config6, IpFamily.IPV6)));
+      assertEquals(
+          Set.of("b1 fd00:244:1::1", "b2 fd00:244:2::1"), names(lab, "fd00:96::10", 80, 30));
+      assertEquals(
+          Set.of("b1 fd00:244:1::1", "b2 fd00:244:2::1"), names(lab, "fd00:50::1", 30086, 30));
+      proxy.delete();
+    }
+  }
+
+  @Test
   void sctpServicesAreProgrammedAsSctpRules(NetworkNamespace ns) {
     List<KubernetesObject> o = new ArrayList<>();
     o.add(
