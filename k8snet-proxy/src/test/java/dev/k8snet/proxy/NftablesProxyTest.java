@@ -113,8 +113,8 @@ class NftablesProxyTest {
         udp.add(lab.udp("10.96.0.13", 53));
       }
       assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), udp);
-      assertEquals("REFUSED", lab.tcp("10.96.0.11", 80), "no endpoints: reject");
-      assertEquals("REFUSED", lab.tcp("10.96.0.10", 81), "wrong port on a ClusterIP: reject");
+      assertEquals("REFUSED", lab.tcp("10.96.0.11", 80, 3000), "no endpoints: reject");
+      assertEquals("REFUSED", lab.tcp("10.96.0.10", 81, 3000), "wrong port on a ClusterIP: reject");
       assertEquals("TIMEOUT", lab.tcp("10.96.0.12", 80), "iTP Local without local endpoints: drop");
       assertEquals("TIMEOUT", lab.tcp("10.96.0.99", 80), "unallocated service IP: drop");
       proxy.delete();
