@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       DnsCommand.class,
       ManifestsCommand.class,
-      PolicyCommand.class
+      PolicyCommand.class,
+      ProxyCommand.class
     })
 public final class K8snetCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

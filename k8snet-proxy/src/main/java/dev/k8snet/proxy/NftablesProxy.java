@@ -1,0 +1,254 @@
+package dev.k8snet.proxy;
+
+import dev.k8snet.core.IpFamily;
+import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.core.nftables.NftablesException;
+import dev.k8snet.proxy.internal.NftMirror;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Programs service tables into nftables: one table per family ({@code ip k8snet-proxy}, {@code ip6
+ * k8snet-proxy}) in the namespace of the given {@link Nftables} session.
+ *
+ * <p>Layout: base chains at kube-proxy's hooks and priorities (filter -110 pre-DNAT, dstnat, filter
+ * 0, srcnat); every service is elements of a few named maps and sets, and endpoints are chosen by a
+ * shared chain per endpoint count ({@code numgen random mod N} over the frontend's slot elements).
+ * There are no per-service chains or anonymous maps, so a change of one service is a handful of
+ * element updates whatever the table size.
+ *
+ * <p>Syncs are incremental: the proxy keeps an in-memory mirror of what it committed and sends only
+ * the difference; it never lists the kernel table during a sync. The first sync (and the one after
+ * a failed transaction) rebuilds the table: when a table of that name already exists it is replaced
+ * in one atomic transaction; otherwise it is built in bounded transactions ordered so that nothing
+ * is referenced before it exists and the REJECT entries come last. A failed transaction throws and
+ * leaves the previous rules in force.
+ *
+ * <p>Not thread-safe: one thread syncs. Closing does not remove the rules (so traffic keeps flowing
+ * across restarts); {@link #delete()} does.
+ *
+ * <pre>{@code
+ * try (Nftables nft = ns.nftables(); NftablesProxy proxy = NftablesProxy.create(nft)) {
+ *   proxy.sync(List.of(ServiceTable.build(state, node, config, IpFamily.IPV4)));
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class NftablesProxy implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NftablesProxy.class);
+
+  /** The default table name, {@value}. */
+  public static final String DEFAULT_TABLE = "k8snet-proxy";
+
+  /** The default bound of elements per cold-start transaction, {@value}. */
+  public static final int DEFAULT_MAX_ELEMENTS_PER_TRANSACTION = 100_000;
+
+  private final Nftables nft;
+  private final String tableName;
+  private final int maxElements;
+  private final Map<IpFamily, NftMirror> mirrors = new EnumMap<>(IpFamily.class);
+  private boolean needFull = true;
+
+  private NftablesProxy(Nftables nft, String tableName, int maxElements) {
+    this.nft = nft;
+    this.tableName = tableName;
+    this.maxElements = maxElements;
+  }
+
+  /**
+   * Creates a proxy writing the default table through {@code nft}; touches nothing until the first
+   * sync.
+   *
+   * @param nft the session (not closed by the proxy)
+   * @return the proxy
+   */
+  public static NftablesProxy create(Nftables nft) {
+    return create(nft, DEFAULT_TABLE, DEFAULT_MAX_ELEMENTS_PER_TRANSACTION);
+  }
+
+  /**
+   * Creates a proxy with a table name and a cold-start transaction bound.
+   *
+   * @param nft the session (not closed by the proxy)
+   * @param tableName the table name in each family
+   * @param maxElementsPerTransaction the most elements in one cold-start transaction
+   * @return the proxy
+   */
+  public static NftablesProxy create(
+      Nftables nft, String tableName, int maxElementsPerTransaction) {
+    Objects.requireNonNull(nft, "nft");
+    Objects.requireNonNull(tableName, "tableName");
+    if (!tableName.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+      throw new IllegalArgumentException(
+          "tableName: " + tableName + " (expected: letters, digits, '_' or '-')");
+    }
+    if (maxElementsPerTransaction < 1) {
+      throw new IllegalArgumentException(
+          "maxElementsPerTransaction: " + maxElementsPerTransaction + " (expected: >= 1)");
+    }
+    return new NftablesProxy(nft, tableName, maxElementsPerTransaction);
+  }
+
+  /**
+   * Renders the tables as one nft script that creates them from scratch (loadable with {@code nft
+   * -f}; an existing table of the same name is replaced).
+   *
+   * @param tables one table per family
+   * @return the script
+   */
+  public static String render(List<ServiceTable> tables) {
+    StringBuilder sb = new StringBuilder();
+    for (ServiceTable t : tables) {
+      NftMirror m = new NftMirror(DEFAULT_TABLE);
+      for (String s : m.plan(t, Set.of(), true).scripts(true, Integer.MAX_VALUE)) {
+        sb.append(s);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Brings the kernel to {@code tables}: a diff against what this proxy committed before (or a
+   * rebuild the first time and after a failure).
+   *
+   * @param tables one table per family; a family left out is not touched
+   * @return what was done
+   * @throws NftablesException if the kernel rejected a transaction; the rules in force are those
+   *     before the failed transaction, and the next sync rebuilds
+   */
+  public SyncResult sync(List<ServiceTable> tables) {
+    return sync(tables, false);
+  }
+
+  /**
+   * Like {@link #sync(List)}, optionally forcing a rebuild (the periodic reconcile).
+   *
+   * @param tables one table per family
+   * @param full whether to rebuild every table
+   * @return what was done
+   */
+  public SyncResult sync(List<ServiceTable> tables, boolean full) {
+    long start = System.nanoTime();
+    boolean rebuild = full || needFull;
+    int tx = 0;
+    int added = 0;
+    int deleted = 0;
+    int chainsAdded = 0;
+    int chainsDeleted = 0;
+    boolean anyFull = false;
+    try {
+      for (ServiceTable t : tables) {
+        NftMirror m = mirrors.computeIfAbsent(t.family(), f -> new NftMirror(tableName));
+        Set<String> changed =
+            m.table() == null || rebuild ? Set.of() : t.changedServices(m.table());
+        NftMirror.Plan plan = m.plan(t, changed, rebuild);
+        if (plan.isEmpty()) {
+          m.plan(t, Set.of(), false).commit();
+          continue;
+        }
+        List<String> scripts;
+        if (plan.full()) {
+          anyFull = true;
+          boolean exists = tableExists(t.family());
+          scripts = plan.scripts(exists, exists ? Integer.MAX_VALUE : maxElements);
+        } else {
+          scripts = plan.scripts(false, Integer.MAX_VALUE);
+        }
+        for (String s : scripts) {
+          nft.apply(s);
+          tx++;
+        }
+        plan.commit();
+        added += plan.elementsAdded();
+        deleted += plan.elementsDeleted();
+        chainsAdded += plan.chainsAdded();
+        chainsDeleted += plan.chainsDeleted();
+      }
+      needFull = false;
+    } catch (RuntimeException e) {
+      needFull = true;
+      throw e;
+    }
+    int elements = mirrors.values().stream().mapToInt(NftMirror::elementCount).sum();
+    int chains = mirrors.values().stream().mapToInt(NftMirror::chainCount).sum();
+    SyncResult r =
+        new SyncResult(
+            anyFull,
+            tx,
+            added,
+            deleted,
+            chainsAdded,
+            chainsDeleted,
+            elements,
+            chains,
+            Duration.ofNanos(System.nanoTime() - start));
+    log.debug("sync: {}", r);
+    return r;
+  }
+
+  private boolean tableExists(IpFamily family) {
+    String af = family == IpFamily.IPV4 ? "ip" : "ip6";
+    try {
+      return nft.listJson("tables")
+              .contains("\"family\": \"" + af + "\", \"name\": \"" + tableName + "\"")
+          || nft.ruleset().table(af, tableName).isPresent();
+    } catch (NftablesException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns the elements this proxy believes are committed in one set or map of a family's table
+   * (key to value; value empty for sets), for inspection and tests.
+   *
+   * @param family the family
+   * @param set the set or map name
+   * @return the elements
+   */
+  public Map<String, String> committedElements(IpFamily family, String set) {
+    NftMirror m = mirrors.get(family);
+    return m == null ? Map.of() : m.elements(set);
+  }
+
+  /**
+   * Returns the dispatch chains this proxy believes are committed in a family's table.
+   *
+   * @param family the family
+   * @return chain names, sorted
+   */
+  public List<String> committedChains(IpFamily family) {
+    NftMirror m = mirrors.get(family);
+    return m == null ? List.of() : m.chains().stream().sorted().collect(Collectors.toList());
+  }
+
+  /** Removes this proxy's tables from the kernel and forgets them. */
+  public void delete() {
+    StringBuilder sb = new StringBuilder();
+    for (String af : List.of("ip", "ip6")) {
+      sb.append("table ").append(af).append(' ').append(tableName).append(" {}\n");
+      sb.append("delete table ").append(af).append(' ').append(tableName).append('\n');
+    }
+    nft.apply(sb.toString());
+    mirrors.values().forEach(NftMirror::reset);
+    needFull = true;
+  }
+
+  /** Forgets the mirror; the rules stay in force. */
+  @Override
+  public void close() {
+    mirrors.clear();
+  }
+
+  @Override
+  public String toString() {
+    return "NftablesProxy[" + tableName + "]";
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the service proxy; not API. */
+package dev.k8snet.proxy.internal;
