@@ -9,6 +9,7 @@ import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.internal.BridgeConfig;
 import dev.k8snet.cni.internal.Delegate;
 import dev.k8snet.cni.internal.Masquerade;
+import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.cni.internal.Phases;
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
@@ -75,24 +76,8 @@ public final class BridgePlugin implements CniPlugin {
     this.host = Optional.of(host);
   }
 
-  private NetworkNamespace openHost() {
-    return host.isPresent() ? NetworkNamespace.open(host.get().path()) : NetworkNamespace.current();
-  }
-
   private static BridgeConfig config(CniRequest r) {
     return BridgeConfig.parse(r.config().json(), r.env().args());
-  }
-
-  private static NetworkNamespace openPod(Path path) {
-    try {
-      return NetworkNamespace.open(path);
-    } catch (K8snetException e) {
-      throw new CniException(
-          CniException.UNKNOWN_CONTAINER,
-          "failed to open netns \"" + path + "\"",
-          String.valueOf(e.getMessage()),
-          e);
-    }
   }
 
   @Override
@@ -103,8 +88,8 @@ public final class BridgePlugin implements CniPlugin {
     Path netnsPath = r.env().netns().orElseThrow();
     Deque<Runnable> undo = new ArrayDeque<>();
     Phases phases = new Phases();
-    try (NetworkNamespace pod = openPod(netnsPath);
-        NetworkNamespace hostNs = openHost();
+    try (NetworkNamespace pod = Namespaces.openContainer(netnsPath);
+        NetworkNamespace hostNs = Namespaces.openHost(host);
         Netlink pnl = pod.netlink();
         Netlink hnl = hostNs.netlink()) {
       phases.mark("netns");
@@ -429,7 +414,7 @@ public final class BridgePlugin implements CniPlugin {
       }
     }
     if (cfg.ipMasq()) {
-      try (NetworkNamespace hostNs = openHost();
+      try (NetworkNamespace hostNs = Namespaces.openHost(host);
           Nftables nft = hostNs.nftables()) {
         Masquerade.remove(nft, r.config().name(), cid);
       } catch (RuntimeException e) {
@@ -455,8 +440,8 @@ public final class BridgePlugin implements CniPlugin {
                         "CHECK needs prevResult"));
     String ifname = r.env().requireIfname();
     Path netnsPath = r.env().netns().orElseThrow();
-    try (NetworkNamespace pod = openPod(netnsPath);
-        NetworkNamespace hostNs = openHost();
+    try (NetworkNamespace pod = Namespaces.openContainer(netnsPath);
+        NetworkNamespace hostNs = Namespaces.openHost(host);
         Netlink pnl = pod.netlink();
         Netlink hnl = hostNs.netlink()) {
       Link bridge =
@@ -562,7 +547,7 @@ public final class BridgePlugin implements CniPlugin {
           valid.stream()
               .map(a -> Masquerade.chain(r.config().name(), a.containerId()))
               .collect(Collectors.toSet());
-      try (NetworkNamespace hostNs = openHost();
+      try (NetworkNamespace hostNs = Namespaces.openHost(host);
           Nftables nft = hostNs.nftables()) {
         Masquerade.removeChains(nft, r.config().name(), keep, true);
       } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPlugin;
 import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
+import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.netlink.InterfaceAddress;
 import dev.k8snet.core.netlink.Link;
@@ -28,7 +29,7 @@ public final class LoopbackPlugin implements CniPlugin {
   @Override
   public CniResult add(CniRequest r) {
     Path path = r.env().netns().orElseThrow();
-    try (NetworkNamespace ns = open(path);
+    try (NetworkNamespace ns = Namespaces.openContainer(path);
         Netlink nl = ns.netlink()) {
       Link lo = nl.link("lo").orElseThrow();
       nl.setUp(lo);
@@ -65,24 +66,12 @@ public final class LoopbackPlugin implements CniPlugin {
   @Override
   public void check(CniRequest r) {
     Path path = r.env().netns().orElseThrow();
-    try (NetworkNamespace ns = open(path);
+    try (NetworkNamespace ns = Namespaces.openContainer(path);
         Netlink nl = ns.netlink()) {
       if (!nl.link("lo").map(Link::up).orElse(false)) {
         throw new CniException(
             CniException.PLUGIN_SPECIFIC, "loopback interface is down", "lo in " + path);
       }
-    }
-  }
-
-  private static NetworkNamespace open(Path path) {
-    try {
-      return NetworkNamespace.open(path);
-    } catch (K8snetException e) {
-      throw new CniException(
-          CniException.UNKNOWN_CONTAINER,
-          "failed to open netns \"" + path + "\"",
-          String.valueOf(e.getMessage()),
-          e);
     }
   }
 }

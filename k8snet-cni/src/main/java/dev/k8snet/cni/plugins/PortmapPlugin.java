@@ -8,6 +8,7 @@ import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.internal.Json;
 import dev.k8snet.cni.internal.Masquerade;
+import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.netns.NetworkNamespace;
@@ -46,10 +47,6 @@ public final class PortmapPlugin implements CniPlugin {
 
   private record Mapping(
       int hostPort, int containerPort, String protocol, Optional<IpAddress> hostIp) {}
-
-  private NetworkNamespace openHost() {
-    return host.isPresent() ? NetworkNamespace.open(host.get().path()) : NetworkNamespace.current();
-  }
 
   static String table(String network) {
     return "k8snet-portmap-" + network;
@@ -191,7 +188,7 @@ public final class PortmapPlugin implements CniPlugin {
           .append(c)
           .append(" }\n");
     }
-    try (NetworkNamespace h = openHost();
+    try (NetworkNamespace h = Namespaces.openHost(host);
         Nftables nft = h.nftables()) {
       try {
         nft.apply(s.toString());
@@ -216,7 +213,7 @@ public final class PortmapPlugin implements CniPlugin {
 
   @Override
   public void del(CniRequest r) {
-    try (NetworkNamespace h = openHost();
+    try (NetworkNamespace h = Namespaces.openHost(host);
         Nftables nft = h.nftables()) {
       Masquerade.removeChains(
           nft,
@@ -239,7 +236,7 @@ public final class PortmapPlugin implements CniPlugin {
       return;
     }
     String c = chain(r.config().name(), r.env().requireContainerId());
-    try (NetworkNamespace h = openHost();
+    try (NetworkNamespace h = Namespaces.openHost(host);
         Nftables nft = h.nftables()) {
       if (!nft.listJson("table inet " + table(r.config().name())).contains("\"" + c + "\"")) {
         throw new CniException(
@@ -259,7 +256,7 @@ public final class PortmapPlugin implements CniPlugin {
         valid.stream()
             .map(a -> chain(r.config().name(), a.containerId()))
             .collect(Collectors.toSet());
-    try (NetworkNamespace h = openHost();
+    try (NetworkNamespace h = Namespaces.openHost(host);
         Nftables nft = h.nftables()) {
       Masquerade.removeChains(nft, table(r.config().name()), "CNI-DN-", keep, true);
     }
