@@ -6,9 +6,7 @@ import dev.k8snet.core.cluster.ClusterListener;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
-import dev.k8snet.core.manifest.ManifestException;
 import dev.k8snet.core.manifest.ManifestReader;
-import dev.k8snet.core.manifest.ManifestWarning;
 import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
@@ -16,9 +14,7 @@ import dev.k8snet.dns.DnsServer;
 import dev.k8snet.dns.PodRecords;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,26 +43,8 @@ final class DnsCommand implements Runnable {
 
   /** Parses {@code ADDR:PORT} or {@code [V6ADDR]:PORT}; the address must be a literal. */
   static InetSocketAddress hostPort(String option, String text) {
-    int colon = text.lastIndexOf(':');
-    String host = colon < 0 ? "" : text.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
-    try {
-      port = Integer.parseInt(text.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (colon < 0 || port < 0 || port > 65535 || !dev.k8snet.core.IpAddress.isValid(host)) {
-      throw new UsageException(
-          option + ": " + text + " (expected: ADDR:PORT, e.g. 127.0.0.1:53 or [::1]:53)");
-    }
-    try {
-      return new InetSocketAddress(InetAddress.getByName(host), port);
-    } catch (UnknownHostException e) {
-      throw new UsageException(option + ": " + text + ": " + e.getMessage());
-    }
+    return AddressPort.parse(option, text, "ADDR:PORT, e.g. 127.0.0.1:53 or [::1]:53")
+        .toSocketAddress();
   }
 
   /** {@code k8snet dns serve}. */
@@ -224,21 +202,9 @@ final class DnsCommand implements Runnable {
 
     private static List<KubernetesObject> readFiles(List<Path> files, PrintWriter err)
         throws IOException {
-      if (files.isEmpty()) {
-        return List.of();
-      }
-      ManifestReader.Result r = ManifestReader.create().read(files);
-      for (ManifestWarning w : r.warnings()) {
-        err.println("warning: " + w);
-      }
-      if (!r.isValid()) {
-        List<String> lines = new ArrayList<>();
-        for (ManifestException e : r.errors()) {
-          lines.add(e.getMessage());
-        }
-        throw new UsageException(String.join(System.lineSeparator(), lines));
-      }
-      return r.objects();
+      return files.isEmpty()
+          ? List.of()
+          : ManifestsOption.validObjects(ManifestReader.create().read(files), err);
     }
   }
 

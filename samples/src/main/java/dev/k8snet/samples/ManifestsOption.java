@@ -4,6 +4,7 @@ import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.manifest.ManifestException;
 import dev.k8snet.core.manifest.ManifestReader;
 import dev.k8snet.core.manifest.ManifestWarning;
+import dev.k8snet.core.model.KubernetesObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -31,7 +32,15 @@ final class ManifestsOption {
    * @throws UsageException listing every invalid object (file, line, field) when any is invalid
    */
   ClusterState load(PrintWriter err) {
-    ManifestReader.Result result = read();
+    return ClusterState.of(1, validObjects(read(), err));
+  }
+
+  /**
+   * Returns the objects of {@code result}; prints its warnings to {@code err}.
+   *
+   * @throws UsageException listing every invalid object (file, line, field) when any is invalid
+   */
+  static List<KubernetesObject> validObjects(ManifestReader.Result result, PrintWriter err) {
     for (ManifestWarning w : result.warnings()) {
       err.println("warning: " + w);
     }
@@ -43,7 +52,7 @@ final class ManifestsOption {
       }
       throw new UsageException(String.join(System.lineSeparator(), lines));
     }
-    return ClusterState.of(1, result.objects());
+    return result.objects();
   }
 
   /** Reads the manifests leniently, failing only when a path cannot be read at all. */

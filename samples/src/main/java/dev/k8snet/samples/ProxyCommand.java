@@ -318,26 +318,9 @@ final class ProxyCommand implements Runnable {
       IpAddress src =
           IpAddress.tryParse(from)
               .orElseThrow(() -> new UsageException("--from: " + from + " (expected: an IP)"));
-      int colon = to.lastIndexOf(':');
-      if (colon < 0) {
-        throw new UsageException("--to: " + to + " (expected: IP:PORT, IPv6 as [ip]:port)");
-      }
-      String host = to.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      IpAddress dst =
-          IpAddress.tryParse(host)
-              .orElseThrow(
-                  () ->
-                      new UsageException(
-                          "--to: " + to + " (expected: IP:PORT, IPv6 as [ip]:port)"));
-      int port;
-      try {
-        port = Integer.parseInt(to.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
+      AddressPort target = AddressPort.parse("--to", to, "IP:PORT, IPv6 as [ip]:port");
+      IpAddress dst = target.address();
+      int port = target.port();
       if (port < 1 || port > 65535) {
         throw new UsageException("--to: " + to + " (expected: a port 1 ~ 65535)");
       }
