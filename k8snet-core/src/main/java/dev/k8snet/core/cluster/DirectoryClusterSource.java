@@ -11,6 +11,7 @@ import dev.k8snet.core.manifest.ManifestException;
 import dev.k8snet.core.manifest.ManifestReader;
 import dev.k8snet.core.manifest.ManifestWarning;
 import dev.k8snet.core.model.KubernetesObject;
+import dev.k8snet.core.model.ObjectRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,25 +23,33 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ClusterSource} that reads a directory of manifests (recursively: {@code .yaml}, {@code
- * .yml}, {@code .json}; hidden entries, such as the {@code ..data} links of a mounted ConfigMap,
- * are skipped) and emits a new snapshot when files change.
+ * A {@link ClusterSource} that reads manifests from one or more paths, each a directory (read
+ * recursively: {@code .yaml}, {@code .yml}, {@code .json}; hidden entries, such as the {@code
+ * ..data} links of a mounted ConfigMap, are skipped) or a file (read whatever its name, as {@link
+ * ManifestReader#read(List)} does), merges them into one snapshot and emits a new snapshot when
+ * files change. When the same object appears in two files, the later one (in the order of the
+ * paths, then of file names within a directory) wins, with a warning in the log.
  *
  * <pre>{@code
  * try (DirectoryClusterSource source =
- *     DirectoryClusterSource.builder(Path.of("manifests")).debounce(Duration.ofMillis(100)).build()) {
+ *     DirectoryClusterSource.builder(List.of(Path.of("manifests"), Path.of("extra.yaml")))
+ *         .debounce(Duration.ofMillis(100))
+ *         .build()) {
  *   source.start(update -> System.out.println(update.changes()));
  * }
  * }</pre>
@@ -65,11 +74,11 @@ public final class DirectoryClusterSource implements ClusterSource {
   /** The default rescan interval: {@value #DEFAULT_RESCAN_SECONDS} s. */
   public static final long DEFAULT_RESCAN_SECONDS = 10;
 
-  private final Path directory;
+  private final List<Path> paths;
   private final Duration debounce;
   private final Duration rescanInterval;
   private final ManifestReader reader = ManifestReader.create();
-  private final Map<Path, FileEntry> files = new TreeMap<>();
+  private final Map<Path, FileEntry> files = new LinkedHashMap<>();
   private final Object lifecycle = new Object();
 
   private volatile ClusterState current = ClusterState.EMPTY;
@@ -82,7 +91,7 @@ public final class DirectoryClusterSource implements ClusterSource {
   private record FileEntry(byte[] content, List<KubernetesObject> lastGood) {}
 
   private DirectoryClusterSource(Builder builder) {
-    this.directory = builder.directory;
+    this.paths = builder.paths;
     this.debounce = builder.debounce;
     this.rescanInterval = builder.rescanInterval;
   }
@@ -90,7 +99,7 @@ public final class DirectoryClusterSource implements ClusterSource {
   /**
    * Returns a source for {@code directory} with the default debounce and rescan interval.
    *
-   * @param directory the manifest directory
+   * @param directory the manifest directory (or file)
    * @return the source, not started
    */
   public static DirectoryClusterSource create(Path directory) {
@@ -98,23 +107,50 @@ public final class DirectoryClusterSource implements ClusterSource {
   }
 
   /**
+   * Returns a source for several manifest directories and files, merged into one snapshot, with the
+   * default debounce and rescan interval.
+   *
+   * @param paths directories and files, at least one
+   * @return the source, not started
+   * @throws IllegalArgumentException if {@code paths} is empty
+   * @since 0.1
+   */
+  public static DirectoryClusterSource create(List<Path> paths) {
+    return builder(paths).build();
+  }
+
+  /**
    * Returns a builder for a source of {@code directory}.
    *
-   * @param directory the manifest directory
+   * @param directory the manifest directory (or file)
    * @return the builder
    */
   public static Builder builder(Path directory) {
-    return new Builder(directory);
+    return new Builder(List.of(directory));
+  }
+
+  /**
+   * Returns a builder for a source of several manifest directories and files, merged into one
+   * snapshot.
+   *
+   * @param paths directories and files, at least one
+   * @return the builder
+   * @throws IllegalArgumentException if {@code paths} is empty
+   * @since 0.1
+   */
+  public static Builder builder(List<Path> paths) {
+    return new Builder(paths);
   }
 
   /** Builds a {@link DirectoryClusterSource}. */
   public static final class Builder {
-    private final Path directory;
+    private final List<Path> paths;
     private Duration debounce = Duration.ofMillis(DEFAULT_DEBOUNCE_MILLIS);
     private Duration rescanInterval = Duration.ofSeconds(DEFAULT_RESCAN_SECONDS);
 
-    private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+    private Builder(List<Path> paths) {
+      this.paths = List.copyOf(paths);
+      check(!this.paths.isEmpty(), "paths", paths, "at least one directory or file");
     }
 
     /**
@@ -156,42 +192,57 @@ public final class DirectoryClusterSource implements ClusterSource {
   }
 
   /**
-   * Returns the watched directory.
+   * Returns the watched directories and files, in the order given.
    *
-   * @return the directory
+   * @return the paths
+   * @since 0.1
    */
-  public Path directory() {
-    return directory;
+  public List<Path> paths() {
+    return paths;
   }
 
   /**
-   * Reads the directory, delivers the initial snapshot on the calling thread, then starts a daemon
+   * Reads every path, delivers the initial snapshot on the calling thread, then starts a daemon
    * thread that watches for changes.
    *
-   * @throws K8snetException if {@code directory} is not a readable directory
+   * @throws K8snetException if a path does not exist (naming it) or cannot be watched
    */
   @Override
   public void start(ClusterListener listener) {
     Objects.requireNonNull(listener, "listener");
     synchronized (lifecycle) {
       if (this.listener != null) {
-        throw new IllegalStateException("cluster source already started: " + directory);
+        throw new IllegalStateException("cluster source already started: " + paths);
       }
       if (closed) {
-        throw new IllegalStateException("cluster source closed: " + directory);
+        throw new IllegalStateException("cluster source closed: " + paths);
       }
-      if (!Files.isDirectory(directory)) {
-        throw new K8snetException(
-            "manifest directory does not exist or is not a directory: " + directory,
-            directory,
-            null);
+      for (Path p : paths) {
+        if (!Files.exists(p)) {
+          throw new K8snetException("manifest path does not exist: " + p, p, null);
+        }
       }
       this.listener = listener;
+      Path watching = paths.get(0);
       try {
         watchService = FileSystems.getDefault().newWatchService();
-        registerTree(directory);
+        for (Path p : paths) {
+          watching = p;
+          if (Files.isDirectory(p)) {
+            registerTree(p, p);
+          } else {
+            // A file: watch the directory it is in (a ConfigMap-style replace renames into it).
+            Path parent = p.toAbsolutePath().getParent();
+            parent.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+          }
+        }
       } catch (IOException e) {
-        throw new K8snetException("cannot watch manifest directory " + directory, directory, e);
+        try {
+          watchService.close();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new K8snetException("cannot watch manifest path " + watching, watching, e);
       }
       rescan();
       watcher = new Thread(this::watchLoop, "k8snet-manifest-watch");
@@ -219,7 +270,7 @@ public final class DirectoryClusterSource implements ClusterSource {
         try {
           watchService.close();
         } catch (IOException e) {
-          log.debug("closing the watch service of {} failed", directory, e);
+          log.debug("closing the watch service of {} failed", paths, e);
         }
       }
     }
@@ -253,8 +304,8 @@ public final class DirectoryClusterSource implements ClusterSource {
     } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
       // closed
     } catch (RuntimeException e) {
-      log.error("manifest watch of {} stopped", directory, e);
-      safeOnError(new K8snetException("manifest watch stopped: " + e, directory, e));
+      log.error("manifest watch of {} stopped", paths, e);
+      safeOnError(new K8snetException("manifest watch stopped: " + e, paths, e));
     }
   }
 
@@ -265,9 +316,10 @@ public final class DirectoryClusterSource implements ClusterSource {
       }
       if (event.kind() == ENTRY_CREATE && key.watchable() instanceof Path dir) {
         Path child = dir.resolve((Path) event.context());
-        if (Files.isDirectory(child)) {
+        Optional<Path> root = rootOf(child);
+        if (root.isPresent() && Files.isDirectory(child)) {
           try {
-            registerTree(child);
+            registerTree(root.get(), child);
           } catch (IOException e) {
             log.warn("cannot watch new directory {}", child, e);
           }
@@ -277,10 +329,11 @@ public final class DirectoryClusterSource implements ClusterSource {
     key.reset();
   }
 
-  private void registerTree(Path root) throws IOException {
-    try (Stream<Path> dirs = Files.walk(root)) {
+  /** Registers {@code top} and its directories below, which lie in the watched {@code root}. */
+  private void registerTree(Path root, Path top) throws IOException {
+    try (Stream<Path> dirs = Files.walk(top)) {
       for (Path dir : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
-        if (dir.equals(root) || !isHidden(dir)) {
+        if (dir.equals(root) || !isHidden(root, dir)) {
           dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
         }
       }
@@ -289,8 +342,18 @@ public final class DirectoryClusterSource implements ClusterSource {
     }
   }
 
-  private boolean isHidden(Path path) {
-    Path relative = directory.relativize(path);
+  /** The watched directory that {@code path} lies in, if any. */
+  private Optional<Path> rootOf(Path path) {
+    for (Path p : paths) {
+      if (path.startsWith(p) && Files.isDirectory(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isHidden(Path root, Path path) {
+    Path relative = root.relativize(path);
     for (Path part : relative) {
       if (part.toString().startsWith(".")) {
         return true;
@@ -308,17 +371,30 @@ public final class DirectoryClusterSource implements ClusterSource {
    * Reads changed files and emits a snapshot when an object changed. Runs on one thread at a time.
    */
   private synchronized void rescan() {
-    List<Path> found;
-    try (Stream<Path> walk = Files.walk(directory)) {
-      found =
-          walk.filter(p -> !isHidden(p) && isManifest(p) && Files.isRegularFile(p))
-              .sorted()
-              .toList();
-    } catch (IOException | UncheckedIOException e) {
-      safeOnError(new K8snetException("cannot list manifest directory " + directory, directory, e));
-      return;
+    // In the order of the paths, then of file names; a file reachable twice counts once.
+    Set<Path> found = new LinkedHashSet<>();
+    for (Path root : paths) {
+      if (!Files.isDirectory(root)) {
+        if (Files.isRegularFile(root)) {
+          found.add(root);
+        }
+        // A given file that is gone contributes nothing (until it is back).
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.filter(p -> !isHidden(root, p) && isManifest(p) && Files.isRegularFile(p))
+            .sorted()
+            .forEach(found::add);
+      } catch (IOException | UncheckedIOException e) {
+        // Keep what the directory's files contributed: a listing error is not an empty directory.
+        safeOnError(new K8snetException("cannot list manifest directory " + root, root, e));
+        return;
+      }
     }
-    boolean changed = files.keySet().retainAll(new HashSet<>(found));
+    boolean changed = files.keySet().retainAll(found);
+    // Rebuild in scan order, so that a later path wins over an earlier one.
+    Map<Path, FileEntry> previousEntries = new LinkedHashMap<>(files);
+    files.clear();
     for (Path file : found) {
       byte[] content;
       try {
@@ -327,8 +403,9 @@ public final class DirectoryClusterSource implements ClusterSource {
         safeOnError(new K8snetException("cannot read manifest " + file, file, e));
         continue;
       }
-      FileEntry previous = files.get(file);
+      FileEntry previous = previousEntries.get(file);
       if (previous != null && Arrays.equals(previous.content, content)) {
+        files.put(file, previous);
         continue;
       }
       ManifestReader.Result result =
@@ -352,7 +429,17 @@ public final class DirectoryClusterSource implements ClusterSource {
 
   private void publish() {
     List<KubernetesObject> objects = new ArrayList<>();
-    files.values().forEach(f -> objects.addAll(f.lastGood));
+    Map<ObjectRef, Path> seen = new HashMap<>();
+    files.forEach(
+        (file, entry) -> {
+          for (KubernetesObject o : entry.lastGood) {
+            Path earlier = seen.put(o.ref(), file);
+            if (earlier != null && !earlier.equals(file)) {
+              log.warn("{} is in {} and {}; the one in {} is used", o.ref(), earlier, file, file);
+            }
+          }
+          objects.addAll(entry.lastGood);
+        });
     ClusterState previous = current;
     ClusterState next = ClusterState.of(previous.version() + 1, objects);
     List<ClusterChange> changes = next.changesSince(previous);
@@ -376,9 +463,9 @@ public final class DirectoryClusterSource implements ClusterSource {
     }
   }
 
-  /** Returns the directory's path. */
+  /** Returns the watched paths. */
   @Override
   public String toString() {
-    return "DirectoryClusterSource{" + directory + "}";
+    return "DirectoryClusterSource" + paths;
   }
 }

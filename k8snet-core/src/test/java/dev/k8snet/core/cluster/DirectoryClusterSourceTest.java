@@ -160,6 +160,95 @@ class DirectoryClusterSourceTest {
     }
   }
 
+  @Test
+  void mergesSeveralDirectoriesAndFilesIntoOneSnapshotAndWatchesEach() throws Exception {
+    write("one/a.yaml", service("web", 80));
+    write("two/b.yaml", service("api", 90));
+    write("loose/c.yml", service("db", 5432));
+    write("loose/unrelated.yaml", service("ignored", 1));
+    List<Path> paths = List.of(dir.resolve("one"), dir.resolve("two"), dir.resolve("loose/c.yml"));
+    try (DirectoryClusterSource source =
+        DirectoryClusterSource.builder(paths)
+            .debounce(Duration.ofMillis(50))
+            .rescanInterval(Duration.ofMillis(500))
+            .build()) {
+      source.start(listener);
+      ClusterUpdate first = nextUpdate();
+      assertEquals(
+          List.of(
+              "ADDED Service default/api", "ADDED Service default/db", "ADDED Service default/web"),
+          strings(first));
+      assertEquals(paths, source.paths());
+
+      write("loose/c.yml", service("db", 5433));
+      assertEquals(List.of("MODIFIED Service default/db"), strings(nextUpdate()));
+
+      write("two/nested/d.yaml", service("cache", 6379));
+      assertEquals(List.of("ADDED Service default/cache"), strings(nextUpdate()));
+
+      write("loose/unrelated.yaml", service("ignored", 2)); // not a given path: no snapshot
+      Files.delete(dir.resolve("one/a.yaml"));
+      assertEquals(List.of("DELETED Service default/web"), strings(nextUpdate()));
+    }
+  }
+
+  @Test
+  void theObjectOfALaterPathWinsOverTheSameObjectEarlier() throws Exception {
+    write("base/web.yaml", service("web", 80));
+    write("override.yaml", service("web", 8080));
+    List<Path> paths = List.of(dir.resolve("base"), dir.resolve("override.yaml"));
+    try (DirectoryClusterSource source = DirectoryClusterSource.create(paths)) {
+      source.start(listener);
+      assertEquals(
+          8080,
+          nextUpdate().current().service("default", "web").orElseThrow().ports().get(0).port());
+    }
+  }
+
+  @Test
+  void aGivenFileThatBecomesInvalidKeepsItsLastGoodObjectsAndTheErrorNamesIt() throws Exception {
+    write("dir/a.yaml", service("web", 80));
+    write("single.yaml", service("api", 90));
+    List<Path> paths = List.of(dir.resolve("dir"), dir.resolve("single.yaml"));
+    try (DirectoryClusterSource source =
+        DirectoryClusterSource.builder(paths)
+            .debounce(Duration.ofMillis(50))
+            .rescanInterval(Duration.ofMillis(500))
+            .build()) {
+      source.start(listener);
+      nextUpdate();
+      write("single.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: api\n");
+      K8snetException error = errors.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(error != null, "no error reported");
+      assertTrue(error.getMessage().contains("single.yaml"), error.getMessage());
+      assertTrue(source.current().service("default", "api").isPresent());
+
+      write("dir/a.yaml", service("web", 81));
+      ClusterUpdate update = nextUpdate();
+      assertEquals(List.of("MODIFIED Service default/web"), strings(update));
+      assertEquals(
+          90, update.current().service("default", "api").orElseThrow().ports().get(0).port());
+    }
+  }
+
+  @Test
+  void failsToStartNamingTheMissingOneOfSeveralPaths() throws Exception {
+    write("a.yaml", service("web", 80));
+    DirectoryClusterSource source =
+        DirectoryClusterSource.create(List.of(dir.resolve("a.yaml"), dir.resolve("gone.yaml")));
+    K8snetException e = assertThrows(K8snetException.class, () -> source.start(listener));
+    assertTrue(e.getMessage().contains("gone.yaml"), e.getMessage());
+    source.close();
+  }
+
+  @Test
+  void refusesAnEmptyListOfPaths() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DirectoryClusterSource.create(List.of()));
+    assertTrue(e.getMessage().startsWith("paths: "), e.getMessage());
+  }
+
   private static List<String> strings(ClusterUpdate u) {
     return u.changes().stream().map(ClusterChange::toString).toList();
   }
