@@ -63,9 +63,10 @@ import org.slf4j.LoggerFactory;
  * snapshot (so a burst of pod churn is one update). An object that the reader rejects keeps its
  * last good version in the snapshot (nothing, if it never had one) and is reported through {@link
  * ClusterListener#onError} as a {@link ManifestException} naming the object and field. While the
- * server is unreachable the last snapshot stays in force and the loss is reported once per kind;
- * the informers reconnect on their own and resume from a relist, which emits only what changed
- * meanwhile.
+ * server is unreachable the last snapshot stays in force (a failing list or watch start is reported
+ * once per kind); the informers reconnect on their own, and every {@link Builder#relist} period
+ * each kind is listed afresh, so a watch that silently stopped is replaced and deletions it missed
+ * are applied; only what changed meanwhile is emitted.
  *
  * <p>Why fabric8 with the JDK HTTP transport rather than the official client: fabric8's informers
  * cover list+watch, relist and resync over Jackson (which the SDK uses anyway), and with the JDK
