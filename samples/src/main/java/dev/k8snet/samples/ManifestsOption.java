@@ -55,13 +55,22 @@ final class ManifestsOption {
     return result.objects();
   }
 
-  /** Reads the manifests leniently, failing only when a path cannot be read at all. */
-  ManifestReader.Result read() {
+  /**
+   * Checks that every path exists.
+   *
+   * @throws UsageException naming the first that does not
+   */
+  static void checkExist(List<Path> paths) {
     for (Path p : paths) {
       if (!Files.exists(p)) {
         throw new UsageException("--manifests: " + p + ": no such file or directory");
       }
     }
+  }
+
+  /** Reads the manifests leniently, failing only when a path cannot be read at all. */
+  ManifestReader.Result read() {
+    checkExist(paths);
     try {
       return ManifestReader.create().read(paths);
     } catch (IOException e) {

@@ -234,12 +234,8 @@ final class ProxyCommand implements Runnable {
         if (once) {
           return 0;
         }
-        // Keep in step: a directory is watched; files are read once.
-        List<Path> paths = options.manifests.paths;
-        ClusterSource source =
-            paths.size() == 1 && Files.isDirectory(paths.get(0))
-                ? DirectoryClusterSource.create(paths.get(0))
-                : ClusterSource.of(options.state);
+        // Keep in step: every given directory and file is watched, merged into one snapshot.
+        ClusterSource source = DirectoryClusterSource.create(options.manifests.paths);
         List<IpFamily> families = new ArrayList<>();
         for (ServiceTable t : options.tables(err)) {
           families.add(t.family());
