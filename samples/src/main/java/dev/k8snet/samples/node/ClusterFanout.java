@@ -84,7 +84,8 @@ public final class ClusterFanout implements ClusterListener, AutoCloseable {
   public void onError(K8snetException error) {
     errors.incrementAndGet();
     lastError = error;
-    log.atWarn()
+    // The source logged it already; counted here for /metrics.
+    log.atDebug()
         .addKeyValue("event", "cluster_error")
         .log("{} (the last good state stays in force)", error.getMessage());
     synchronized (lock) {
