@@ -91,6 +91,11 @@ public record DesiredState(KernelState state, Map<String, PeerPath> paths) {
       List<Object> objects = new ArrayList<>();
       PathMode mode = PathMode.NONE;
       OptionalInt mtu = OptionalInt.empty();
+      if (!problems.isEmpty()) {
+        // bad node data (overlap, foreign VNI, no address…): program nothing for it
+        paths.put(peer.name(), new PeerPath(peer.name(), mode, mtu, problems, objects));
+        continue;
+      }
       for (Map.Entry<IpFamily, Cidr> e : peer.podCidrs().entrySet()) {
         IpFamily f = e.getKey();
         Cidr cidr = e.getValue();
