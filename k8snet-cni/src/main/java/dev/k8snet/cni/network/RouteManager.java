@@ -393,7 +393,7 @@ public final class RouteManager implements AutoCloseable {
 
   /** The VXLAN device name of a family: {@code k8snet.VNI} or {@code k8snv6.VNI}. */
   public String deviceName(IpFamily f) {
-    return (f == IpFamily.IPV4 ? "k8snet." : "k8snv6.") + conf.backend().vni();
+    return NetworkPlan.vxlanDeviceName(conf, f);
   }
 
   private void programMasquerade(List<Cidr> localPods, boolean verify, List<String> problems) {

@@ -145,6 +145,40 @@ class PodNetworkRepairTest {
   }
 
   @Test
+  void explainChecksEachObjectAgainstTheKernel(NetworkNamespace ul, Netlink ulNl) {
+    try (Lab lab = new Lab(ul, ulNl, tmp, vxlan())) {
+      LabNode n1 = lab.addNode(1);
+      lab.addNode(2);
+      lab.syncAll();
+      java.util.List<dev.k8snet.core.model.KubernetesObject> objects =
+          new java.util.ArrayList<>(lab.state().objects());
+      dev.k8snet.core.model.Pod a = NetworkExplainTest.pod("a", "node-1", "10.244.1.2");
+      dev.k8snet.core.model.Pod b = NetworkExplainTest.pod("b", "node-2", "10.244.2.2");
+      objects.add(a);
+      objects.add(b);
+      ClusterState s = ClusterState.of(99, objects);
+      PathExplanation e =
+          NetworkExplain.explain(vxlan(), s, a, b, java.util.Optional.of(KernelView.read(n1.nl)));
+      assertTrue(e.ok(), e.render());
+      assertTrue(e.render().contains("[kernel: present]"), e.render());
+      assertTrue(e.render().contains("192.168.50.0/24 dev eth0"), e.render());
+
+      Neighbour entry = fdb(n1.nl).get(0);
+      n1.nl.deleteNeighbour(entry);
+      PathExplanation broken =
+          NetworkExplain.explain(vxlan(), s, a, b, java.util.Optional.of(KernelView.read(n1.nl)));
+      assertFalse(broken.ok());
+      assertEquals(
+          java.util.Optional.of("missing"),
+          broken.steps().stream()
+              .filter(x -> x.kind().equals("fdb"))
+              .findFirst()
+              .orElseThrow()
+              .kernel());
+    }
+  }
+
+  @Test
   void badNodesAreReportedWhileTheRestKeepsWorking(NetworkNamespace ul, Netlink ulNl) {
     try (Lab lab = new Lab(ul, ulNl, tmp, vxlan())) {
       LabNode n1 = lab.addNode(1);

@@ -99,6 +99,56 @@ public final class MasqueradeRules {
     return Optional.of(s.toString());
   }
 
+  /**
+   * The verdict of the {@code postrouting} chain for a packet from {@code src} to {@code dst} on a
+   * node with {@code localPodCidrs}, with the comment of the deciding rule: the same order as the
+   * rendered rules.
+   *
+   * @return the verdict
+   */
+  public static Verdict verdict(
+      NetConf conf,
+      List<Cidr> localPodCidrs,
+      dev.k8snet.core.IpAddress src,
+      dev.k8snet.core.IpAddress dst,
+      boolean kubeProxyMark) {
+    if (!conf.ipMasq()) {
+      return new Verdict(false, "masquerading is off (IPMasq false)");
+    }
+    if (kubeProxyMark) {
+      return new Verdict(false, "meta mark & 0x4000: kube-proxy masquerades it");
+    }
+    Optional<Cidr> net = conf.network(dst.family());
+    if (net.isEmpty()) {
+      return new Verdict(false, "no cluster network of " + dst.family());
+    }
+    Cidr n = net.get();
+    if (n.contains(src) && n.contains(dst)) {
+      return new Verdict(
+          false, "saddr " + n + " daddr " + n + " return: pod to pod keeps its source");
+    }
+    for (Cidr pod : localPodCidrs) {
+      if (pod.contains(dst)) {
+        return new Verdict(false, "daddr " + pod + " return: to local pods");
+      }
+    }
+    if (n.contains(src) && !dst.isMulticast()) {
+      return new Verdict(true, "saddr " + n + " daddr != multicast masquerade: pod to outside");
+    }
+    if (n.contains(dst)) {
+      return new Verdict(true, "daddr " + n + " masquerade: outside to remote pod");
+    }
+    return new Verdict(false, "neither end in " + n);
+  }
+
+  /**
+   * A masquerade verdict.
+   *
+   * @param masquerade whether the source is rewritten to the node's address
+   * @param rule the deciding rule
+   */
+  public record Verdict(boolean masquerade, String rule) {}
+
   /** The full transaction: create-if-missing, delete, then the new table (or only the delete). */
   public static String transaction(Optional<String> table) {
     String reset = "table " + TABLE + " {}\ndelete table " + TABLE + "\n";

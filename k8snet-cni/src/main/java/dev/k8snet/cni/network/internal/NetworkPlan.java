@@ -79,6 +79,11 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
     }
   }
 
+  /** The VXLAN device name of a family: {@code k8snet.VNI} or {@code k8snv6.VNI}. */
+  public static String vxlanDeviceName(NetConf conf, IpFamily f) {
+    return (f == IpFamily.IPV4 ? "k8snet." : "k8snv6.") + conf.backend().vni();
+  }
+
   /** Computes the plan; never throws for bad node data (it becomes a problem of that node). */
   public static NetworkPlan compute(NetConf conf, Collection<Node> nodes, String localName) {
     List<Node> sorted = new ArrayList<>(nodes);
