@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       DnsCommand.class,
       ManifestsCommand.class,
+      NetworkCommand.class,
       NodeCommand.class,
       PolicyCommand.class,
       ProxyCommand.class

@@ -20,6 +20,8 @@ import java.util.OptionalInt;
  *     index, which may be in another namespace)
  * @param operState the operational state as the kernel names it ({@code "UP"}, {@code "DOWN"},
  *     {@code "UNKNOWN"}, {@code "LOWERLAYERDOWN"}…)
+ * @param vxlan for a VXLAN device, its settings as the kernel reports them (VNI, local endpoint,
+ *     underlay device, UDP port, learning); empty for other kinds
  * @since 0.1
  */
 public record Link(
@@ -31,7 +33,8 @@ public record Link(
     Optional<MacAddress> mac,
     OptionalInt masterIndex,
     OptionalInt parentIndex,
-    String operState) {
+    String operState,
+    Optional<LinkKind.Vxlan> vxlan) {
 
   /** {@code IFF_UP}: administratively up. */
   public static final int IFF_UP = 0x1;
@@ -50,6 +53,7 @@ public record Link(
     Objects.requireNonNull(masterIndex, "masterIndex");
     Objects.requireNonNull(parentIndex, "parentIndex");
     Objects.requireNonNull(operState, "operState");
+    Objects.requireNonNull(vxlan, "vxlan");
   }
 
   /** Returns whether the link is administratively up ({@code IFF_UP}). */

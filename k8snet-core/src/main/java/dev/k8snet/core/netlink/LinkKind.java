@@ -151,7 +151,15 @@ public sealed interface LinkKind {
 
     /** Returns a copy with the underlay device. */
     public Vxlan device(Link device) {
-      return new Vxlan(vni, local, OptionalInt.of(device.index()), port, learning);
+      return deviceIndex(device.index());
+    }
+
+    /** Returns a copy with the underlay device given by index (&gt; 0). */
+    public Vxlan deviceIndex(int index) {
+      if (index <= 0) {
+        throw new IllegalArgumentException("deviceIndex: " + index + " (expected: > 0)");
+      }
+      return new Vxlan(vni, local, OptionalInt.of(index), port, learning);
     }
 
     /** Returns a copy with the UDP port. */

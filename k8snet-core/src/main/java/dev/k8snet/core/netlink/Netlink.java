@@ -497,7 +497,7 @@ public final class Netlink implements AutoCloseable {
               .u8(delete ? 0 : r.protocol().value())
               .u8(delete ? RouteScope.NOWHERE.value() : r.scope().value())
               .u8(r.type().value())
-              .u32(0);
+              .u32(r.onlink() ? Rtnl.RTNH_F_ONLINK : 0);
           w.attr(Rtnl.RTA_DST, r.destination().address().toBytes());
           w.attrU32(Rtnl.RTA_TABLE, r.table());
           r.gateway().ifPresent(g -> w.attr(Rtnl.RTA_GATEWAY, g.toBytes()));

@@ -32,6 +32,9 @@ import java.util.OptionalInt;
  * @param priority the metric
  * @param mtu the path MTU metric
  * @param nexthops the paths of a multipath route (empty for single-path)
+ * @param onlink whether the gateway is taken as directly reachable on the device even though no
+ *     address of the device covers it ({@code RTNH_F_ONLINK}, {@code ip route … onlink}); needs a
+ *     gateway and a device
  * @since 0.1
  */
 public record Route(
@@ -45,7 +48,8 @@ public record Route(
     Optional<IpAddress> preferredSource,
     OptionalInt priority,
     OptionalInt mtu,
-    List<Nexthop> nexthops) {
+    List<Nexthop> nexthops,
+    boolean onlink) {
 
   /** The main table. */
   public static final int TABLE_MAIN = 254;
@@ -75,6 +79,28 @@ public record Route(
       throw new IllegalArgumentException(
           "nexthops: " + nexthops + " (expected: no gateway or device besides nexthops)");
     }
+    if (onlink && (gateway.isEmpty() || linkIndex.isEmpty())) {
+      throw new IllegalArgumentException(
+          "onlink: true (expected: a route with a gateway and a device)");
+    }
+  }
+
+  /** Returns a copy with the path MTU metric {@code value}, or none when empty. */
+  public Route withMtu(OptionalInt value) {
+    Objects.requireNonNull(value, "value");
+    return new Route(
+        destination,
+        gateway,
+        linkIndex,
+        table,
+        scope,
+        protocol,
+        type,
+        preferredSource,
+        priority,
+        value,
+        nexthops,
+        onlink);
   }
 
   private static void checkFamily(String what, IpAddress a, IpFamily family) {
@@ -111,6 +137,7 @@ public record Route(
     private OptionalInt priority = OptionalInt.empty();
     private OptionalInt mtu = OptionalInt.empty();
     private final List<Nexthop> nexthops = new ArrayList<>();
+    private boolean onlink;
 
     private Builder(Cidr destination) {
       this.destination = Objects.requireNonNull(destination, "destination");
@@ -187,6 +214,15 @@ public record Route(
       return this;
     }
 
+    /**
+     * Marks the gateway as directly reachable on the device ({@code onlink}), as for a VXLAN route
+     * whose gateway is the remote tunnel address.
+     */
+    public Builder onlink(boolean value) {
+      this.onlink = value;
+      return this;
+    }
+
     /** Returns the route. */
     public Route build() {
       RouteScope s = scope;
@@ -208,7 +244,8 @@ public record Route(
           preferredSource,
           priority,
           mtu,
-          nexthops);
+          nexthops,
+          onlink);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.k8snet.core.netlink.Address;
 import dev.k8snet.core.netlink.AddressFlag;
 import dev.k8snet.core.netlink.InterfaceAddress;
 import dev.k8snet.core.netlink.Link;
+import dev.k8snet.core.netlink.LinkKind;
 import dev.k8snet.core.netlink.Neighbour;
 import dev.k8snet.core.netlink.Nexthop;
 import dev.k8snet.core.netlink.Route;
@@ -67,6 +68,7 @@ public final class Rtnl {
   public static final int IFLA_VXLAN_LEARNING = 7;
   public static final int IFLA_VXLAN_PORT = 15;
   public static final int IFLA_VXLAN_LOCAL6 = 17;
+  public static final int IFLA_VXLAN_REMOTE = 2;
   public static final int IFLA_MACVLAN_MODE = 1;
   public static final int IFLA_VLAN_ID = 1;
   public static final int RTEXT_FILTER_SKIP_STATS = 8;
@@ -86,6 +88,7 @@ public final class Rtnl {
   public static final int RTA_TABLE = 15;
   public static final int RTAX_MTU = 2;
   public static final int RTM_F_CLONED = 0x200;
+  public static final int RTNH_F_ONLINK = 4;
 
   public static final int NDA_DST = 1;
   public static final int NDA_LLADDR = 2;
@@ -183,6 +186,7 @@ public final class Rtnl {
     OptionalInt master = OptionalInt.empty();
     OptionalInt parent = OptionalInt.empty();
     String oper = "UNKNOWN";
+    LinkKind.Vxlan vxlan = null;
     for (NlAttr a : m.attributes(IFINFOMSG_LEN)) {
       switch (a.type()) {
         case IFLA_IFNAME -> name = a.string();
@@ -199,10 +203,16 @@ public final class Rtnl {
           oper = s < OPERSTATES.length ? OPERSTATES[s] : Integer.toString(s);
         }
         case IFLA_LINKINFO -> {
+          NlAttr data = null;
           for (NlAttr c : a.children()) {
             if (c.type() == IFLA_INFO_KIND) {
               kind = c.string();
+            } else if (c.type() == IFLA_INFO_DATA) {
+              data = c;
             }
+          }
+          if ("vxlan".equals(kind) && data != null) {
+            vxlan = vxlan(data);
           }
         }
         default -> {}
@@ -220,7 +230,31 @@ public final class Rtnl {
         Optional.ofNullable(mac),
         master,
         parent,
-        oper);
+        oper,
+        Optional.ofNullable(vxlan));
+  }
+
+  private static LinkKind.Vxlan vxlan(NlAttr data) {
+    int vni = 0;
+    int port = 8472;
+    boolean learning = true;
+    IpAddress local = null;
+    int dev = 0;
+    for (NlAttr c : data.children()) {
+      switch (c.type()) {
+        case IFLA_VXLAN_ID -> vni = c.u32();
+        case IFLA_VXLAN_LINK -> dev = c.u32();
+        case IFLA_VXLAN_LOCAL, IFLA_VXLAN_LOCAL6 -> local = ip(c);
+        case IFLA_VXLAN_LEARNING -> learning = c.u8() != 0;
+        case IFLA_VXLAN_PORT -> port = c.u16Be();
+        default -> {}
+      }
+    }
+    LinkKind.Vxlan v = LinkKind.vxlan(vni).port(port).learning(learning);
+    if (local != null) {
+      v = v.local(local);
+    }
+    return dev > 0 ? v.deviceIndex(dev) : v;
   }
 
   /** Decodes an RTM_NEWADDR message. */
@@ -340,23 +374,10 @@ public final class Rtnl {
     for (Nexthop h : hops) {
       b.nexthop(h);
     }
-    Route r = b.build();
-    if (mtu.isPresent()) {
-      r =
-          new Route(
-              r.destination(),
-              r.gateway(),
-              r.linkIndex(),
-              r.table(),
-              r.scope(),
-              r.protocol(),
-              r.type(),
-              r.preferredSource(),
-              r.priority(),
-              mtu,
-              r.nexthops());
+    if ((p.getInt(8) & RTNH_F_ONLINK) != 0 && gateway != null && oif > 0) {
+      b.onlink(true);
     }
-    return r;
+    return b.build().withMtu(mtu);
   }
 
   private static List<Nexthop> nexthops(NlAttr a) {
