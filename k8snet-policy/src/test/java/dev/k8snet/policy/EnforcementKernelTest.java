@@ -195,6 +195,17 @@ class EnforcementKernelTest {
         assertTrue(lab.connects("z/a", "x/a", Protocol.TCP, 80, 2000));
         assertTrue(lab.connects("z/a", "y/c", Protocol.UDP, 81, 2000));
         // A pod's label change is set elements alone.
+        ClusterState selectByLabel =
+            E2eModel.stateOn(
+                lab.manifests(),
+                """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-all, namespace: z}
+                spec: {podSelector: {matchExpressions: [{key: x, operator: DoesNotExist}]},
+                       policyTypes: [Ingress]}
+                """);
+        assertFalse(enforcer.sync(PolicyRuleset.render(selectByLabel, PodLab.NODE)).full());
         ClusterState relabelled =
             E2eModel.stateOn(
                 lab.manifests()
@@ -206,7 +217,9 @@ class EnforcementKernelTest {
                 spec: {podSelector: {matchExpressions: [{key: x, operator: DoesNotExist}]},
                        policyTypes: [Ingress]}
                 """);
-        enforcer.sync(PolicyRuleset.render(relabelled, PodLab.NODE));
+        EnforcementResult labelOnly = enforcer.sync(PolicyRuleset.render(relabelled, PodLab.NODE));
+        assertTrue(labelOnly.elementsOnly(), labelOnly.toString());
+        assertEquals(1, labelOnly.elementsDeleted(), labelOnly.toString());
         assertTrue(lab.connects("x/b", "z/c", Protocol.TCP, 81, 2000), "z/c no longer isolated");
         assertFalse(lab.connects("x/b", "z/b", Protocol.TCP, 81, 500));
       }
