@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -223,6 +224,117 @@ class EnforcementKernelTest {
         assertTrue(lab.connects("x/b", "z/c", Protocol.TCP, 81, 2000), "z/c no longer isolated");
         assertFalse(lab.connects("x/b", "z/b", Protocol.TCP, 81, 500));
       }
+    }
+  }
+
+  @Test
+  void bothFamiliesAreEnforced(NetworkNamespace node) throws Exception {
+    try (PodLab lab = PodLab.dualStack(node, data);
+        Nftables nft = node.nftables();
+        PolicyEnforcer enforcer = PolicyEnforcer.create(nft)) {
+      StringBuilder m = new StringBuilder();
+      m.append("apiVersion: v1\nkind: Node\nmetadata: {name: ")
+          .append(PodLab.NODE)
+          .append("}\nstatus: {addresses: [{type: InternalIP, address: ")
+          .append(PodLab.NODE_IP)
+          .append("}]}\n");
+      for (String ns : List.of("x", "y")) {
+        m.append("---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ")
+            .append(ns)
+            .append("}\n");
+      }
+      for (String pod : lab.pods.keySet()) {
+        String[] p = pod.split("/");
+        m.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: ")
+            .append(p[1])
+            .append(", namespace: ")
+            .append(p[0])
+            .append(", labels: {pod: ")
+            .append(p[1])
+            .append("}}\nspec: {nodeName: ")
+            .append(PodLab.NODE)
+            .append("}\nstatus: {phase: Running, podIPs: [{ip: ")
+            .append(lab.ips.get(pod))
+            .append("}, {ip: '")
+            .append(lab.ips6.get(pod))
+            .append("'}]}\n");
+      }
+      ClusterState state =
+          E2eModel.stateOn(
+              m.toString(),
+              """
+              apiVersion: networking.k8s.io/v1
+              kind: NetworkPolicy
+              metadata: {name: only-from-a, namespace: x}
+              spec:
+                podSelector: {matchLabels: {pod: b}}
+                ingress: [{from: [{podSelector: {matchLabels: {pod: a}}}], ports: [{port: 80}]}]
+              ---
+              apiVersion: networking.k8s.io/v1
+              kind: NetworkPolicy
+              metadata: {name: v6-block, namespace: y}
+              spec:
+                podSelector: {}
+                ingress: [{from: [{ipBlock: {cidr: 'fd00:77:1::/64', except: ['XB6/128']}},
+                                  {ipBlock: {cidr: 10.77.1.0/24}}]}]
+              """
+                  .replace("XB6", lab.ips6.get("x/b")));
+      enforcer.sync(PolicyRuleset.render(state, PodLab.NODE));
+      PolicyEngine engine = PolicyEngine.compile(state);
+      // IPv6 addresses are usable once duplicate address detection is done.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!lab.connects6("x/a", "x/b", Protocol.TCP, 80, 500)) {
+        assertTrue(System.nanoTime() < deadline, "IPv6 between x/a and x/b never worked");
+        Thread.sleep(100);
+      }
+      List<String> wrong = new ArrayList<>();
+      int denied = 0;
+      for (String from : lab.pods.keySet()) {
+        for (String to : lab.pods.keySet()) {
+          if (from.equals(to)) {
+            continue;
+          }
+          for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+            for (int port : new int[] {80, 81}) {
+              for (boolean v6 : new boolean[] {false, true}) {
+                Map<String, String> ips = v6 ? lab.ips6 : lab.ips;
+                boolean expected =
+                    engine
+                        .check(
+                            new Connection(
+                                Endpoint.parse(ips.get(from)),
+                                Endpoint.parse(ips.get(to)),
+                                p,
+                                port))
+                        .allowed();
+                boolean got =
+                    v6
+                        ? lab.connects6(from, to, p, port, expected ? 3000 : 400)
+                        : lab.connects(from, to, p, port, expected ? 3000 : 400);
+                denied += expected ? 0 : 1;
+                if (got != expected) {
+                  wrong.add(
+                      from
+                          + " -> "
+                          + to
+                          + " "
+                          + ips.get(to)
+                          + ":"
+                          + port
+                          + "/"
+                          + p
+                          + " kernel "
+                          + got
+                          + ", engine "
+                          + expected);
+                }
+              }
+            }
+          }
+        }
+      }
+      assertEquals(List.of(), wrong);
+      assertTrue(denied > 0);
     }
   }
 

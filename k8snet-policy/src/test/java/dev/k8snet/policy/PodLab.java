@@ -49,6 +49,11 @@ final class PodLab implements AutoCloseable {
   final NetworkNamespace host;
   final Map<String, NetworkNamespace> pods = new LinkedHashMap<>();
   final Map<String, String> ips = new HashMap<>();
+
+  /** IPv6 addresses of the pods of a dual-stack lab. */
+  final Map<String, String> ips6 = new HashMap<>();
+
+  private boolean dualStack;
   private final List<Closeable> sockets = new ArrayList<>();
   private final ExecutorService servers =
       Executors.newCachedThreadPool(
@@ -85,6 +90,30 @@ final class PodLab implements AutoCloseable {
     }
   }
 
+  /**
+   * A dual-stack lab: pods x/a, x/b and y/a on our bridge with an IPv4 and an IPv6 address each
+   * (10.77.1.0/24, fd00:77:1::/64), serving like the e2e pods.
+   */
+  static PodLab dualStack(NetworkNamespace host, Path data) {
+    PodLab lab = new PodLab(host, data);
+    lab.dualStack = true;
+    try {
+      host.sysctls().set("net.ipv4.ip_forward", "1");
+      host.sysctls().set("net.ipv6.conf.all.forwarding", "1");
+      host.sysctls().set("net.bridge.bridge-nf-call-ip6tables", "1");
+      for (String pod : List.of("x/a", "x/b", "y/a")) {
+        lab.attach(pod, true);
+      }
+      for (String pod : lab.pods.keySet()) {
+        lab.serve(pod);
+      }
+      return lab;
+    } catch (RuntimeException | Error e) {
+      lab.close();
+      throw e;
+    }
+  }
+
   /** The cluster: the e2e model with the pods' real addresses, all on {@link #NODE}. */
   String manifests() {
     return E2eModel.base(ips::get, NODE, NODE_IP);
@@ -108,7 +137,10 @@ final class PodLab implements AutoCloseable {
               + "\"bridge\":\"psbr0\",\"isGateway\":true,\"ipam\":{\"type\":\"k8snet-ipam\","
               + "\"dataDir\":\""
               + data.resolve("ours")
-              + "\",\"subnet\":\"10.77.1.0/24\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}";
+              + (dualStack
+                  ? "\",\"ranges\":[[{\"subnet\":\"10.77.1.0/24\"}],"
+                      + "[{\"subnet\":\"fd00:77:1::/64\"}]]}}"
+                  : "\",\"subnet\":\"10.77.1.0/24\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}");
       ByteArrayOutputStream o = new ByteArrayOutputStream();
       int rc =
           CniPluginRunner.run(
@@ -133,8 +165,10 @@ final class PodLab implements AutoCloseable {
     }
     try {
       JsonNode r = JSON.readTree(out);
-      String cidr = r.at("/ips/0/address").asText();
-      ips.put(pod, cidr.substring(0, cidr.indexOf('/')));
+      for (JsonNode ip : r.path("ips")) {
+        String cidr = ip.path("address").asText();
+        (cidr.contains(":") ? ips6 : ips).put(pod, cidr.substring(0, cidr.indexOf('/')));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(out, e);
     }
@@ -229,10 +263,21 @@ final class PodLab implements AutoCloseable {
    * an answer within {@code timeoutMillis}: a completed TCP handshake, or a UDP echo.
    */
   boolean connects(String from, String to, Protocol protocol, int port, int timeoutMillis) {
+    return connectsTo(from, ips.get(to), protocol, port, timeoutMillis);
+  }
+
+  /** As {@link #connects(String, String, Protocol, int, int)} to an address of the pod. */
+  boolean connects6(String from, String to, Protocol protocol, int port, int timeoutMillis) {
+    return connectsTo(from, ips6.get(to), protocol, port, timeoutMillis);
+  }
+
+  private boolean connectsTo(
+      String from, String address, Protocol protocol, int port, int timeoutMillis) {
     NetworkNamespace ns = pods.get(from);
     InetSocketAddress target;
+    String to = address;
     try {
-      target = new InetSocketAddress(InetAddress.getByName(ips.get(to)), port);
+      target = new InetSocketAddress(InetAddress.getByName(address), port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -280,7 +325,7 @@ final class PodLab implements AutoCloseable {
     return ns.run(
         () -> {
           Socket s = new Socket();
-          s.bind(new InetSocketAddress(0));
+          s.bind(null);
           return s;
         });
   }
