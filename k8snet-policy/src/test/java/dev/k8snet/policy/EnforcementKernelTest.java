@@ -138,6 +138,45 @@ class EnforcementKernelTest {
               ingress:
               - {name: deny-from-y, action: Deny, from: [{namespaces: {matchLabels: {ns: y}}}]}
             """
+          },
+          new String[] {
+            "ClusterNetworkPolicy tiers: Admin Accept over a NetworkPolicy, Baseline Deny and Pass",
+            String.join(
+                "\n---\n",
+                AdminPolicyTest.cnp(
+                    "admin-accept",
+                    "Admin",
+                    5,
+                    AdminPolicyTest.SUBJECT_X
+                        + """
+                        ingress:
+                        - action: Accept
+                          from: [{namespaces: {matchLabels: {ns: y}}}]
+                          protocols: [{tcp: {destinationPort: {number: 80}}}]
+                        egress:
+                        - action: Deny
+                          to: [{pods: {namespaceSelector: {matchLabels: {ns: z}},
+                                       podSelector: {matchLabels: {pod: c}}}}]
+                        """),
+                """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny, namespace: x}
+                spec: {podSelector: {}, policyTypes: [Ingress]}
+                """,
+                AdminPolicyTest.cnp(
+                    "baseline-deny-z",
+                    "Baseline",
+                    5,
+                    "subject: {namespaces: {}}\n"
+                        + "ingress:\n- {action: Deny, from: [{namespaces: {matchLabels: {ns: z}}}]}"),
+                AdminPolicyTest.cnp(
+                    "baseline-pass-z-a",
+                    "Baseline",
+                    1,
+                    "subject: {namespaces: {}}\ningress:\n- action: Pass\n  from: [{pods: "
+                        + "{namespaceSelector: {matchLabels: {ns: z}}, podSelector: {matchLabels:"
+                        + " {pod: a}}}}]"))
           });
 
   @Test
