@@ -34,13 +34,22 @@ final class E2eModel {
   }
 
   static String base() {
+    return base(E2eModel::ip, "node-1", "192.168.0.1");
+  }
+
+  /**
+   * The model with pod IPs from {@code ips}, all pods on {@code node} whose InternalIP is {@code
+   * nodeIp} (plus node-2, 192.168.0.2, with no pods).
+   */
+  static String base(java.util.function.Function<String, String> ips, String node, String nodeIp) {
     StringBuilder b = new StringBuilder();
+    b.append("apiVersion: v1\nkind: Node\nmetadata: {name: ")
+        .append(node)
+        .append(", labels: {role: worker}}\nstatus: {addresses: [{type: InternalIP, address: ")
+        .append(nodeIp)
+        .append("}]}\n");
     b.append(
         """
-        apiVersion: v1
-        kind: Node
-        metadata: {name: node-1, labels: {role: worker}}
-        status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
         ---
         apiVersion: v1
         kind: Node
@@ -60,7 +69,9 @@ final class E2eModel {
             .append(ns)
             .append(", labels: {pod: ")
             .append(p)
-            .append("}}\nspec:\n  nodeName: node-1\n  containers:\n");
+            .append("}}\nspec:\n  nodeName: ")
+            .append(node)
+            .append("\n  containers:\n");
         for (String proto : List.of("TCP", "UDP", "SCTP")) {
           for (int port : new int[] {80, 81}) {
             String name = "serve-" + port + "-" + proto.toLowerCase(java.util.Locale.ROOT);
@@ -77,7 +88,7 @@ final class E2eModel {
                 .append("}]\n");
           }
         }
-        b.append("status: {phase: Running, podIP: ").append(ip(ns + "/" + p)).append("}\n");
+        b.append("status: {phase: Running, podIP: ").append(ips.apply(ns + "/" + p)).append("}\n");
       }
     }
     return b.toString();
@@ -85,7 +96,12 @@ final class E2eModel {
 
   /** The model plus extra manifests (YAML documents). */
   static ClusterState state(String... extra) {
-    String text = base() + "---\n" + String.join("\n---\n", extra);
+    return stateOn(base(), extra);
+  }
+
+  /** A given base plus extra manifests (YAML documents). */
+  static ClusterState stateOn(String base, String... extra) {
+    String text = base + "---\n" + String.join("\n---\n", extra);
     ManifestReader.Result r = ManifestReader.create().readString("test.yaml", text);
     if (!r.isValid()) {
       throw new AssertionError("invalid fixture: " + r.errors());

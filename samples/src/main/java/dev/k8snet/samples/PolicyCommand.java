@@ -5,10 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.cluster.ClusterListener;
+import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
+import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.ObjectRef;
 import dev.k8snet.core.model.Pod;
+import dev.k8snet.core.netns.NetworkNamespace;
+import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.policy.Connection;
 import dev.k8snet.policy.Decision;
 import dev.k8snet.policy.Endpoint;
@@ -17,13 +24,21 @@ import dev.k8snet.policy.PolicyEngine;
 import dev.k8snet.policy.PolicyLinter;
 import dev.k8snet.policy.Reachability;
 import dev.k8snet.policy.Verdict;
+import dev.k8snet.policy.enforce.EnforcementOptions;
+import dev.k8snet.policy.enforce.EnforcementResult;
+import dev.k8snet.policy.enforce.PolicyEnforcer;
+import dev.k8snet.policy.enforce.PolicyRuleset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +55,9 @@ import picocli.CommandLine.Option;
       PolicyCommand.Check.class,
       PolicyCommand.Matrix.class,
       PolicyCommand.Explain.class,
-      PolicyCommand.Lint.class
+      PolicyCommand.Lint.class,
+      PolicyCommand.Render.class,
+      PolicyCommand.Sync.class
     })
 final class PolicyCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -361,6 +378,182 @@ final class PolicyCommand implements Runnable {
       w.println(warnings.size() + (warnings.size() == 1 ? " warning" : " warnings"));
       w.flush();
       return strict && !warnings.isEmpty() ? 1 : 0;
+    }
+  }
+
+  /** The options shared by {@code render} and {@code sync}. */
+  static final class EnforceOptions {
+    @Mixin ManifestsOption manifests;
+
+    @Option(
+        names = "--node-name",
+        required = true,
+        paramLabel = "NAME",
+        description = "This node: the pods with this spec.nodeName are enforced.")
+    String nodeName;
+
+    @Option(
+        names = "--table",
+        paramLabel = "NAME",
+        description = "The inet table to program (default: k8snet-policy).")
+    String table = EnforcementOptions.DEFAULT_TABLE;
+
+    @Option(
+        names = "--log-denied",
+        description =
+            "Log denied connections to the kernel log, tagged with the policy that denied them.")
+    boolean logDenied;
+
+    @Option(
+        names = "--log-rate",
+        paramLabel = "N",
+        description = "At most N log lines per second per denying rule (default: 10).")
+    int logRate = 10;
+
+    EnforcementOptions options() {
+      if (nodeName.isBlank()) {
+        throw new UsageException("--node-name: '" + nodeName + "' (expected: a node name)");
+      }
+      try {
+        return new EnforcementOptions(table, logDenied, logRate);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(
+            e.getMessage()
+                .replace("tableName:", "--table:")
+                .replace("logRatePerSecond:", "--log-rate:"));
+      }
+    }
+
+    /** Loads the manifests and warns when nothing on this node will be enforced. */
+    ClusterState load(PrintWriter err) {
+      ClusterState state = manifests.load(err);
+      if (state.node(nodeName).isEmpty()) {
+        err.println(
+            "warning: no Node "
+                + nodeName
+                + " in the manifests: its addresses are unknown, so traffic from the node to its"
+                + " pods is not recognised as such");
+      }
+      long pods =
+          state.pods().stream().filter(p -> p.nodeName().equals(Optional.of(nodeName))).count();
+      if (pods == 0) {
+        err.println("warning: no pod has spec.nodeName " + nodeName + ": nothing to enforce");
+      }
+      err.flush();
+      return state;
+    }
+  }
+
+  /** {@code k8snet policy render}: prints the enforcement ruleset. */
+  @Command(
+      name = "render",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints the nftables ruleset that enforces the policies for the pods of one node"
+              + " (loadable with nft -f; it replaces any table of the same name).")
+  static final class Render implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin EnforceOptions options;
+
+    @Override
+    public Integer call() {
+      EnforcementOptions o = options.options();
+      ClusterState state = options.load(spec.commandLine().getErr());
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(PolicyRuleset.render(state, options.nodeName, o).script());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code k8snet policy sync}: programs enforcement in the current network namespace. */
+  @Command(
+      name = "sync",
+      mixinStandardHelpOptions = true,
+      description =
+          "Programs NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy and"
+              + " ClusterNetworkPolicy enforcement for the pods of one node (by IP) into the"
+              + " current network namespace with nftables; without --once keeps it in step with"
+              + " the manifests (a single directory is watched), each change one atomic"
+              + " transaction holding only the difference.")
+  static final class Sync implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin EnforceOptions options;
+
+    @Option(names = "--once", description = "Exit after one sync.")
+    boolean once;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PrintWriter err = spec.commandLine().getErr();
+      EnforcementOptions o = options.options();
+      ClusterState state = options.load(err);
+      try (Nftables nft = Nftables.open(NetworkNamespace.current());
+          PolicyEnforcer enforcer = PolicyEnforcer.create(nft, o)) {
+        report(err, enforcer.sync(PolicyRuleset.render(state, options.nodeName, o)));
+        if (once) {
+          return 0;
+        }
+        List<Path> paths = options.manifests.paths;
+        AtomicReference<ClusterState> latest = new AtomicReference<>();
+        Semaphore changed = new Semaphore(0);
+        try (ClusterSource source =
+            paths.size() == 1 && Files.isDirectory(paths.get(0))
+                ? DirectoryClusterSource.create(paths.get(0))
+                : ClusterSource.of(state)) {
+          source.start(
+              new ClusterListener() {
+                @Override
+                public void onUpdate(ClusterUpdate update) {
+                  latest.set(update.current());
+                  changed.release();
+                }
+
+                @Override
+                public void onError(K8snetException error) {
+                  err.println("warning: " + error.getMessage() + " (the previous state stays)");
+                  err.flush();
+                }
+              });
+          while (true) {
+            changed.acquire();
+            changed.drainPermits();
+            ClusterState next = latest.getAndSet(null);
+            if (next == null) {
+              continue;
+            }
+            try {
+              report(err, enforcer.sync(PolicyRuleset.render(next, options.nodeName, o)));
+            } catch (K8snetException e) {
+              err.println("error: " + e.getMessage() + " (the next change rebuilds the table)");
+              err.flush();
+            }
+          }
+        }
+      } catch (K8snetException e) {
+        err.println("k8snet policy sync: error: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+
+    private static void report(PrintWriter err, EnforcementResult r) {
+      err.printf(
+          Locale.ROOT,
+          "%s sync: %d transaction(s), +%d/-%d elements, +%d/~%d/-%d chains; %d rules, %d"
+              + " elements programmed; %.1f ms (nft %.1f ms)%n",
+          r.full() ? "full" : r.transactions() == 0 ? "unchanged" : "partial",
+          r.transactions(),
+          r.elementsAdded(),
+          r.elementsDeleted(),
+          r.chainsAdded(),
+          r.chainsReplaced(),
+          r.chainsDeleted(),
+          r.rules(),
+          r.elements(),
+          r.duration().toNanos() / 1e6,
+          r.transaction().toNanos() / 1e6);
+      err.flush();
     }
   }
 }

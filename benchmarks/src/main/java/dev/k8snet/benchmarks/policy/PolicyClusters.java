@@ -65,6 +65,11 @@ final class PolicyClusters {
    * namespace on a port, a named port or a range, and for a third of them egress rules.
    */
   static ClusterState tenants(int namespaces, int pods, int policies, long seed) {
+    return tenants(namespaces, pods, policies, seed, 50);
+  }
+
+  /** {@link #tenants(int, int, int, long)} with the pods spread over {@code nodes} nodes. */
+  static ClusterState tenants(int namespaces, int pods, int policies, long seed, int nodes) {
     Random r = new Random(seed);
     List<KubernetesObject> objects = new ArrayList<>();
     int perNs = pods / namespaces;
@@ -76,7 +81,7 @@ final class PolicyClusters {
         objects.add(
             Pod.builder(ns, "pod-" + i)
                 .labels(Map.of("app", "app-" + (i % 10), "tier", "tier-" + (i % 3)))
-                .nodeName("node-" + (i % 50))
+                .nodeName("node-" + (i % nodes))
                 .podIps(IpAddress.ofIpv4(0x0a000000 + n * 256 * 4 + i + 1))
                 .containerPort(ContainerPort.named("http", 8080, Protocol.TCP))
                 .containerPort(ContainerPort.named("metrics", 9090, Protocol.TCP))
