@@ -132,7 +132,7 @@ public final class IngressRoutes {
             request.path(),
             request.client(),
             h -> request.headers().get(h),
-            Integer.MAX_VALUE);
+            -1);
     Optional<RouteTable.Route> route = d.route();
     boolean isDefault = route.map(r -> r.rule().equals("spec.defaultBackend")).orElse(false);
     Optional<RouteTable.Target> t = d.target();

@@ -148,7 +148,9 @@ public final class RouteCompiler {
         }
       }
       if (ing.defaultBackend().isPresent()) {
-        Target target = resolver.resolve(ing, ing.defaultBackend().get());
+        Target target =
+            Resolver.supported(
+                resolver.resolve(ing, ing.defaultBackend().get()), options.backendProtocol());
         Route r =
             new Route(
                 name,
@@ -197,7 +199,7 @@ public final class RouteCompiler {
                   path,
                   elements,
                   options,
-                  resolver.resolve(ing, p.backend()),
+                  Resolver.supported(resolver.resolve(ing, p.backend()), options.backendProtocol()),
                   Optional.empty(),
                   created,
                   order++);
@@ -349,6 +351,20 @@ public final class RouteCompiler {
       IngressBackend.ServiceBackend sb = (IngressBackend.ServiceBackend) backend;
       ServiceBackendRef ref = new ServiceBackendRef(ns, sb.name(), sb.port());
       return cache.computeIfAbsent(ref.toString(), k -> resolve(ref));
+    }
+
+    /** The data plane speaks HTTP/1.1 (clear or TLS) to endpoints; anything else is a 500. */
+    static Target supported(Target t, IngressAnnotations.BackendProtocol protocol) {
+      if (t.status() != 200
+          || protocol == IngressAnnotations.BackendProtocol.HTTP
+          || protocol == IngressAnnotations.BackendProtocol.HTTPS) {
+        return t;
+      }
+      return new Target(
+          t.ref(),
+          500,
+          t.endpoints(),
+          "backend-protocol " + protocol + " is not supported yet by the k8snet data plane");
     }
 
     private Target resolve(ServiceBackendRef ref) {

@@ -225,8 +225,8 @@ public final class RouteTable {
    * @param target the request target (path and query)
    * @param client the client address, if known
    * @param headers request headers by lower-case name
-   * @param dice a number in [0, canary total) for weighted canaries; total - 1 never selects a
-   *     canary below 100%
+   * @param dice a non-negative random number for weighted canaries (taken modulo the weight total),
+   *     or -1 to never select a weighted canary
    */
   public Decision decide(
       boolean https,
@@ -326,7 +326,7 @@ public final class RouteTable {
           }
         }
       }
-      canary = byHeader != null ? byHeader : dice < c.weight() && c.weight() > 0;
+      canary = byHeader != null ? byHeader : dice >= 0 && dice % c.total() < c.weight();
       if (canary) {
         t = c.target();
       }
