@@ -88,7 +88,8 @@ public final class IngressController implements AutoCloseable {
   public IngressRoutes update(ClusterState state) {
     IngressRoutes next = IngressRoutes.compile(state, config.settings);
     List<String> all = new ArrayList<>(next.problems());
-    Certificates.Mapping m = certificates.mapping(next.certificates(), all);
+    Certificates.Mapping m =
+        config.listenTls == null ? null : certificates.mapping(next.certificates(), all);
     server.swap(next.table(), m);
     routes = next;
     if (!all.equals(problems)) {

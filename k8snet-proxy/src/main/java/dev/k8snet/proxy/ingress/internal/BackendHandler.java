@@ -77,6 +77,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         h.add(HttpHeaderNames.SET_COOKIE, ex.setCookie);
       }
       resp.setProtocolVersion(HttpVersion.HTTP_1_1);
+      if (msg instanceof LastHttpContent && !switching) {
+        ex.account();
+      }
       write(ex, front, msg);
       if (msg instanceof LastHttpContent) {
         ended(ex);
@@ -90,6 +93,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
           informational = false;
         }
         return;
+      }
+      if (msg instanceof LastHttpContent && !switching) {
+        ex.account();
       }
       write(ex, front, msg);
       if (msg instanceof LastHttpContent) {

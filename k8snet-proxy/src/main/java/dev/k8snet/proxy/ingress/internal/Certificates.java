@@ -45,7 +45,8 @@ public final class Certificates {
   }
 
   private final boolean http2;
-  private final SslContext fallback;
+  private final Secret defaultCertificate;
+  private SslContext fallback;
   private Map<Secret, SslContext> cache = new HashMap<>();
 
   /**
@@ -54,11 +55,22 @@ public final class Certificates {
    */
   public Certificates(Secret defaultCertificate, boolean http2) throws SSLException {
     this.http2 = http2;
+    this.defaultCertificate = defaultCertificate;
     if (defaultCertificate != null) {
       this.fallback = context(defaultCertificate);
-    } else {
-      this.fallback = selfSigned();
     }
+  }
+
+  /** The default context: the given certificate, or a self-signed one made on first use. */
+  private synchronized SslContext fallback() {
+    if (fallback == null) {
+      try {
+        fallback = defaultCertificate != null ? context(defaultCertificate) : selfSigned();
+      } catch (SSLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return fallback;
   }
 
   @SuppressWarnings(
@@ -137,7 +149,7 @@ public final class Certificates {
       }
     }
     cache = next;
-    return new Mapping(hosts, fallback);
+    return new Mapping(hosts, fallback());
   }
 
   /** Rewrites a PKCS#1 {@code RSA PRIVATE KEY} PEM as PKCS#8, which the JDK reads. */

@@ -65,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private boolean discarding;
   private boolean closeAfterResponse;
+  private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
   FrontendHandler(ProxyServer server, boolean https, boolean stream) {
     this.server = server;
@@ -87,6 +88,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
+      // Pipelined: the decoder hands over every request it has; answer them in order.
+      backlog.add(msg);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    handle(ctx, msg);
+  }
+
+  /** Handles pipelined requests that arrived during the previous exchange, then reads on. */
+  private void resume(ChannelHandlerContext ctx) {
+    while (!backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+      handle(ctx, backlog.poll());
+    }
+    if (backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+      ctx.channel().config().setAutoRead(true);
+      ctx.read();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
       if (!start(ctx, req)) {
         if (msg instanceof LastHttpContent) {
@@ -366,6 +388,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex != null) {
       ex.clientGone();
     }
+    backlog.forEach(ReferenceCountUtil::release);
+    backlog.clear();
     ctx.fireChannelInactive();
   }
 
@@ -402,11 +426,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       body.release();
     }
+    finishLog(req, status, d, null, t0);
     ChannelFuture f = ctx.writeAndFlush(r);
     if (closing) {
       f.addListener(ChannelFutureListener.CLOSE);
     }
-    finishLog(req, status, d, null, t0);
   }
 
   private void finishLog(
@@ -677,8 +701,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         discarding = !requestDone;
         respond(front, original, code, null, decision, t0, close || code == 413);
         if (!close && !stream) {
-          front.channel().config().setAutoRead(true);
-          front.read();
+          resume(front);
         }
       }
     }
@@ -734,16 +757,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           b.close();
         }
       }
-      finishLog(original, status, decision, endpoint(), t0);
       if (stream) {
         return;
       }
       if (closeAfterResponse) {
         front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       } else {
-        front.channel().config().setAutoRead(true);
-        front.read();
+        resume(front);
       }
+    }
+
+    /** Counts and logs the response before its last bytes go out. */
+    void account() {
+      finishLog(original, status, decision, endpoint(), t0);
     }
 
     /** After 101 Switching Protocols: both sides become an opaque byte relay. */

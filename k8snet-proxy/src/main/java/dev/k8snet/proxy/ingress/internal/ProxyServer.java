@@ -76,7 +76,7 @@ public final class ProxyServer implements AutoCloseable {
   private final int loops;
   private final boolean h2c;
   private final EventLoopGroup group;
-  private final SslContext clientTls;
+  private SslContext clientTls;
   private final FastThreadLocal<BackendPool> pools =
       new FastThreadLocal<>() {
         @Override
@@ -103,8 +103,23 @@ public final class ProxyServer implements AutoCloseable {
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
         new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
-    this.clientTls =
-        SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+  }
+
+  /**
+   * The client context for HTTPS endpoints (not verified, as nginx's default), made on first use.
+   */
+  private synchronized SslContext clientTls() {
+    if (clientTls == null) {
+      try {
+        clientTls =
+            SslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build();
+      } catch (SSLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return clientTls;
   }
 
   /** Whether epoll is used. */
