@@ -48,9 +48,4 @@ final class BackendPool {
       d.remove(ch);
     }
   }
-
-  void closeAll() {
-    idle.values().forEach(d -> d.forEach(Channel::close));
-    idle.clear();
-  }
 }

@@ -7,10 +7,10 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -73,13 +73,15 @@ public final class Certificates {
     return fallback;
   }
 
-  @SuppressWarnings(
-      "deprecation") // SelfSignedCertificate: the fake default certificate, as ingress-nginx's
+  /** The fake default certificate, as ingress-nginx's. */
   private SslContext selfSigned() throws SSLException {
     try {
-      SelfSignedCertificate c = new SelfSignedCertificate("k8snet-ingress-default");
-      return builder(SslContextBuilder.forServer(c.key(), c.cert()));
-    } catch (CertificateException e) {
+      SelfSigned.Pem p = SelfSigned.create("k8snet-ingress-default", Instant.now(), 365);
+      return builder(
+          SslContextBuilder.forServer(
+              new ByteArrayInputStream(p.certificate().getBytes(StandardCharsets.US_ASCII)),
+              new ByteArrayInputStream(p.privateKey().getBytes(StandardCharsets.US_ASCII))));
+    } catch (GeneralSecurityException e) {
       throw new SSLException("cannot create the default certificate: " + e.getMessage(), e);
     }
   }
@@ -183,34 +185,16 @@ public final class Certificates {
       0x00
     };
     byte[] version = {0x02, 0x01, 0x00};
-    byte[] octets = der(0x04, pkcs1);
+    byte[] octets = SelfSigned.tlv(0x04, pkcs1);
     byte[] body = new byte[version.length + algorithm.length + octets.length];
     System.arraycopy(version, 0, body, 0, version.length);
     System.arraycopy(algorithm, 0, body, version.length, algorithm.length);
     System.arraycopy(octets, 0, body, version.length + algorithm.length, octets.length);
     String out =
         "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der(0x30, body))
+            + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(SelfSigned.tlv(0x30, body))
             + "\n-----END PRIVATE KEY-----\n";
     return out.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] der(int tag, byte[] content) {
-    int n = content.length;
-    byte[] len;
-    if (n < 0x80) {
-      len = new byte[] {(byte) n};
-    } else if (n < 0x100) {
-      len = new byte[] {(byte) 0x81, (byte) n};
-    } else if (n < 0x10000) {
-      len = new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
-    } else {
-      len = new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    }
-    byte[] out = new byte[1 + len.length + n];
-    out[0] = (byte) tag;
-    System.arraycopy(len, 0, out, 1, len.length);
-    System.arraycopy(content, 0, out, 1 + len.length, n);
-    return out;
   }
 }

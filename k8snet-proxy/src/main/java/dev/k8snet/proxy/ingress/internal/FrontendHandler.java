@@ -382,8 +382,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  public void handlerRemoved(ChannelHandlerContext ctx) {
     server.metrics.active.decrement();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
     Exchange ex = exchange;
     if (ex != null) {
       ex.clientGone();

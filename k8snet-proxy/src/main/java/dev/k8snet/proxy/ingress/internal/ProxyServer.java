@@ -7,6 +7,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -82,11 +83,6 @@ public final class ProxyServer implements AutoCloseable {
         @Override
         protected BackendPool initialValue() {
           return new BackendPool(MAX_IDLE_PER_ENDPOINT);
-        }
-
-        @Override
-        protected void onRemoval(BackendPool value) {
-          value.closeAll();
         }
       };
   private final List<Channel> listeners = new ArrayList<>();
@@ -220,11 +216,17 @@ public final class ProxyServer implements AutoCloseable {
           new CleartextHttp2ServerUpgradeHandler(
               codec,
               new HttpServerUpgradeHandler(codec, upgrades, 65536),
-              new ChannelInitializer<Channel>() {
+              new ChannelHandlerAdapter() {
                 @Override
-                protected void initChannel(Channel ch) {
-                  ch.pipeline()
-                      .addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(false));
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                  // h2c with prior knowledge: HTTP/2 in place of the HTTP/1.1 handlers.
+                  ChannelPipeline cp = ctx.pipeline();
+                  cp.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+                  cp.addAfter("h2", "h2-streams", multiplex(false));
+                  cp.remove(this);
+                  if (cp.get("front") != null) {
+                    cp.remove("front");
+                  }
                 }
               }));
       p.addLast("front", new FrontendHandler(this, false, false));
