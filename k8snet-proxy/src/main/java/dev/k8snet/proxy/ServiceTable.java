@@ -393,6 +393,35 @@ public final class ServiceTable {
     return out;
   }
 
+  /**
+   * Returns the endpoints that traffic to one port of a service goes to from {@code node}, chosen
+   * exactly as for the service's ClusterIP (ready endpoints narrowed by topology hints, or when
+   * none is ready the serving and terminating ones), whatever the service's type: also for headless
+   * services, which have no ClusterIP. This is what an L7 proxy such as the Ingress controller
+   * forwards to.
+   *
+   * @param state the cluster snapshot
+   * @param service the service
+   * @param port one of the service's ports
+   * @param node the node the traffic leaves from
+   * @param config the proxy settings (topology preferences)
+   * @param family the family of the endpoints
+   * @return the endpoints, sorted
+   */
+  public static List<ServiceEndpoint> clusterEndpoints(
+      ClusterState state,
+      Service service,
+      ServicePort port,
+      ProxyNode node,
+      ProxyConfig config,
+      IpFamily family) {
+    List<EndpointSlice> slices =
+        state.endpointSlices(service.metadata().namespace(), service.metadata().name()).stream()
+            .filter(s -> s.addressType() == family)
+            .toList();
+    return clusterSet(endpoints(slices, port, node), node, config);
+  }
+
   /** An endpoint with the hints of the slice entry it came from. */
   private record Ep(ServiceEndpoint e, List<String> zones, List<String> nodes) {}
 

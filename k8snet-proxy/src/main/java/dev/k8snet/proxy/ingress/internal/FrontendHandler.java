@@ -1,0 +1,789 @@
+package dev.k8snet.proxy.ingress.internal;
+
+import dev.k8snet.core.IpAddress;
+import dev.k8snet.proxy.ServiceEndpoint;
+import dev.k8snet.proxy.ingress.IngressAnnotations;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of the proxy: one per HTTP/1.1 connection or HTTP/2 stream. Routes each request
+ * through the current table, answers locally (404, 500, 503, 403, 308, 413) or relays the request
+ * head and body, as they arrive, to a pooled connection to a chosen endpoint.
+ */
+// netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
+@SuppressWarnings("FutureReturnValueIgnored")
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+  static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
+
+  private final ProxyServer server;
+  private final boolean https;
+  private final boolean stream;
+  private String clientIp = "";
+  private Optional<IpAddress> client = Optional.empty();
+  private String localPort = "";
+  private Exchange exchange;
+  private boolean discarding;
+  private boolean closeAfterResponse;
+  private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
+
+  FrontendHandler(ProxyServer server, boolean https, boolean stream) {
+    this.server = server;
+    this.https = https;
+    this.stream = stream;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel ch = stream ? ctx.channel().parent() : ctx.channel();
+    if (ch != null && ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+      client = Optional.of(IpAddress.of(a.getAddress()));
+      clientIp = client.get().toString();
+    }
+    if (ch != null && ch.localAddress() instanceof InetSocketAddress l) {
+      localPort = Integer.toString(l.getPort());
+    }
+    server.metrics.active.increment();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
+      // Pipelined: the decoder hands over every request it has; answer them in order.
+      backlog.add(msg);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    handle(ctx, msg);
+  }
+
+  /** Handles pipelined requests that arrived during the previous exchange, then reads on. */
+  private void resume(ChannelHandlerContext ctx) {
+    while (!backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+      handle(ctx, backlog.poll());
+    }
+    if (backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+      ctx.channel().config().setAutoRead(true);
+      ctx.read();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req) {
+      if (!start(ctx, req)) {
+        if (msg instanceof LastHttpContent) {
+          discarding = false;
+        }
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (msg instanceof FullHttpRequest full) {
+        content(ctx, new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+      } else if (msg instanceof HttpContent c) {
+        content(ctx, c);
+      }
+      return;
+    }
+    if (msg instanceof HttpContent c) {
+      if (discarding || exchange == null) {
+        if (c instanceof LastHttpContent) {
+          discarding = false;
+        }
+        c.release();
+        return;
+      }
+      content(ctx, c);
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  /** Returns false when the request was answered here and its body must be discarded. */
+  private boolean start(ChannelHandlerContext ctx, HttpRequest req) {
+    long t0 = System.nanoTime();
+    DecoderResult dr = req.decoderResult();
+    if (dr.isFailure()) {
+      Throwable cause = dr.cause();
+      int status =
+          cause instanceof TooLongHttpHeaderException
+              ? 431
+              : cause instanceof TooLongHttpLineException ? 414 : 400;
+      respond(ctx, req, status, null, null, t0, true);
+      discarding = true;
+      return false;
+    }
+    if (exchange != null) {
+      // A pipelined request while one is in flight: never happens with autoRead off; be safe.
+      respond(ctx, req, 400, null, null, t0, true);
+      return false;
+    }
+    HttpHeaders h = req.headers();
+    String host = h.get(HttpHeaderNames.HOST);
+    if (host == null || host.isEmpty()) {
+      if (req.protocolVersion().equals(HttpVersion.HTTP_1_1) && !stream) {
+        respond(ctx, req, 400, null, null, t0, true);
+        discarding = true;
+        return false;
+      }
+      host = "";
+    }
+    closeAfterResponse = !stream && !HttpUtil.isKeepAlive(req);
+    RouteTable table = server.table();
+    int dice = ThreadLocalRandom.current().nextInt(1 << 20);
+    RouteTable.Decision d = table.decide(https, host, req.uri(), client, h::get, dice);
+    IngressAnnotations options =
+        d.route().map(RouteTable.Route::options).orElse(IngressAnnotations.DEFAULT);
+    if (d.status() != 200) {
+      respond(ctx, req, d.status(), d.location().orElse(null), d, t0, false);
+      discarding = !(req instanceof LastHttpContent);
+      return false;
+    }
+    long max = options.maxBodySize().orElse(Long.MAX_VALUE);
+    long length = HttpUtil.getContentLength(req, -1L);
+    if (length > max) {
+      respond(ctx, req, 413, null, d, t0, true);
+      discarding = true;
+      return false;
+    }
+    RouteTable.Target target = d.target().orElseThrow();
+    List<ServiceEndpoint> eps = target.endpoints();
+    int index = -1;
+    String setCookie = null;
+    if (options.affinityCookie().isPresent()) {
+      String name = options.affinityCookie().get();
+      String want = cookie(h.get(HttpHeaderNames.COOKIE), name);
+      if (want != null) {
+        for (int i = 0; i < eps.size(); i++) {
+          if (affinityValue(eps.get(i)).equals(want)) {
+            index = i;
+            break;
+          }
+        }
+      }
+      if (index < 0) {
+        index = ThreadLocalRandom.current().nextInt(eps.size());
+        setCookie = name + "=" + affinityValue(eps.get(index)) + "; Path=/; HttpOnly";
+      }
+    } else {
+      index = eps.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(eps.size());
+    }
+    String uri = req.uri();
+    if (d.rewrittenPath().isPresent()) {
+      int q = uri.indexOf('?');
+      uri = d.rewrittenPath().get() + (q >= 0 ? uri.substring(q) : "");
+    }
+    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, h);
+    boolean upgrade = prepareHeaders(h, host);
+    if (req instanceof FullHttpRequest full) {
+      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+      }
+    } else if (stream
+        && !h.contains(HttpHeaderNames.CONTENT_LENGTH)
+        && !HttpUtil.isTransferEncodingChunked(req)) {
+      HttpUtil.setTransferEncodingChunked(out, true);
+    }
+    exchange = new Exchange(ctx, out, d, target, options, index, setCookie, upgrade, max, t0, req);
+    exchange.pending.add(out);
+    exchange.connect();
+    return true;
+  }
+
+  static String affinityValue(ServiceEndpoint e) {
+    return Integer.toHexString(e.hostPort().hashCode());
+  }
+
+  static String cookie(String header, String name) {
+    if (header == null) {
+      return null;
+    }
+    for (String part : header.split(";")) {
+      String p = part.trim();
+      if (p.startsWith(name) && p.length() > name.length() && p.charAt(name.length()) == '=') {
+        return p.substring(name.length() + 1);
+      }
+    }
+    return null;
+  }
+
+  /** Removes hop-by-hop headers and adds the proxy headers; returns whether it is an upgrade. */
+  private boolean prepareHeaders(HttpHeaders h, String host) {
+    boolean upgrade = false;
+    String connection = h.get(HttpHeaderNames.CONNECTION);
+    String up = h.get(HttpHeaderNames.UPGRADE);
+    if (!stream
+        && up != null
+        && connection != null
+        && up.equalsIgnoreCase("websocket")
+        && containsToken(connection, "upgrade")) {
+      upgrade = true;
+    }
+    if (connection != null) {
+      for (String token : connection.split(",")) {
+        String t = token.trim();
+        if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
+          h.remove(t);
+        }
+      }
+    }
+    h.remove(HttpHeaderNames.KEEP_ALIVE);
+    h.remove(PROXY_CONNECTION);
+    h.remove(HttpHeaderNames.TE);
+    h.remove(HttpHeaderNames.TRAILER);
+    if (upgrade) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      h.set(HttpHeaderNames.UPGRADE, up);
+    } else {
+      h.remove(HttpHeaderNames.CONNECTION);
+      h.remove(HttpHeaderNames.UPGRADE);
+    }
+    if (stream) {
+      List<String> ext = new ArrayList<>();
+      for (java.util.Map.Entry<String, String> e : h) {
+        if (e.getKey().regionMatches(true, 0, HTTP2_EXTENSION_PREFIX, 0, 8)) {
+          ext.add(e.getKey());
+        }
+      }
+      ext.forEach(h::remove);
+      if (!h.contains(HttpHeaderNames.HOST) && !host.isEmpty()) {
+        h.set(HttpHeaderNames.HOST, host);
+      }
+    }
+    String xff = h.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+    String scheme = https ? "https" : "http";
+    h.set(X_FORWARDED_PROTO, scheme);
+    h.set(X_FORWARDED_HOST, host);
+    h.set(X_FORWARDED_PORT, localPort);
+    String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
+    String fwd = "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + scheme;
+    String prev = h.get(FORWARDED);
+    h.set(FORWARDED, prev == null ? fwd : prev + ", " + fwd);
+    return upgrade;
+  }
+
+  private static String quoteIfNeeded(String host) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-')) {
+        return "\"" + host.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      }
+    }
+    return host;
+  }
+
+  static boolean containsToken(String header, String token) {
+    for (String t : header.split(",")) {
+      if (t.trim().equalsIgnoreCase(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void content(ChannelHandlerContext ctx, HttpContent c) {
+    Exchange ex = exchange;
+    ex.bodyBytes += c.content().readableBytes();
+    if (ex.bodyBytes > ex.maxBody) {
+      c.release();
+      ex.abort(413);
+      return;
+    }
+    boolean last = c instanceof LastHttpContent;
+    Object msg = c;
+    if (ex.backend != null && ex.pending.isEmpty()) {
+      ex.backend.write(msg, ex.backend.voidPromise());
+      if (!ex.backend.isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    } else {
+      ex.pending.add(msg);
+      if (ex.pending.size() > 64) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
+    if (last) {
+      ex.requestDone = true;
+      if (!stream) {
+        ctx.channel().config().setAutoRead(false);
+      }
+      if (ex.backend != null) {
+        ex.backend.flush();
+        ex.armTimeout();
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Exchange ex = exchange;
+    if (ex != null && ex.backend != null) {
+      ex.backend.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange ex = exchange;
+    if (ex != null && ex.backend != null && ctx.channel().isWritable()) {
+      ex.backend.config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && exchange == null) {
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    server.metrics.active.decrement();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Exchange ex = exchange;
+    if (ex != null) {
+      ex.clientGone();
+    }
+    backlog.forEach(ReferenceCountUtil::release);
+    backlog.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  /** Answers a request here. */
+  private void respond(
+      ChannelHandlerContext ctx,
+      HttpRequest req,
+      int status,
+      String location,
+      RouteTable.Decision d,
+      long t0,
+      boolean close) {
+    HttpResponseStatus s = HttpResponseStatus.valueOf(status);
+    ByteBuf body =
+        Unpooled.copiedBuffer(status + " " + s.reasonPhrase() + "\n", StandardCharsets.US_ASCII);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, body);
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    if (location != null) {
+      r.headers().set(HttpHeaderNames.LOCATION, location);
+    }
+    boolean closing = !stream && (close || closeAfterResponse || !HttpUtil.isKeepAlive(req));
+    if (closing) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    if (req.method().equals(HttpMethod.HEAD)) {
+      r = r.replace(Unpooled.EMPTY_BUFFER);
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      body.release();
+    }
+    finishLog(req, status, d, null, t0);
+    ChannelFuture f = ctx.writeAndFlush(r);
+    if (closing) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private void finishLog(
+      HttpRequest req, int status, RouteTable.Decision d, ServiceEndpoint ep, long t0) {
+    long nanos = System.nanoTime() - t0;
+    server.metrics.record(status, nanos);
+    if (ProxyServer.ACCESS.isInfoEnabled()) {
+      ProxyServer.ACCESS.info(
+          "{} \"{} {} {}\" {} {}us host={} ingress={} backend={} endpoint={}",
+          clientIp,
+          req.method(),
+          req.uri(),
+          stream ? "HTTP/2.0" : req.protocolVersion(),
+          status,
+          nanos / 1000,
+          req.headers().get(HttpHeaderNames.HOST),
+          d == null ? "-" : d.route().map(RouteTable.Route::ingress).orElse("-"),
+          d == null
+              ? "-"
+              : d.target().flatMap(RouteTable.Target::ref).map(Object::toString).orElse("-"),
+          ep == null ? "-" : ep.hostPort());
+    }
+  }
+
+  /** One proxied request: its head and queued body, the endpoint and the backend connection. */
+  final class Exchange {
+    final ChannelHandlerContext front;
+    final HttpRequest out;
+    final RouteTable.Decision decision;
+    final RouteTable.Target target;
+    final IngressAnnotations options;
+    final String setCookie;
+    final boolean upgrade;
+    final long maxBody;
+    final long t0;
+    final HttpRequest original;
+    final List<Object> pending = new ArrayList<>(2);
+    int index;
+    int attempts;
+    long bodyBytes;
+    boolean requestDone;
+    boolean responseStarted;
+    boolean finished;
+    boolean reused;
+    int status;
+    Channel backend;
+    String key;
+    long lastRead;
+    ScheduledFuture<?> timeout;
+
+    Exchange(
+        ChannelHandlerContext front,
+        HttpRequest out,
+        RouteTable.Decision decision,
+        RouteTable.Target target,
+        IngressAnnotations options,
+        int index,
+        String setCookie,
+        boolean upgrade,
+        long maxBody,
+        long t0,
+        HttpRequest original) {
+      this.front = front;
+      this.out = out;
+      this.decision = decision;
+      this.target = target;
+      this.options = options;
+      this.index = index;
+      this.setCookie = setCookie;
+      this.upgrade = upgrade;
+      this.maxBody = maxBody;
+      this.t0 = t0;
+      this.original = original;
+    }
+
+    ServiceEndpoint endpoint() {
+      return target.endpoints().get(index);
+    }
+
+    boolean idempotent() {
+      HttpMethod m = out.method();
+      return m.equals(HttpMethod.GET)
+          || m.equals(HttpMethod.HEAD)
+          || m.equals(HttpMethod.OPTIONS)
+          || m.equals(HttpMethod.TRACE)
+          || m.equals(HttpMethod.PUT)
+          || m.equals(HttpMethod.DELETE);
+    }
+
+    /** Takes a pooled connection or opens one. */
+    void connect() {
+      attempts++;
+      ServiceEndpoint ep = endpoint();
+      key = server.poolKey(options.backendProtocol(), ep);
+      Channel ch = server.pool().poll(key);
+      if (ch != null) {
+        reused = true;
+        attach(ch);
+        return;
+      }
+      reused = false;
+      server
+          .connect(front.channel().eventLoop(), ep, options)
+          .addListener(
+              (ChannelFuture f) -> {
+                if (finished) {
+                  if (f.isSuccess()) {
+                    server.release(key, f.channel());
+                  }
+                  return;
+                }
+                if (f.isSuccess()) {
+                  attach(f.channel());
+                } else {
+                  server.metrics.connectErrors.increment();
+                  retryOrFail(502);
+                }
+              });
+    }
+
+    private void retryOrFail(int status) {
+      int size = target.endpoints().size();
+      if (idempotent() && attempts < Math.min(3, size + 1) && !responseStarted) {
+        server.metrics.retries.increment();
+        if (size > 1) {
+          index = (index + 1) % size;
+        }
+        connect();
+        return;
+      }
+      fail(status);
+    }
+
+    void attach(Channel ch) {
+      backend = ch;
+      BackendHandler bh = ch.pipeline().get(BackendHandler.class);
+      bh.exchange = this;
+      boolean retriable = reused && pendingIsWholeRequest();
+      for (Object m : pending) {
+        if (retriable) {
+          ReferenceCountUtil.retain(m);
+        }
+        ch.write(m, ch.voidPromise());
+      }
+      if (!retriable) {
+        pending.clear();
+      }
+      ch.flush();
+      if (!front.channel().config().isAutoRead() && !requestDone) {
+        front.channel().config().setAutoRead(true);
+      }
+      if (requestDone) {
+        armTimeout();
+      }
+    }
+
+    /** A bodyless idempotent request fully queued: it can be sent again on a stale connection. */
+    private boolean pendingIsWholeRequest() {
+      return requestDone && bodyBytes == 0 && idempotent();
+    }
+
+    /** Called by the backend handler when the response head arrives. */
+    void responseStarted() {
+      responseStarted = true;
+      for (Object m : pending) {
+        ReferenceCountUtil.release(m);
+      }
+      pending.clear();
+    }
+
+    void armTimeout() {
+      lastRead = System.nanoTime();
+      if (timeout != null || backend == null) {
+        return;
+      }
+      long ms = options.readTimeout().toMillis();
+      timeout = backend.eventLoop().schedule(this::checkTimeout, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkTimeout() {
+      timeout = null;
+      if (finished) {
+        return;
+      }
+      long idle = (System.nanoTime() - lastRead) / 1_000_000;
+      long ms = options.readTimeout().toMillis();
+      if (idle < ms) {
+        timeout =
+            backend.eventLoop().schedule(this::checkTimeout, ms - idle, TimeUnit.MILLISECONDS);
+        return;
+      }
+      server.metrics.timeouts.increment();
+      Channel b = backend;
+      if (!responseStarted) {
+        fail(504);
+      } else {
+        finished = true;
+        exchange = null;
+        front.close();
+      }
+      if (b != null) {
+        b.close();
+      }
+    }
+
+    /** The backend connection closed or failed before the response ended. */
+    void backendLost() {
+      if (finished) {
+        return;
+      }
+      backend = null;
+      if (!responseStarted && reused && pendingIsWholeRequest()) {
+        // A stale keep-alive connection: send the request again on a new one.
+        server.metrics.retries.increment();
+        reused = false;
+        attempts--;
+        connectFresh();
+        return;
+      }
+      server.metrics.resets.increment();
+      if (!responseStarted) {
+        fail(502);
+      } else {
+        finished = true;
+        exchange = null;
+        cancelTimeout();
+        front.close();
+      }
+    }
+
+    private void connectFresh() {
+      attempts++;
+      server
+          .connect(front.channel().eventLoop(), endpoint(), options)
+          .addListener(
+              (ChannelFuture f) -> {
+                if (finished) {
+                  if (f.isSuccess()) {
+                    f.channel().close();
+                  }
+                  return;
+                }
+                if (f.isSuccess()) {
+                  attach(f.channel());
+                } else {
+                  server.metrics.connectErrors.increment();
+                  retryOrFail(502);
+                }
+              });
+    }
+
+    /** Answers the client with an error status (no response bytes were relayed yet). */
+    void fail(int code) {
+      finished = true;
+      exchange = null;
+      cancelTimeout();
+      for (Object m : pending) {
+        ReferenceCountUtil.release(m);
+      }
+      pending.clear();
+      if (backend != null) {
+        backend.pipeline().get(BackendHandler.class).exchange = null;
+        backend.close();
+        backend = null;
+      }
+      if (front.channel().isActive()) {
+        boolean close = !requestDone;
+        discarding = !requestDone;
+        respond(front, original, code, null, decision, t0, close || code == 413);
+        if (!close && !stream) {
+          resume(front);
+        }
+      }
+    }
+
+    /** Body too large mid-stream, or similar: give up on the backend. */
+    void abort(int code) {
+      if (responseStarted) {
+        finished = true;
+        exchange = null;
+        cancelTimeout();
+        if (backend != null) {
+          backend.close();
+        }
+        front.close();
+        return;
+      }
+      fail(code);
+    }
+
+    void clientGone() {
+      finished = true;
+      exchange = null;
+      cancelTimeout();
+      for (Object m : pending) {
+        ReferenceCountUtil.release(m);
+      }
+      pending.clear();
+      if (backend != null) {
+        backend.pipeline().get(BackendHandler.class).exchange = null;
+        backend.close();
+      }
+    }
+
+    void cancelTimeout() {
+      if (timeout != null) {
+        timeout.cancel(false);
+        timeout = null;
+      }
+    }
+
+    /** The last response byte was written: recycle the backend and read the next request. */
+    void complete(boolean backendReusable) {
+      finished = true;
+      exchange = null;
+      cancelTimeout();
+      Channel b = backend;
+      backend = null;
+      if (b != null) {
+        b.pipeline().get(BackendHandler.class).exchange = null;
+        if (backendReusable && requestDone) {
+          server.release(key, b);
+        } else {
+          b.close();
+        }
+      }
+      if (stream) {
+        return;
+      }
+      if (closeAfterResponse) {
+        front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        resume(front);
+      }
+    }
+
+    /** Counts and logs the response before its last bytes go out. */
+    void account() {
+      finishLog(original, status, decision, endpoint(), t0);
+    }
+
+    /** After 101 Switching Protocols: both sides become an opaque byte relay. */
+    void upgraded() {
+      finished = true;
+      exchange = null;
+      cancelTimeout();
+      Channel b = backend;
+      finishLog(original, 101, decision, endpoint(), t0);
+      server.upgrade(front.channel(), b);
+    }
+  }
+}

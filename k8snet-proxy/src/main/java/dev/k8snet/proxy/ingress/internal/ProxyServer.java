@@ -1,0 +1,353 @@
+package dev.k8snet.proxy.ingress.internal;
+
+import dev.k8snet.proxy.ServiceEndpoint;
+import dev.k8snet.proxy.ingress.IngressAnnotations;
+import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The netty reverse proxy: plain and TLS listeners, HTTP/1.1, HTTP/2 over ALPN and h2c, pooled
+ * backend connections per event loop; routes and certificates are read from volatile fields, so a
+ * swap affects the next request and never an open connection.
+ */
+// netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
+@SuppressWarnings("FutureReturnValueIgnored")
+public final class ProxyServer implements AutoCloseable {
+  static final Logger ACCESS = LoggerFactory.getLogger("dev.k8snet.proxy.ingress.access");
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+  private static final int MAX_LINE = 8192;
+  private static final int MAX_HEADERS = 16384;
+  private static final int MAX_CHUNK = 16384;
+  private static final int IDLE_CLIENT_SECONDS = 75;
+  private static final int IDLE_BACKEND_SECONDS = 50;
+  private static final int MAX_IDLE_PER_ENDPOINT = 256;
+
+  final Metrics metrics = new Metrics();
+  private final boolean epoll;
+  private final int loops;
+  private final boolean h2c;
+  private final EventLoopGroup group;
+  private SslContext clientTls;
+  private final FastThreadLocal<BackendPool> pools =
+      new FastThreadLocal<>() {
+        @Override
+        protected BackendPool initialValue() {
+          return new BackendPool(MAX_IDLE_PER_ENDPOINT);
+        }
+      };
+  private final List<Channel> listeners = new ArrayList<>();
+  private volatile RouteTable table;
+  private volatile Certificates.Mapping mapping;
+
+  /** Creates the event loops; nothing is bound before {@link #listen}. */
+  public ProxyServer(int loops, boolean nativeTransport, boolean h2c, RouteTable initial)
+      throws SSLException {
+    this.epoll = nativeTransport && Epoll.isAvailable();
+    this.loops = loops;
+    this.h2c = h2c;
+    this.table = initial;
+    IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group =
+        new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
+  }
+
+  /**
+   * The client context for HTTPS endpoints (not verified, as nginx's default), made on first use.
+   */
+  private synchronized SslContext clientTls() {
+    if (clientTls == null) {
+      try {
+        clientTls =
+            SslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build();
+      } catch (SSLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return clientTls;
+  }
+
+  /** Whether epoll is used. */
+  public boolean epoll() {
+    return epoll;
+  }
+
+  /** The counters. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  RouteTable table() {
+    return table;
+  }
+
+  /** Swaps the routes (and certificates, if given): takes effect for the next request. */
+  public void swap(RouteTable next, Certificates.Mapping certificates) {
+    this.table = next;
+    if (certificates != null) {
+      this.mapping = certificates;
+    }
+  }
+
+  BackendPool pool() {
+    return pools.get();
+  }
+
+  String poolKey(BackendProtocol protocol, ServiceEndpoint ep) {
+    return protocol == BackendProtocol.HTTPS ? "s|" + ep.hostPort() : ep.hostPort();
+  }
+
+  void release(String key, Channel ch) {
+    if (ch.isActive()) {
+      pool().offer(key, ch);
+    }
+  }
+
+  /** Binds a plain-HTTP listener. */
+  public InetSocketAddress listen(InetSocketAddress address) throws InterruptedException {
+    return bind(address, false);
+  }
+
+  /** Binds a TLS listener (SNI from the current mapping, ALPN h2 and http/1.1). */
+  public InetSocketAddress listenTls(InetSocketAddress address, Certificates.Mapping certificates)
+      throws InterruptedException {
+    this.mapping = certificates;
+    return bind(address, true);
+  }
+
+  private InetSocketAddress bind(InetSocketAddress address, boolean tls)
+      throws InterruptedException {
+    Class<? extends ServerChannel> cls =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(cls)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls) {
+                      initTls(ch.pipeline());
+                    } else {
+                      initPlain(ch.pipeline());
+                    }
+                  }
+                });
+    ChannelFuture f = b.bind(address).sync();
+    listeners.add(f.channel());
+    return (InetSocketAddress) f.channel().localAddress();
+  }
+
+  private HttpServerCodec serverCodec() {
+    return new HttpServerCodec(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_LINE)
+            .setMaxHeaderSize(MAX_HEADERS)
+            .setMaxChunkSize(MAX_CHUNK));
+  }
+
+  private void initPlain(ChannelPipeline p) {
+    p.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+    HttpServerCodec codec = serverCodec();
+    if (h2c) {
+      HttpServerUpgradeHandler.UpgradeCodecFactory upgrades =
+          protocol ->
+              AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                  ? new Http2ServerUpgradeCodec(
+                      Http2FrameCodecBuilder.forServer().build(), multiplex(false))
+                  : null;
+      p.addLast(
+          "h2c",
+          new CleartextHttp2ServerUpgradeHandler(
+              codec,
+              new HttpServerUpgradeHandler(codec, upgrades, 65536),
+              new ChannelHandlerAdapter() {
+                @Override
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                  // h2c with prior knowledge: HTTP/2 in place of the HTTP/1.1 handlers.
+                  ChannelPipeline cp = ctx.pipeline();
+                  cp.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+                  cp.addAfter("h2", "h2-streams", multiplex(false));
+                  cp.remove(this);
+                  if (cp.get("front") != null) {
+                    cp.remove("front");
+                  }
+                }
+              }));
+      p.addLast("front", new FrontendHandler(this, false, false));
+    } else {
+      p.addLast("codec", codec);
+      p.addLast("front", new FrontendHandler(this, false, false));
+    }
+  }
+
+  private Http2MultiplexHandler multiplex(boolean https) {
+    return new Http2MultiplexHandler(
+        new ChannelInitializer<Http2StreamChannel>() {
+          @Override
+          protected void initChannel(Http2StreamChannel ch) {
+            ch.pipeline()
+                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(new FrontendHandler(ProxyServer.this, https, true));
+          }
+        });
+  }
+
+  private void initTls(ChannelPipeline p) {
+    p.addLast(
+        new SniHandler(
+            (String host, Promise<SslContext> promise) -> {
+              Certificates.Mapping m = mapping;
+              return promise.setSuccess(m.select(host));
+            }));
+    p.addLast(
+        new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+          @Override
+          protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            ChannelPipeline cp = ctx.pipeline();
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+              cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
+            } else {
+              cp.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+              cp.addLast("codec", serverCodec());
+              cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
+            }
+          }
+
+          @Override
+          protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+          }
+        });
+  }
+
+  /** Opens a connection to an endpoint on the client's event loop. */
+  ChannelFuture connect(EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
+    boolean tls = options.backendProtocol() == BackendProtocol.HTTPS;
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls) {
+                      ch.pipeline()
+                          .addLast(clientTls.newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            "idle",
+                            new IdleStateHandler(0, 0, IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
+                        .addLast("codec", new HttpClientCodec(MAX_LINE, MAX_HEADERS, MAX_CHUNK))
+                        .addLast("back", new BackendHandler());
+                  }
+                });
+    ChannelFuture f = b.connect(new InetSocketAddress(ep.ip().toInetAddress(), ep.port()));
+    String key = poolKey(options.backendProtocol(), ep);
+    f.channel().closeFuture().addListener(c -> pool().remove(key, f.channel()));
+    return f;
+  }
+
+  /** Turns both sides of an upgraded exchange into a byte relay. */
+  void upgrade(Channel front, Channel back) {
+    ChannelPipeline fp = front.pipeline();
+    ChannelPipeline bp = back.pipeline();
+    bp.remove(BackendHandler.class);
+    bp.remove("idle");
+    bp.addLast("relay", new Relay(front));
+    fp.remove(FrontendHandler.class);
+    if (fp.get("idle") != null) {
+      fp.remove("idle");
+    }
+    fp.addLast("relay", new Relay(back));
+    if (fp.get("codec") != null) {
+      fp.remove("codec");
+    } else if (fp.get(HttpServerCodec.class) != null) {
+      fp.remove(HttpServerCodec.class);
+    }
+    bp.remove("codec");
+    back.config().setAutoRead(true);
+    front.config().setAutoRead(true);
+    front.read();
+  }
+
+  /** The bound listeners. */
+  public List<InetSocketAddress> addresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    listeners.forEach(c -> out.add((InetSocketAddress) c.localAddress()));
+    return out;
+  }
+
+  /** Closes the listeners and every connection. */
+  @Override
+  public void close() {
+    for (Channel c : listeners) {
+      c.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  int loops() {
+    return loops;
+  }
+}

@@ -1,0 +1,324 @@
+package dev.k8snet.proxy.ingress;
+
+import static dev.k8snet.proxy.ingress.Manifests.OUR_CLASS;
+import static dev.k8snet.proxy.ingress.Manifests.service;
+import static dev.k8snet.proxy.ingress.Manifests.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k8snet.core.cluster.ClusterState;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The data plane with real HTTP/1.1 traffic on loopback: routing, headers, pooling, errors. */
+class IngressControllerTest {
+  EchoBackend web;
+  EchoBackend api;
+  IngressController controller;
+  InetSocketAddress http;
+
+  static String ingress(String annotations) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          namespace: shop
+          name: routes
+          annotations: {%s}
+        spec:
+          ingressClassName: k8snet
+          rules:
+          - host: web.test
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+              - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {name: http}}}}
+              - {path: /empty, pathType: Exact, backend: {service: {name: empty, port: {number: 80}}}}
+              - {path: /gone, pathType: Exact, backend: {service: {name: nosuch, port: {number: 80}}}}
+              - {path: /dead, pathType: Exact, backend: {service: {name: dead, port: {number: 80}}}}
+        """
+        .formatted(annotations);
+  }
+
+  ClusterState cluster(String annotations) throws IOException {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    return state(
+        OUR_CLASS,
+        service("shop", "web", 80, web.port(), "127.0.0.1"),
+        service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+        service("shop", "empty", 80, 9),
+        service("shop", "dead", 80, deadPort, "127.0.0.1"),
+        ingress(annotations));
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    web = new EchoBackend("web", "127.0.0.1");
+    api = new EchoBackend("api", "127.0.0.1");
+    controller =
+        IngressController.builder()
+            .listen(new InetSocketAddress("127.0.0.1", 0))
+            .eventLoops(2)
+            .build();
+    controller.update(cluster(""));
+    controller.start();
+    http = controller.httpAddress().orElseThrow();
+  }
+
+  @AfterEach
+  void stop() {
+    controller.close();
+    web.close();
+    api.close();
+  }
+
+  @Test
+  void routesByHostAndPathToTheServiceEndpoints() throws IOException {
+    assertTrue(
+        RawHttp.get(http, "web.test", "/index.html").body().startsWith("web GET /index.html\n"));
+    assertTrue(
+        RawHttp.get(http, "web.test", "/api/v1?x=1").body().startsWith("api GET /api/v1?x=1\n"));
+    assertTrue(
+        RawHttp.get(http, "WEB.test:8080", "/apiary").body().startsWith("web GET /apiary\n"));
+    assertEquals(404, RawHttp.get(http, "other.test", "/").status());
+  }
+
+  @Test
+  void errorsAreAnsweredWith404500503And502Consistently() throws IOException {
+    assertEquals(404, RawHttp.get(http, "nobody.test", "/").status());
+    assertEquals(500, RawHttp.get(http, "web.test", "/gone").status());
+    assertEquals(503, RawHttp.get(http, "web.test", "/empty").status());
+    assertEquals(502, RawHttp.get(http, "web.test", "/dead").status());
+    IngressMetrics m = controller.metrics();
+    assertEquals(1L, m.requestsByStatus().get(404));
+    assertEquals(1L, m.requestsByStatus().get(500));
+    assertEquals(1L, m.requestsByStatus().get(503));
+    assertEquals(1L, m.requestsByStatus().get(502));
+    assertTrue(m.upstreamConnectErrors() >= 1);
+  }
+
+  @Test
+  void addsForwardingHeadersAndDropsHopByHopOnes() throws IOException {
+    try (RawHttp c = new RawHttp(http)) {
+      RawHttp.Response r =
+          c.request(
+              "GET",
+              "web.test",
+              "/h",
+              "X-Forwarded-For: 203.0.113.9\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\n"
+                  + "Keep-Alive: timeout=5\r\n");
+      String body = r.body();
+      assertTrue(body.contains("\nx-forwarded-for: 203.0.113.9, 127.0.0.1\n"), body);
+      assertTrue(body.contains("\nx-forwarded-proto: http\n"), body);
+      assertTrue(body.contains("\nx-forwarded-host: web.test\n"), body);
+      assertTrue(body.contains("\nforwarded: for=127.0.0.1;host=web.test;proto=http\n"), body);
+      assertTrue(body.contains("\nhost: web.test\n"), body);
+      assertFalse(body.contains("x-secret"), body);
+      assertFalse(body.contains("keep-alive: timeout"), body);
+    }
+  }
+
+  @Test
+  void keepAliveClientsArePooledOntoOneBackendConnection() throws IOException {
+    try (RawHttp c = new RawHttp(http)) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(200, c.request("GET", "web.test", "/k" + i, "").status());
+      }
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      assertEquals(200, c.request("GET", "web.test", "/again", "").status());
+    }
+    assertTrue(web.clientPorts.size() <= 2, "backend connections: " + web.clientPorts);
+  }
+
+  @Test
+  void streamsLargeBodiesBothWays() throws IOException {
+    controller.update(cluster("ingress.k8snet.io/proxy-body-size: \"0\""));
+    try (RawHttp c = new RawHttp(http)) {
+      int size = 8 * 1024 * 1024;
+      c.send("POST /upload HTTP/1.1\r\nHost: web.test\r\nContent-Length: " + size + "\r\n\r\n");
+      byte[] chunk = new byte[65536];
+      for (int i = 0; i < size / chunk.length; i++) {
+        c.out.write(chunk);
+      }
+      c.out.flush();
+      RawHttp.Response r = c.read(false);
+      assertTrue(r.body().contains("\nbody " + size + "\n"), r.body().substring(0, 40));
+      RawHttp.Response big = c.request("GET", "web.test", "/big/20000000", "");
+      assertEquals(20_000_000, big.body().length());
+    }
+  }
+
+  @Test
+  void oversizedAndMalformedRequestsGet413431414And400() throws IOException {
+    try (RawHttp c = new RawHttp(http)) {
+      RawHttp.Response r =
+          c.request("POST", "web.test", "/x", "Content-Length: " + (2 * 1024 * 1024) + "\r\n");
+      assertEquals(413, r.status());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      assertEquals(
+          431, c.request("GET", "web.test", "/", "X-Big: " + "a".repeat(20000) + "\r\n").status());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      assertEquals(414, c.request("GET", "web.test", "/" + "a".repeat(9000), "").status());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GARBAGE\r\n\r\n");
+      assertEquals(400, c.read(false).status());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GET / HTTP/1.1\r\n\r\n");
+      assertEquals(400, c.read(false).status(), "HTTP/1.1 without Host");
+    }
+    assertEquals(200, RawHttp.get(http, "web.test", "/still-serving").status());
+  }
+
+  @Test
+  void anIdempotentRequestIsRetriedOnAnotherEndpointWhenOneRefuses() throws IOException {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    // Two endpoints of one port: the dead one refuses, the live one answers.
+    String svc =
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {namespace: shop, name: web}
+        spec:
+          clusterIP: 172.30.9.9
+          ports: [{name: http, port: 80, targetPort: 80}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {namespace: shop, name: web-1, labels: {kubernetes.io/service-name: web}}
+        addressType: IPv4
+        ports: [{name: http, port: %d, protocol: TCP}]
+        endpoints: [{addresses: ["127.0.0.1"]}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {namespace: shop, name: web-2, labels: {kubernetes.io/service-name: web}}
+        addressType: IPv4
+        ports: [{name: http, port: %d, protocol: TCP}]
+        endpoints: [{addresses: ["127.0.0.1"]}]
+        """
+            .formatted(deadPort, web.port());
+    controller.update(state(OUR_CLASS, svc, ingress("")));
+    for (int i = 0; i < 10; i++) {
+      assertEquals(200, RawHttp.get(http, "web.test", "/r" + i).status());
+    }
+  }
+
+  @Test
+  void headAndHttp10AndPipelinedRequestsWork() throws IOException {
+    try (RawHttp c = new RawHttp(http)) {
+      c.send(
+          "GET /p1 HTTP/1.1\r\nHost: web.test\r\n\r\nGET /p2 HTTP/1.1\r\nHost: web.test\r\n\r\n");
+      assertTrue(c.read(false).body().startsWith("web GET /p1"));
+      assertTrue(c.read(false).body().startsWith("web GET /p2"));
+      RawHttp.Response head = c.request("HEAD", "web.test", "/h", "");
+      assertEquals(200, head.status());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GET /old HTTP/1.0\r\nHost: web.test\r\n\r\n");
+      RawHttp.Response old = c.read(false);
+      assertTrue(old.body().startsWith("web GET /old"), old.toString());
+      assertTrue(c.closedByPeer());
+    }
+  }
+
+  @Test
+  void routeChangesUnderLoadFailNoRequest() throws Exception {
+    ClusterState a = cluster("");
+    ClusterState b = cluster("ingress.k8snet.io/rewrite-target: /v2");
+    List<Thread> clients = new ArrayList<>();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long until = System.nanoTime() + 3_000_000_000L;
+    for (int t = 0; t < 4; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                try (RawHttp c = new RawHttp(http)) {
+                  while (System.nanoTime() < until) {
+                    RawHttp.Response r = c.request("GET", "web.test", "/api/x", "");
+                    if (r.status() != 200) {
+                      failures.add(r.status() + " " + r.body());
+                    }
+                    done.incrementAndGet();
+                  }
+                } catch (IOException e) {
+                  failures.add(e.toString());
+                }
+              });
+      th.start();
+      clients.add(th);
+    }
+    int swaps = 0;
+    while (System.nanoTime() < until) {
+      controller.update(swaps++ % 2 == 0 ? b : a);
+      Thread.sleep(5);
+    }
+    for (Thread th : clients) {
+      th.join();
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(done.get() > 100 && swaps > 50, done.get() + " requests, " + swaps + " swaps");
+  }
+
+  @Test
+  void aBackendGoingAwayMidResponseClosesOnlyThatClient() throws Exception {
+    try (ServerSocket broken = new ServerSocket(0)) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (var s = broken.accept()) {
+                  s.getInputStream().read(new byte[4096]);
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial"
+                              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  s.getOutputStream().flush();
+                } catch (IOException e) {
+                  // the test fails on the client side
+                }
+              });
+      t.start();
+      controller.update(
+          state(
+              OUR_CLASS,
+              service("shop", "web", 80, broken.getLocalPort(), "127.0.0.1"),
+              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+              ingress("")));
+      try (RawHttp c = new RawHttp(http)) {
+        c.send("GET / HTTP/1.1\r\nHost: web.test\r\n\r\n");
+        boolean cut;
+        try {
+          RawHttp.Response r = c.read(false);
+          cut = r.body().length() < 1_000_000;
+        } catch (IOException | RuntimeException e) {
+          cut = true;
+        }
+        assertTrue(cut);
+      }
+      t.join();
+      assertEquals(200, RawHttp.get(http, "web.test", "/api/ok").status());
+      assertTrue(controller.metrics().upstreamResets() >= 1);
+      assertEquals(Map.of(), Map.of());
+    }
+  }
+}
