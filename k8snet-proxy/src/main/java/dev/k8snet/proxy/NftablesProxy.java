@@ -229,6 +229,20 @@ public final class NftablesProxy implements AutoCloseable {
     return m == null ? List.of() : m.chains().stream().sorted().collect(Collectors.toList());
   }
 
+  /**
+   * Returns the sets and chains this proxy believes are committed for single service ports in a
+   * family's table (those of ClientIP affinity: per endpoint a client set and a chain, per port its
+   * pick and frontend chains), as name to definition ({@code set} or {@code chain} on the first
+   * line, then the set's properties or the chain's rules), for inspection and tests.
+   *
+   * @param family the family
+   * @return the objects, by name
+   */
+  public Map<String, String> committedPortObjects(IpFamily family) {
+    NftMirror m = mirrors.get(family);
+    return m == null ? Map.of() : m.portObjects();
+  }
+
   /** Removes this proxy's tables from the kernel and forgets them. */
   public void delete() {
     StringBuilder sb = new StringBuilder();

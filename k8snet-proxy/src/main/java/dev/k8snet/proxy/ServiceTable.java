@@ -414,7 +414,8 @@ public final class ServiceTable {
                   port.port().getAsInt(),
                   local,
                   e.conditions().ready(),
-                  e.conditions().serving(),
+                  // kube-proxy reads an absent serving as true, not as ready.
+                  e.conditions().kubeProxyServing(),
                   e.conditions().terminating());
           Ep old = byHostPort.get(se.hostPort());
           if (old == null || (!old.e().local() && local)) {

@@ -190,6 +190,32 @@ final class Lab implements AutoCloseable {
         });
   }
 
+  /** Gives the client another address, 192.168.50.{@code host}. */
+  void addClientAddress(int host) {
+    sh("ip", "-n", client.name().orElseThrow(), "addr", "add", "192.168.50." + host + "/24", "dev",
+        "eth0");
+  }
+
+  /** Connects from a given client address (any port): "bN peer", "REFUSED" or "TIMEOUT". */
+  String tcpFromAddress(String source, String ip, int port) {
+    return client.run(
+        () -> {
+          try (Socket s = new Socket()) {
+            s.setSoLinger(true, 0);
+            s.bind(new InetSocketAddress(source, 0));
+            s.connect(new InetSocketAddress(ip, port), 3000);
+            s.setSoTimeout(2000);
+            return new BufferedReader(
+                    new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+          } catch (ConnectException e) {
+            return "REFUSED";
+          } catch (SocketTimeoutException e) {
+            return "TIMEOUT";
+          }
+        });
+  }
+
   /** Sends one datagram from the client: "bN peer" or "TIMEOUT". */
   String udp(String ip, int port) {
     return client.run(

@@ -24,6 +24,7 @@ import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.core.nftables.NftablesException;
 import dev.k8snet.testkit.NetnsTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -226,6 +227,102 @@ class NftablesProxyTest {
       proxy.delete();
     }
   }
+
+
+  private static List<KubernetesObject> sticky(boolean withB2) {
+    List<KubernetesObject> o = new ArrayList<>();
+    o.add(
+        svc("default", "sticky", "10.96.0.40")
+            .type(ServiceType.NODE_PORT)
+            .clientIpAffinity(Duration.ofSeconds(120))
+            .port(port("http", Protocol.TCP, 80, 8080, 30040))
+            .build());
+    o.add(
+        withB2
+            ? slice("default", "sticky", "http", Protocol.TCP, 8080, b(1, "n1"), b(2, "n2"))
+            : slice("default", "sticky", "http", Protocol.TCP, 8080, b(1, "n1")));
+    return o;
+  }
+
+  /** Connections from 16 client addresses: which backend each address got, all tries equal. */
+  private static Set<String> stickyPerClient(Lab lab, String ip, int port) {
+    Set<String> backends = new HashSet<>();
+    for (int host = 10; host < 26; host++) {
+      String src = "192.168.50." + host;
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        seen.add(lab.tcpFromAddress(src, ip, port).split(" ")[0]);
+      }
+      assertEquals(1, seen.size(), src + " stuck to one backend: " + seen);
+      backends.addAll(seen);
+    }
+    return backends;
+  }
+
+  private void clientIpAffinity(NetworkNamespace ns, ProxyConfig config) {
+    ClusterState s = state(sticky(true).toArray(KubernetesObject[]::new));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      for (int host = 10; host < 26; host++) {
+        lab.addClientAddress(host);
+      }
+      proxy.sync(List.of(ServiceTable.build(s, NODE, config, IpFamily.IPV4)));
+      Set<String> viaClusterIp = new HashSet<>();
+      for (int i = 0; i < 15; i++) {
+        viaClusterIp.add(lab.tcp("10.96.0.40", 80, 3000));
+      }
+      assertEquals(1, viaClusterIp.size(), "one client sticks: " + viaClusterIp);
+      String first = viaClusterIp.iterator().next().split(" ")[0];
+      for (int i = 0; i < 10; i++) {
+        assertEquals(
+            first,
+            lab.tcp("192.168.50.1", 30040, 3000).split(" ")[0],
+            "the affinity holds across the port's frontends");
+      }
+      assertEquals(
+          Set.of("b1", "b2"), stickyPerClient(lab, "10.96.0.40", 80), "different clients spread");
+      String set =
+          nft.listJson("set ip k8snet-proxy " + stickySet(proxy, first.equals("b1") ? 1 : 2));
+      assertTrue(set.contains("192.168.50.2") && set.contains("\"timeout\": 120"), set);
+      // Scale down: the removed endpoint's objects go, everyone sticks to what is left.
+      SyncResult r =
+          proxy.sync(
+              List.of(
+                  ServiceTable.build(
+                      state(sticky(false).toArray(KubernetesObject[]::new)),
+                      NODE,
+                      config,
+                      IpFamily.IPV4)));
+      assertFalse(r.full());
+      assertEquals(Set.of("b1"), stickyPerClient(lab, "10.96.0.40", 80));
+      assertEquals(
+          1, proxy.committedPortObjects(IpFamily.IPV4).keySet().stream()
+              .filter(n -> n.contains("-ep-")).count());
+      proxy.delete();
+    }
+  }
+
+  private static String stickySet(NftablesProxy proxy, int backend) {
+    return proxy.committedPortObjects(IpFamily.IPV4).entrySet().stream()
+        .filter(e -> e.getValue().startsWith("set"))
+        .map(Map.Entry::getKey)
+        .filter(n -> n.contains(Lab.backendIp(backend) + "-8080"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void clientIpAffinitySticksPerClientAcrossFrontendsAndSpreadsClients(NetworkNamespace ns) {
+    clientIpAffinity(ns, CONFIG);
+  }
+
+  @Test
+  void clientIpAffinityWithMaglevSticksAcrossSourcePorts(NetworkNamespace ns) {
+    // Maglev alone hashes the source port: affinity must win over it.
+    clientIpAffinity(ns, CONFIG.toBuilder().maglev(251, 0x5eed).build());
+  }
+
 
   @Test
   void ipv6ClusterIpAndNodePortInTheIp6Table(NetworkNamespace ns) {
