@@ -192,7 +192,14 @@ final class Lab implements AutoCloseable {
 
   /** Gives the client another address, 192.168.50.{@code host}. */
   void addClientAddress(int host) {
-    sh("ip", "-n", client.name().orElseThrow(), "addr", "add", "192.168.50." + host + "/24", "dev",
+    sh(
+        "ip",
+        "-n",
+        client.name().orElseThrow(),
+        "addr",
+        "add",
+        "192.168.50." + host + "/24",
+        "dev",
         "eth0");
   }
 

@@ -228,7 +228,6 @@ class NftablesProxyTest {
     }
   }
 
-
   private static List<KubernetesObject> sticky(boolean withB2) {
     List<KubernetesObject> o = new ArrayList<>();
     o.add(
@@ -297,8 +296,10 @@ class NftablesProxyTest {
       assertFalse(r.full());
       assertEquals(Set.of("b1"), stickyPerClient(lab, "10.96.0.40", 80));
       assertEquals(
-          1, proxy.committedPortObjects(IpFamily.IPV4).keySet().stream()
-              .filter(n -> n.contains("-ep-")).count());
+          1,
+          proxy.committedPortObjects(IpFamily.IPV4).keySet().stream()
+              .filter(n -> n.contains("-ep-"))
+              .count());
       proxy.delete();
     }
   }
@@ -322,7 +323,6 @@ class NftablesProxyTest {
     // Maglev alone hashes the source port: affinity must win over it.
     clientIpAffinity(ns, CONFIG.toBuilder().maglev(251, 0x5eed).build());
   }
-
 
   @Test
   void ipv6ClusterIpAndNodePortInTheIp6Table(NetworkNamespace ns) {

@@ -319,12 +319,11 @@ public final class NftLayout {
     return rules;
   }
 
-
   /**
    * The rules of a frontend chain: {@code svc} (ClusterIP: masquerade non-pod sources, then pick),
-   * {@code ext} (external, Cluster policy: always masquerade) or {@code ext-local} (external,
-   * Local policy: pod sources short-circuit to the cluster pick, node sources are masqueraded to
-   * it, the rest go to the local pick). A null pick means that set is empty.
+   * {@code ext} (external, Cluster policy: always masquerade) or {@code ext-local} (external, Local
+   * policy: pod sources short-circuit to the cluster pick, node sources are masqueraded to it, the
+   * rest go to the local pick). A null pick means that set is empty.
    */
   private List<String> frontRules(String kind, String clusterPick, String localPick) {
     List<String> rules = new ArrayList<>();
@@ -384,15 +383,14 @@ public final class NftLayout {
   }
 
   /**
-   * Returns the sets and chains that belong to one service port alone, in creation order (what
-   * they reference first), as name to definition ({@code "set\n" + body} or {@code "chain\n" +
-   * rules}); empty for ports without ClientIP affinity.
+   * Returns the sets and chains that belong to one service port alone, in creation order (what they
+   * reference first), as name to definition ({@code "set\n" + body} or {@code "chain\n" + rules});
+   * empty for ports without ClientIP affinity.
    *
-   * <p>Affinity is kube-proxy's: per endpoint a set of client addresses with the service's
-   * timeout, refreshed by the endpoint's chain on every new connection it takes; before picking
-   * (at random, or by Maglev), the pick chain sends a client found in an endpoint's set to that
-   * endpoint. The key is the client address alone, so the affinity holds across every frontend
-   * of the port.
+   * <p>Affinity is kube-proxy's: per endpoint a set of client addresses with the service's timeout,
+   * refreshed by the endpoint's chain on every new connection it takes; before picking (at random,
+   * or by Maglev), the pick chain sends a client found in an endpoint's set to that endpoint. The
+   * key is the client address alone, so the affinity holds across every frontend of the port.
    *
    * @param p the service port
    * @return the objects
@@ -438,8 +436,7 @@ public final class NftLayout {
     }
     if (usesLocal && !p.localEndpoints().isEmpty()) {
       localPick = stem + "-local-pick";
-      out.put(
-          localPick, "chain\n" + String.join("\n", affinityPick(stem, p, p.localEndpoints())));
+      out.put(localPick, "chain\n" + String.join("\n", affinityPick(stem, p, p.localEndpoints())));
     }
     String internal = p.internalPolicyLocal() ? localPick : pick;
     if (internal != null) {
@@ -460,8 +457,7 @@ public final class NftLayout {
   private List<String> affinityPick(String stem, ServicePortInfo p, List<ServiceEndpoint> eps) {
     List<String> rules = new ArrayList<>();
     for (ServiceEndpoint e : eps) {
-      rules.add(
-          ip + " saddr @" + stem + "-" + epName(e) + " goto " + stem + "-ep-" + epName(e));
+      rules.add(ip + " saddr @" + stem + "-" + epName(e) + " goto " + stem + "-ep-" + epName(e));
     }
     int m = config.maglevTableSize();
     List<String> vmap = new ArrayList<>();

@@ -168,8 +168,7 @@ public final class NftMirror {
           old.forEach((set, m) -> m.forEach((k, v) -> release(touched, set, k)));
         }
         ServicePortInfo p = next.ports().get(n);
-        Map<String, String> oldObjects =
-            full ? Map.of() : portObjects.getOrDefault(n, Map.of());
+        Map<String, String> oldObjects = full ? Map.of() : portObjects.getOrDefault(n, Map.of());
         Map<String, String> newObjects = p == null ? Map.of() : nextLayout.portObjects(p);
         if (!oldObjects.equals(newObjects)) {
           objectDelta.put(n, newObjects);
