@@ -225,9 +225,16 @@ final class Lab implements AutoCloseable {
 
   /** Sends one datagram from the client: "bN peer" or "TIMEOUT". */
   String udp(String ip, int port) {
+    return udpFrom(0, ip, port);
+  }
+
+  /** Sends one datagram from a fixed client port (0: any): "bN peer" or "TIMEOUT". */
+  String udpFrom(int sourcePort, String ip, int port) {
     return client.run(
         () -> {
-          try (DatagramSocket s = new DatagramSocket()) {
+          try (DatagramSocket s = new DatagramSocket(null)) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("0.0.0.0", sourcePort));
             s.setSoTimeout(1000);
             byte[] q = "hi".getBytes(StandardCharsets.UTF_8);
             s.send(new DatagramPacket(q, q.length, new InetSocketAddress(ip, port)));

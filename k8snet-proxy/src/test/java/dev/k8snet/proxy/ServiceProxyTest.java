@@ -81,7 +81,7 @@ class ServiceProxyTest {
           if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("injected failure");
           }
-          return new SyncResult(full, 1, 0, 0, 0, 0, 7, 1, Duration.ZERO);
+          return new SyncResult(full, full, 0, 1, 0, 0, 0, 0, 7, 1, Duration.ZERO);
         };
     ProxyConfig config =
         Fixtures.CONFIG.toBuilder()
@@ -96,6 +96,7 @@ class ServiceProxyTest {
             config,
             List.of(IpFamily.IPV4),
             programmer,
+            Optional.empty(),
             Optional.empty(),
             InstantSource.system())) {
       proxy.start();

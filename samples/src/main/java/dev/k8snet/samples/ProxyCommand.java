@@ -8,8 +8,10 @@ import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.Service;
+import dev.k8snet.core.netlink.Conntrack;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.proxy.ConntrackCleaner;
 import dev.k8snet.proxy.HealthCheckServer;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.NftablesProxy;
@@ -227,10 +229,15 @@ final class ProxyCommand implements Runnable {
     public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
       options.load(err);
-      try (Nftables nft = Nftables.open(NetworkNamespace.current());
+      try (NetworkNamespace here = NetworkNamespace.current();
+          Nftables nft = Nftables.open(here);
+          Conntrack ct = Conntrack.open(here);
           NftablesProxy proxy = NftablesProxy.create(nft)) {
-        SyncResult r = proxy.sync(options.tables(err));
+        ConntrackCleaner cleaner = ConntrackCleaner.create(ct);
+        List<ServiceTable> first = options.tables(err);
+        SyncResult r = proxy.sync(first);
         report(err, r);
+        cleaner.clean(first);
         if (once) {
           return 0;
         }
@@ -257,6 +264,7 @@ final class ProxyCommand implements Runnable {
                       return s;
                     },
                     Optional.of(health),
+                    Optional.of(cleaner),
                     InstantSource.system())) {
           loop.start();
           new CountDownLatch(1).await(); // until interrupted
@@ -268,10 +276,11 @@ final class ProxyCommand implements Runnable {
     private static void report(PrintWriter err, SyncResult r) {
       err.printf(
           Locale.ROOT,
-          "%s sync: %d transaction(s), +%d/-%d elements, +%d/-%d chains, %d elements and %d"
-              + " chains programmed, %.1f ms%n",
-          r.full() ? "full" : "partial",
+          "%s sync: %d transaction(s), %d repair(s), +%d/-%d elements, +%d/-%d chains, %d"
+              + " elements and %d chains programmed, %.1f ms%n",
+          r.full() ? (r.rebuilt() ? "full (rebuilt)" : "full") : "partial",
           r.transactions(),
+          r.repairs(),
           r.elementsAdded(),
           r.elementsDeleted(),
           r.chainsAdded(),

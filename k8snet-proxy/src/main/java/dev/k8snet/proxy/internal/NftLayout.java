@@ -109,11 +109,90 @@ public final class NftLayout {
    * @return nft text
    */
   public String skeleton() {
+    return skeleton(fingerprint());
+  }
+
+  /**
+   * Returns a hash of everything the layout derives from the settings (the skeleton and the rules
+   * of the shared chains), kept in the table's comment so that a table read back at start-up can be
+   * told to have been written with the same settings.
+   *
+   * @return 16 hex digits
+   */
+  public String fingerprint() {
+    StringBuilder sb = new StringBuilder(skeleton(""));
+    for (String c :
+        List.of(
+            "tcp-svc-1",
+            "tcp-ext-1",
+            "tcp-ext-local-1-1",
+            "tcp-pick-1",
+            "np-udp-pick-m" + Math.max(1, config.maglevTableSize()))) {
+      sb.append(c).append(dispatchRules(c));
+    }
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Returns the name of the empty chain that carries the fingerprint (nft 1.0.6 does not list a
+   * table's comment in JSON, so the comment alone cannot be read back).
+   *
+   * @return {@code layout-} and the fingerprint
+   */
+  public String fingerprintChain() {
+    return "layout-" + fingerprint();
+  }
+
+  /**
+   * Returns the fixed chains of the skeleton with the number of rules each has.
+   *
+   * @return chain name to rule count
+   */
+  public Map<String, Integer> skeletonChains() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    String current = null;
+    for (String line : skeleton("").split("\n")) {
+      if (line.startsWith("  chain ")) {
+        current = line.substring(8, line.length() - 2);
+        out.put(current, 0);
+      } else if (line.equals("  }")) {
+        current = null;
+      } else if (current != null && line.startsWith("    ") && !line.startsWith("    type ")) {
+        out.merge(current, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns the named sets and maps of the skeleton.
+   *
+   * @return their names
+   */
+  public List<String> skeletonSets() {
+    List<String> out = new ArrayList<>(ELEMENT_SETS);
+    out.add("nodeport-ips");
+    return out;
+  }
+
+  private String skeleton(String fingerprint) {
     String fe = ip + " daddr . meta l4proto . th dport";
     String np = "meta l4proto . th dport";
     StringBuilder sb = new StringBuilder();
     sb.append("table ").append(qualified()).append(" {\n");
-    sb.append("  comment \"k8snet service proxy\"\n");
+    sb.append("  comment \"k8snet service proxy")
+        .append(fingerprint.isEmpty() ? "" : " " + fingerprint)
+        .append("\"\n");
+    if (!fingerprint.isEmpty()) {
+      sb.append("  chain layout-").append(fingerprint).append(" {\n  }\n");
+    }
     String key = addrType + " . inet_proto . inet_service";
     map(sb, "service-ips", "type " + key + " : verdict");
     map(sb, "service-nodeports", "type inet_proto . inet_service : verdict");
