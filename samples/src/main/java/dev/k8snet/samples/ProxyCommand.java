@@ -9,9 +9,11 @@ import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.Service;
 import dev.k8snet.core.netlink.Conntrack;
+import dev.k8snet.core.netlink.Sysctls;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.proxy.ConntrackCleaner;
+import dev.k8snet.proxy.ConntrackConfig;
 import dev.k8snet.proxy.HealthCheckServer;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.NftablesProxy;
@@ -234,6 +236,7 @@ final class ProxyCommand implements Runnable {
           Conntrack ct = Conntrack.open(here);
           NftablesProxy proxy = NftablesProxy.create(nft)) {
         ConntrackCleaner cleaner = ConntrackCleaner.create(ct);
+        applyConntrackSettings(here, err);
         List<ServiceTable> first = options.tables(err);
         SyncResult r = proxy.sync(first);
         report(err, r);
@@ -271,6 +274,37 @@ final class ProxyCommand implements Runnable {
         }
         return 0;
       }
+    }
+
+    /**
+     * Sets the conntrack sysctls of the configuration where the kernel lets this namespace set
+     * them, and, as kube-proxy does, leaves INVALID packets alone when TCP tracking is liberal.
+     */
+    private void applyConntrackSettings(NetworkNamespace ns, PrintWriter err) {
+      Sysctls sysctls = ns.sysctls();
+      ConntrackConfig c = options.proxyConfig.conntrack();
+      c.sysctls(Runtime.getRuntime().availableProcessors())
+          .forEach(
+              (k, v) -> {
+                try {
+                  if (!sysctls.get(k).equals(v)) {
+                    sysctls.set(k, v);
+                  }
+                } catch (RuntimeException e) {
+                  err.println("warning: cannot set " + k + "=" + v + ": " + e.getMessage());
+                }
+              });
+      try {
+        if (!c.tcpBeLiberal()
+            && sysctls.get("net.netfilter.nf_conntrack_tcp_be_liberal").equals("1")) {
+          err.println("nf_conntrack_tcp_be_liberal is set: not dropping INVALID packets");
+          options.proxyConfig =
+              options.proxyConfig.toBuilder().conntrack(c.withTcpBeLiberal(true)).build();
+        }
+      } catch (RuntimeException e) {
+        err.println("warning: cannot read nf_conntrack_tcp_be_liberal: " + e.getMessage());
+      }
+      err.flush();
     }
 
     private static void report(PrintWriter err, SyncResult r) {

@@ -267,14 +267,15 @@ public final class NftLayout {
         "output",
         "-110",
         "ct state new jump firewall-check");
-    base(
-        sb,
-        "filter-forward",
-        "filter",
-        "forward",
-        "0",
-        "ct state new jump service-endpoints-check",
-        "ct state new jump cluster-ips-check");
+    List<String> forward = new ArrayList<>();
+    if (!config.conntrack().tcpBeLiberal()) {
+      // kube-proxy: an INVALID packet would otherwise reach the endpoint un-NATed and be answered
+      // with a reset that kills the connection (#74839).
+      forward.add("ct state invalid drop");
+    }
+    forward.add("ct state new jump service-endpoints-check");
+    forward.add("ct state new jump cluster-ips-check");
+    base(sb, "filter-forward", "filter", "forward", "0", forward.toArray(String[]::new));
     base(
         sb,
         "filter-input",
