@@ -195,6 +195,7 @@ public final class ServiceProxy implements AutoCloseable {
       if (firstPendingUpdate == null || trigger.isBefore(firstPendingUpdate)) {
         firstPendingUpdate = trigger;
       }
+      health.ifPresent(h -> h.queued(now));
       for (ClusterChange c : update.changes()) {
         switch (c.kind()) {
           case "Service" -> dirty.add(c.ref().namespace() + "/" + c.ref().name());
@@ -311,6 +312,7 @@ public final class ServiceProxy implements AutoCloseable {
     Instant end = clock.instant();
     health.ifPresent(
         h -> {
+          h.updated(end);
           h.proxyHealthy(true);
           try {
             h.sync(next);

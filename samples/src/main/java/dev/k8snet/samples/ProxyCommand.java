@@ -227,6 +227,15 @@ final class ProxyCommand implements Runnable {
     @Option(names = "--once", description = "Exit after one sync.")
     boolean once;
 
+    @Option(
+        names = "--healthz-port",
+        paramLabel = "PORT",
+        defaultValue = "10256",
+        description =
+            "Serve kube-proxy's node health endpoint (/healthz, /livez) on this port; 0 turns it"
+                + " off (default ${DEFAULT-VALUE}).")
+    int healthzPort;
+
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
@@ -254,6 +263,9 @@ final class ProxyCommand implements Runnable {
         for (ServiceTable t : options.tables(err)) {
           families.add(t.family());
         }
+        if (healthzPort < 0 || healthzPort > 65535) {
+          throw new UsageException("--healthz-port: " + healthzPort + " (expected: 0 ~ 65535)");
+        }
         try (HealthCheckServer health = HealthCheckServer.create(IpAddress.parse("0.0.0.0"));
             ServiceProxy loop =
                 ServiceProxy.create(
@@ -269,6 +281,17 @@ final class ProxyCommand implements Runnable {
                     Optional.of(health),
                     Optional.of(cleaner),
                     InstantSource.system())) {
+          if (healthzPort > 0) {
+            try {
+              health.serveProxyHealth(
+                  healthzPort,
+                  options.proxyConfig.syncPeriod().multipliedBy(2),
+                  InstantSource.system());
+            } catch (java.io.UncheckedIOException e) {
+              err.println("warning: " + e.getMessage());
+              err.flush();
+            }
+          }
           loop.start();
           new CountDownLatch(1).await(); // until interrupted
         }
