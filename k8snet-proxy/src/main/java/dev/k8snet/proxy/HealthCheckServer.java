@@ -42,8 +42,13 @@ import org.slf4j.LoggerFactory;
  * N, "serviceProxyHealthy": true|false}} and the header {@code X-Load-Balancing-Endpoint-Weight:
  * N}. Terminating endpoints do not count.
  *
+ * <p>It also serves kube-proxy's node-level health endpoint ({@link #serveProxyHealth}, port 10256
+ * by default there): {@code /healthz} and {@code /livez} answer 200 while the proxy keeps up (no
+ * cluster update has waited longer than the health timeout for a successful sync) and 503 once it
+ * does not, with {@code {"lastUpdated": …, "currentTime": …, "nodeEligible": true}}.
+ *
  * <p>Thread-safe. No thread or socket is started before the first {@link #sync} that needs a
- * listener; {@link #close()} stops them all.
+ * listener or {@link #serveProxyHealth}; {@link #close()} stops them all.
  *
  * @since 0.1.0
  */
@@ -54,6 +59,12 @@ public final class HealthCheckServer implements AutoCloseable {
   private final Map<Integer, Channel> listeners = new HashMap<>();
   private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
   private volatile boolean proxyHealthy = true;
+  private Channel proxyHealthListener;
+  private java.time.Duration healthTimeout = java.time.Duration.ofSeconds(60);
+  private java.time.InstantSource clock = java.time.InstantSource.system();
+  // Guarded by this.
+  private java.time.Instant lastUpdated;
+  private java.time.Instant oldestQueued;
   private EventLoopGroup group;
   private boolean closed;
 
@@ -140,6 +151,110 @@ public final class HealthCheckServer implements AutoCloseable {
   }
 
   /**
+   * Starts the node-level health endpoint on {@code port} ({@code /healthz} and {@code /livez}).
+   *
+   * @param port the port (kube-proxy's default is 10256)
+   * @param healthTimeout how long a cluster update may wait for a successful sync before the proxy
+   *     counts as unhealthy (kube-proxy: twice the sync period)
+   * @param clock the time source
+   * @throws java.io.UncheckedIOException if the port cannot be bound
+   * @throws IllegalStateException if already serving
+   */
+  public synchronized void serveProxyHealth(
+      int port, java.time.Duration healthTimeout, java.time.InstantSource clock) {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    if (proxyHealthListener != null) {
+      throw new IllegalStateException("already serving proxy health");
+    }
+    if (healthTimeout.isNegative() || healthTimeout.isZero()) {
+      throw new IllegalArgumentException("healthTimeout: " + healthTimeout + " (expected: > 0)");
+    }
+    this.healthTimeout = healthTimeout;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    proxyHealthListener = bind(port, ProxyHealthHandler::new);
+  }
+
+  /**
+   * Records that a cluster update arrived and waits for a sync.
+   *
+   * @param at when it arrived
+   */
+  public synchronized void queued(java.time.Instant at) {
+    if (oldestQueued == null) {
+      oldestQueued = at;
+    }
+  }
+
+  /**
+   * Records a successful sync: every update queued before it is applied.
+   *
+   * @param at when the sync finished
+   */
+  public synchronized void updated(java.time.Instant at) {
+    lastUpdated = at;
+    oldestQueued = null;
+  }
+
+  /**
+   * Returns whether the proxy keeps up: no update has waited longer than the health timeout.
+   *
+   * @return the node-level health
+   */
+  public synchronized boolean keepsUp() {
+    return oldestQueued == null
+        || java.time.Duration.between(oldestQueued, clock.instant()).compareTo(healthTimeout) < 0;
+  }
+
+  private final class ProxyHealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      String path = req.uri();
+      int q = path.indexOf('?');
+      path = q < 0 ? path : path.substring(0, q);
+      FullHttpResponse r;
+      if (!path.equals("/healthz") && !path.equals("/livez")) {
+        r =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.NOT_FOUND,
+                Unpooled.copiedBuffer("404 page not found\n", StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      } else {
+        boolean ok;
+        java.time.Instant last;
+        java.time.Instant now;
+        synchronized (HealthCheckServer.this) {
+          ok = keepsUp();
+          last = lastUpdated;
+          now = clock.instant();
+        }
+        String body =
+            "{\"lastUpdated\": \""
+                + (last == null ? "" : last.toString())
+                + "\", \"currentTime\": \""
+                + now
+                + "\", \"nodeEligible\": true}";
+        r =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      }
+      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+      var unused = ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("proxy health connection failed", cause);
+      var unused = ctx.close();
+    }
+  }
+
+  /**
    * Returns the ports listened on.
    *
    * @return the ports, sorted
@@ -149,6 +264,11 @@ public final class HealthCheckServer implements AutoCloseable {
   }
 
   private Channel bind(int port) {
+    return bind(port, null);
+  }
+
+  private Channel bind(
+      int port, java.util.function.Supplier<SimpleChannelInboundHandler<FullHttpRequest>> handler) {
     if (group == null) {
       group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
@@ -163,7 +283,7 @@ public final class HealthCheckServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(8192))
-                        .addLast(new Handler(port));
+                        .addLast(handler != null ? handler.get() : new Handler(port));
                   }
                 });
     try {
@@ -225,6 +345,10 @@ public final class HealthCheckServer implements AutoCloseable {
     closed = true;
     listeners.values().forEach(c -> c.close().syncUninterruptibly());
     listeners.clear();
+    if (proxyHealthListener != null) {
+      proxyHealthListener.close().syncUninterruptibly();
+      proxyHealthListener = null;
+    }
     entries.clear();
     if (group != null) {
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

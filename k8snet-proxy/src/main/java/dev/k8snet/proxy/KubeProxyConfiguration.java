@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
  * ({@code ClusterCIDR}, the default, or {@code NodeCIDR}, which takes the Node's {@code
  * spec.podCIDRs}), {@code nodePortAddresses}, and from the {@code nftables} section (falling back
  * to the top level, then to the {@code iptables} section) {@code masqueradeAll}, {@code
- * masqueradeBit}, {@code minSyncPeriod} and {@code syncPeriod}. Other fields (conntrack sysctls,
- * metrics and health addresses, …) are accepted and not used. Stateless and thread-safe.
+ * masqueradeBit}, {@code minSyncPeriod} and {@code syncPeriod}, and the {@code conntrack} section
+ * ({@code maxPerCore}, {@code min}, {@code tcpEstablishedTimeout}, {@code tcpCloseWaitTimeout},
+ * {@code tcpBeLiberal}, {@code udpTimeout}, {@code udpStreamTimeout}; see {@link ConntrackConfig}).
+ * Other fields (metrics and health addresses, …) are accepted and not used. Stateless and
+ * thread-safe.
  *
  * @since 0.1.0
  */
@@ -110,7 +113,47 @@ public final class KubeProxyConfiguration {
     if (sync != null) {
       b.syncPeriod(duration("syncPeriod", sync.asText()));
     }
+    b.conntrack(conntrack(root.path("conntrack")));
     return b.build();
+  }
+
+  private static ConntrackConfig conntrack(JsonNode c) {
+    ConntrackConfig d = ConntrackConfig.DEFAULT;
+    if (c.isMissingNode() || c.isNull()) {
+      return d;
+    }
+    if (!c.isObject()) {
+      throw new IllegalArgumentException("conntrack: " + c + " (expected: an object)");
+    }
+    return new ConntrackConfig(
+        count(c, "maxPerCore", d.maxPerCore()),
+        count(c, "min", d.min()),
+        time(c, "tcpEstablishedTimeout", d.tcpEstablishedTimeout()),
+        time(c, "tcpCloseWaitTimeout", d.tcpCloseWaitTimeout()),
+        c.path("tcpBeLiberal").asBoolean(false),
+        time(c, "udpTimeout", d.udpTimeout()),
+        time(c, "udpStreamTimeout", d.udpStreamTimeout()));
+  }
+
+  private static java.util.OptionalInt count(
+      JsonNode c, String field, java.util.OptionalInt fallback) {
+    JsonNode v = c.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.canConvertToInt() || v.asInt() < 0) {
+      throw new IllegalArgumentException(
+          "conntrack." + field + ": " + v + " (expected: a count >= 0)");
+    }
+    return java.util.OptionalInt.of(v.asInt());
+  }
+
+  private static Optional<Duration> time(JsonNode c, String field, Optional<Duration> fallback) {
+    JsonNode v = c.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    return Optional.of(duration("conntrack." + field, v.asText()));
   }
 
   private static JsonNode pick(JsonNode nft, JsonNode root, JsonNode ipt, String field) {

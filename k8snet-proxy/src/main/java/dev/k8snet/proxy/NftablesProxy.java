@@ -1,14 +1,17 @@
 package dev.k8snet.proxy;
 
 import dev.k8snet.core.IpFamily;
+import dev.k8snet.core.nftables.NftRuleset;
 import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.core.nftables.NftablesException;
 import dev.k8snet.proxy.internal.NftMirror;
+import dev.k8snet.proxy.internal.NftReconcile;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -25,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * element updates whatever the table size.
  *
  * <p>Syncs are incremental: the proxy keeps an in-memory mirror of what it committed and sends only
- * the difference; it never lists the kernel table during a sync. The first sync (and the one after
- * a failed transaction) rebuilds the table: when a table of that name already exists it is replaced
- * in one atomic transaction; otherwise it is built in bounded transactions ordered so that nothing
- * is referenced before it exists and the REJECT entries come last. A failed transaction throws and
- * leaves the previous rules in force.
+ * the difference; a partial sync never lists the kernel table. A full sync (the first one, the one
+ * after a failed transaction, and the periodic reconcile the caller asks for) reads the table back
+ * and repairs what drifted from the desired state, keeping what did not (an existing table from a
+ * previous run is adopted, so a restart neither flushes the rules nor forgets affinity clients). A
+ * missing table is built in bounded transactions ordered so that nothing is referenced before it
+ * exists and the REJECT entries come last. A failed transaction throws and leaves the previous
+ * rules in force.
  *
  * <p>Not thread-safe: one thread syncs. Closing does not remove the rules (so traffic keeps flowing
  * across restarts); {@link #delete()} does.
@@ -116,48 +121,81 @@ public final class NftablesProxy implements AutoCloseable {
   }
 
   /**
-   * Brings the kernel to {@code tables}: a diff against what this proxy committed before (or a
-   * rebuild the first time and after a failure).
+   * Brings the kernel to {@code tables}: a diff against what this proxy committed before, or a full
+   * sync the first time and after a failure.
    *
    * @param tables one table per family; a family left out is not touched
    * @return what was done
    * @throws NftablesException if the kernel rejected a transaction; the rules in force are those
-   *     before the failed transaction, and the next sync rebuilds
+   *     before the failed transaction, and the next sync is a full one
    */
   public SyncResult sync(List<ServiceTable> tables) {
     return sync(tables, false);
   }
 
   /**
-   * Like {@link #sync(List)}, optionally forcing a rebuild (the periodic reconcile).
+   * Like {@link #sync(List)}, optionally as a full sync (the start-up and periodic reconcile): the
+   * table is read back from the kernel and compared with the desired state; what drifted (elements,
+   * chains or sets missing, extra or changed, by anyone) is repaired in one transaction, and the
+   * rest, including the clients remembered for session affinity, is left alone. A table of another
+   * structure (other settings, a fixed chain changed) is replaced atomically; a missing one is
+   * built in bounded transactions. A partial sync never reads the kernel.
    *
    * @param tables one table per family
-   * @param full whether to rebuild every table
+   * @param full whether to make a full sync
    * @return what was done
    */
   public SyncResult sync(List<ServiceTable> tables, boolean full) {
     long start = System.nanoTime();
-    boolean rebuild = full || needFull;
+    boolean reconcile = full || needFull;
     int tx = 0;
     int added = 0;
     int deleted = 0;
     int chainsAdded = 0;
     int chainsDeleted = 0;
-    boolean anyFull = false;
+    int repairs = 0;
+    boolean rebuilt = false;
     try {
       for (ServiceTable t : tables) {
         NftMirror m = mirrors.computeIfAbsent(t.family(), f -> new NftMirror(tableName));
-        Set<String> changed =
-            m.table() == null || rebuild ? Set.of() : t.changedServices(m.table());
-        NftMirror.Plan plan = m.plan(t, changed, rebuild);
+        if (reconcile) {
+          NftMirror.Plan desired = m.plan(t, Set.of(), true);
+          Optional<NftRuleset> actual = readBack(t.family());
+          Optional<NftReconcile> repair = NftReconcile.of(desired, actual);
+          if (repair.isEmpty()) {
+            boolean exists = actual.isPresent();
+            for (String s : desired.scripts(exists, exists ? Integer.MAX_VALUE : maxElements)) {
+              nft.apply(s);
+              tx++;
+            }
+            rebuilt = true;
+            repairs += exists ? 1 : 0;
+            added += desired.elementsAdded();
+            chainsAdded += desired.chainsAdded();
+          } else if (!repair.get().script().isEmpty()) {
+            log.info(
+                "{} table {}: repairing {} drifted object(s)",
+                t.family().kubernetesName(),
+                tableName,
+                repair.get().repairs());
+            nft.apply(repair.get().script());
+            tx++;
+            repairs += repair.get().repairs();
+          }
+          desired.commit();
+          continue;
+        }
+        Set<String> changed = m.table() == null ? Set.of() : t.changedServices(m.table());
+        NftMirror.Plan plan = m.plan(t, changed, false);
         if (plan.isEmpty()) {
-          m.plan(t, Set.of(), false).commit();
+          plan.commit();
           continue;
         }
         List<String> scripts;
         if (plan.full()) {
-          anyFull = true;
-          boolean exists = tableExists(t.family());
+          // The settings changed the table's structure: replace it atomically.
+          rebuilt = true;
+          boolean exists = readBack(t.family()).isPresent();
           scripts = plan.scripts(exists, exists ? Integer.MAX_VALUE : maxElements);
         } else {
           scripts = plan.scripts(false, Integer.MAX_VALUE);
@@ -181,7 +219,9 @@ public final class NftablesProxy implements AutoCloseable {
     int chains = mirrors.values().stream().mapToInt(NftMirror::chainCount).sum();
     SyncResult r =
         new SyncResult(
-            anyFull,
+            reconcile,
+            rebuilt,
+            repairs,
             tx,
             added,
             deleted,
@@ -194,14 +234,14 @@ public final class NftablesProxy implements AutoCloseable {
     return r;
   }
 
-  private boolean tableExists(IpFamily family) {
+  /** Reads one family's table back; empty when there is none. */
+  private Optional<NftRuleset> readBack(IpFamily family) {
     String af = family == IpFamily.IPV4 ? "ip" : "ip6";
     try {
-      return nft.listJson("tables")
-              .contains("\"family\": \"" + af + "\", \"name\": \"" + tableName + "\"")
-          || nft.ruleset().table(af, tableName).isPresent();
+      NftRuleset rs = nft.table(af, tableName);
+      return rs.table(af, tableName).isPresent() ? Optional.of(rs) : Optional.empty();
     } catch (NftablesException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -227,6 +267,20 @@ public final class NftablesProxy implements AutoCloseable {
   public List<String> committedChains(IpFamily family) {
     NftMirror m = mirrors.get(family);
     return m == null ? List.of() : m.chains().stream().sorted().collect(Collectors.toList());
+  }
+
+  /**
+   * Returns the sets and chains this proxy believes are committed for single service ports in a
+   * family's table (those of ClientIP affinity: per endpoint a client set and a chain, per port its
+   * pick and frontend chains), as name to definition ({@code set} or {@code chain} on the first
+   * line, then the set's properties or the chain's rules), for inspection and tests.
+   *
+   * @param family the family
+   * @return the objects, by name
+   */
+  public Map<String, String> committedPortObjects(IpFamily family) {
+    NftMirror m = mirrors.get(family);
+    return m == null ? Map.of() : m.portObjects();
   }
 
   /** Removes this proxy's tables from the kernel and forgets them. */

@@ -33,6 +33,8 @@ import java.util.Objects;
  *     so that a flow (source address and port, destination port) picks the same endpoint on every
  *     node; M elements per frontend, so keep it for the services that need it
  * @param maglevSeed the Maglev and flow-hash seed; must be the same on every node
+ * @param conntrack the connection-tracking settings; unless TCP tracking is liberal, packets in the
+ *     INVALID state are dropped when forwarded, as kube-proxy does (#74839)
  * @since 0.1.0
  */
 public record ProxyConfig(
@@ -45,7 +47,8 @@ public record ProxyConfig(
     Duration syncPeriod,
     boolean preferSameNode,
     int maglevTableSize,
-    int maglevSeed) {
+    int maglevSeed,
+    ConntrackConfig conntrack) {
 
   /** The defaults. */
   public static final ProxyConfig DEFAULT = builder().build();
@@ -66,6 +69,7 @@ public record ProxyConfig(
     }
     Objects.requireNonNull(minSyncPeriod, "minSyncPeriod");
     Objects.requireNonNull(syncPeriod, "syncPeriod");
+    Objects.requireNonNull(conntrack, "conntrack");
     if (maglevTableSize != 0 && !dev.k8snet.proxy.internal.Maglev.allowedSize(maglevTableSize)) {
       throw new IllegalArgumentException(
           "maglevTableSize: "
@@ -129,6 +133,7 @@ public record ProxyConfig(
     b.preferSameNode = preferSameNode;
     b.maglevTableSize = maglevTableSize;
     b.maglevSeed = maglevSeed;
+    b.conntrack = conntrack;
     return b;
   }
 
@@ -148,8 +153,20 @@ public record ProxyConfig(
     private boolean preferSameNode = true;
     private int maglevTableSize;
     private int maglevSeed;
+    private ConntrackConfig conntrack = ConntrackConfig.DEFAULT;
 
     private Builder() {}
+
+    /**
+     * Sets the connection-tracking settings.
+     *
+     * @param conntrack the settings
+     * @return this
+     */
+    public Builder conntrack(ConntrackConfig conntrack) {
+      this.conntrack = Objects.requireNonNull(conntrack, "conntrack");
+      return this;
+    }
 
     /**
      * Selects endpoints by Maglev consistent hashing instead of at random.
@@ -271,7 +288,8 @@ public record ProxyConfig(
           syncPeriod,
           preferSameNode,
           maglevTableSize,
-          maglevSeed);
+          maglevSeed,
+          conntrack);
     }
   }
 }

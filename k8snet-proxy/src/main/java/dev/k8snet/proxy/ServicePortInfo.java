@@ -36,6 +36,9 @@ import java.util.OptionalInt;
  * @param localEndpoints the local set
  * @param hasEndpoints whether any usable endpoint exists anywhere (else traffic is rejected)
  * @param healthCheckNodePort the health-check node port, for eTP=Local load balancers
+ * @param servingEndpoints every endpoint of the port that is serving (kube-proxy's {@code
+ *     IsServing}: ready or not, terminating or not), whatever the traffic policies and topology;
+ *     connection-tracking cleanup keeps the flows to these and removes the rest
  * @since 0.1.0
  */
 public record ServicePortInfo(
@@ -54,7 +57,8 @@ public record ServicePortInfo(
     List<ServiceEndpoint> clusterEndpoints,
     List<ServiceEndpoint> localEndpoints,
     boolean hasEndpoints,
-    OptionalInt healthCheckNodePort) {
+    OptionalInt healthCheckNodePort,
+    List<ServiceEndpoint> servingEndpoints) {
 
   /** Validates and copies. */
   public ServicePortInfo {
@@ -70,6 +74,7 @@ public record ServicePortInfo(
     clusterEndpoints = List.copyOf(clusterEndpoints);
     localEndpoints = List.copyOf(localEndpoints);
     Objects.requireNonNull(healthCheckNodePort, "healthCheckNodePort");
+    servingEndpoints = List.copyOf(servingEndpoints);
   }
 
   /**

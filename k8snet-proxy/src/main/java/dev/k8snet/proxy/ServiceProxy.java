@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * and programs the result with a {@link Programmer} (normally {@link NftablesProxy#sync(List,
  * boolean)}).
  *
- * <p>Updates are coalesced: at most one sync per {@link ProxyConfig#minSyncPeriod()}; a full resync
- * runs every {@link ProxyConfig#syncPeriod()}. A failed sync is retried with exponential backoff
- * (from the minimum period up to the sync period); the rules in force stay those of the last
- * successful sync. Also keeps a {@link HealthCheckServer}, if given, in step.
+ * <p>Updates are coalesced: at most one sync per {@link ProxyConfig#minSyncPeriod()}; a full sync,
+ * which checks the kernel against what was committed and repairs any drift, runs first and then
+ * every {@link ProxyConfig#syncPeriod()}. A failed sync is retried with exponential backoff (from
+ * the minimum period up to the sync period) as a full one; the rules in force stay those of the
+ * last successful sync. After each successful sync it keeps a {@link HealthCheckServer}, if given,
+ * in step and removes stale UDP/SCTP flows with a {@link ConntrackCleaner}, if given.
  *
  * <p>Thread-safe. {@link #start()} starts one daemon thread; {@link #close()} stops it (the rules
  * stay in force).
@@ -54,7 +56,9 @@ public final class ServiceProxy implements AutoCloseable {
      * Programs the tables.
      *
      * @param tables one per family
-     * @param full whether to rebuild from scratch (the periodic reconcile)
+     * @param full whether to make a full sync: compare the data plane with the desired state and
+     *     repair it (the first sync, the one after a failure, the periodic reconcile), rather than
+     *     apply the difference from the last sync
      * @return what was done
      * @throws RuntimeException if the data plane rejected the change
      */
@@ -67,6 +71,7 @@ public final class ServiceProxy implements AutoCloseable {
   private final List<IpFamily> families;
   private final Programmer programmer;
   private final Optional<HealthCheckServer> health;
+  private final Optional<ConntrackCleaner> conntrack;
   private final InstantSource clock;
   private final Object lock = new Object();
   private ScheduledExecutorService executor;
@@ -79,6 +84,7 @@ public final class ServiceProxy implements AutoCloseable {
   private Instant lastSync = Instant.EPOCH;
   private Instant lastFull = Instant.EPOCH;
   private int failuresInARow;
+  private boolean lastFailed;
   private List<ServiceTable> tables = List.of();
   private ProxyMetrics metrics = ProxyMetrics.NONE;
 
@@ -89,6 +95,7 @@ public final class ServiceProxy implements AutoCloseable {
       List<IpFamily> families,
       Programmer programmer,
       Optional<HealthCheckServer> health,
+      Optional<ConntrackCleaner> conntrack,
       InstantSource clock) {
     this.source = source;
     this.node = node;
@@ -96,6 +103,7 @@ public final class ServiceProxy implements AutoCloseable {
     this.families = List.copyOf(families);
     this.programmer = programmer;
     this.health = health;
+    this.conntrack = conntrack;
     this.clock = clock;
   }
 
@@ -108,6 +116,7 @@ public final class ServiceProxy implements AutoCloseable {
    * @param families the families to program (one table each)
    * @param programmer the data plane
    * @param health the health-check server to keep in step, if any
+   * @param conntrack the cleaner of stale UDP/SCTP flows to run after each sync, if any
    * @param clock the time source
    * @return the loop
    */
@@ -118,6 +127,7 @@ public final class ServiceProxy implements AutoCloseable {
       List<IpFamily> families,
       Programmer programmer,
       Optional<HealthCheckServer> health,
+      Optional<ConntrackCleaner> conntrack,
       InstantSource clock) {
     return new ServiceProxy(
         Objects.requireNonNull(source, "source"),
@@ -126,6 +136,7 @@ public final class ServiceProxy implements AutoCloseable {
         families,
         Objects.requireNonNull(programmer, "programmer"),
         Objects.requireNonNull(health, "health"),
+        Objects.requireNonNull(conntrack, "conntrack"),
         Objects.requireNonNull(clock, "clock"));
   }
 
@@ -158,12 +169,33 @@ public final class ServiceProxy implements AutoCloseable {
         });
   }
 
+  /** The EndpointSlice controller's record of when the change behind a slice happened. */
+  static final String TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
+
   private void onClusterUpdate(ClusterUpdate update) {
     synchronized (lock) {
       latest = update.current();
-      if (firstPendingUpdate == null) {
-        firstPendingUpdate = clock.instant();
+      Instant now = clock.instant();
+      Instant trigger = now;
+      for (ClusterChange c : update.changes()) {
+        if (c.after().orElse(null) instanceof EndpointSlice es) {
+          String t = es.metadata().annotations().get(TRIGGER_TIME_ANNOTATION);
+          if (t != null) {
+            try {
+              Instant at = Instant.parse(t);
+              if (at.isBefore(trigger)) {
+                trigger = at;
+              }
+            } catch (java.time.format.DateTimeParseException e) {
+              log.debug("ignoring {} {}", TRIGGER_TIME_ANNOTATION, t);
+            }
+          }
+        }
       }
+      if (firstPendingUpdate == null || trigger.isBefore(firstPendingUpdate)) {
+        firstPendingUpdate = trigger;
+      }
+      health.ifPresent(h -> h.queued(now));
       for (ClusterChange c : update.changes()) {
         switch (c.kind()) {
           case "Service" -> dirty.add(c.ref().namespace() + "/" + c.ref().name());
@@ -240,11 +272,16 @@ public final class ServiceProxy implements AutoCloseable {
       rebuildTables = false;
       firstPendingUpdate = null;
     }
-    boolean full =
-        before.isEmpty()
-            || Duration.between(lastFull, clock.instant()).compareTo(config.syncPeriod()) >= 0;
+    boolean full;
+    synchronized (lock) {
+      full =
+          before.isEmpty()
+              || lastFailed
+              || Duration.between(lastFull, clock.instant()).compareTo(config.syncPeriod()) >= 0;
+    }
     Instant start = clock.instant();
     List<ServiceTable> next = new ArrayList<>();
+    SyncResult r;
     try {
       for (int i = 0; i < families.size(); i++) {
         next.add(
@@ -252,65 +289,218 @@ public final class ServiceProxy implements AutoCloseable {
                 ? ServiceTable.build(state, node, config, families.get(i))
                 : before.get(i).update(state, changed));
       }
-      SyncResult r = programmer.program(next, full);
-      Instant end = clock.instant();
-      health.ifPresent(
-          h -> {
-            h.proxyHealthy(true);
-            h.sync(next);
-          });
-      synchronized (lock) {
-        tables = List.copyOf(next);
-        lastSync = end;
-        failuresInARow = 0;
-        if (r.full()) {
-          lastFull = end;
-        }
-        Duration took = Duration.between(start, end);
-        ProxyMetrics m = metrics;
-        metrics =
-            new ProxyMetrics(
-                m.fullSyncs() + (r.full() ? 1 : 0),
-                m.partialSyncs() + (r.full() ? 0 : 1),
-                m.failures(),
-                r.full() ? took : m.lastFullSync(),
-                r.full() ? m.lastPartialSync() : took,
-                r.full() ? m.totalFullSync().plus(took) : m.totalFullSync(),
-                r.full() ? m.totalPartialSync() : m.totalPartialSync().plus(took),
-                trigger == null ? m.lastProgrammingLatency() : Duration.between(trigger, end),
-                r.elements(),
-                r.chains());
-        if (!dirty.isEmpty() || rebuildTables) {
-          schedule();
-        }
-      }
+      r = programmer.program(next, full);
     } catch (RuntimeException e) {
       log.warn("service proxy sync failed; the previous rules stay in force: {}", e.getMessage());
       health.ifPresent(h -> h.proxyHealthy(false));
       synchronized (lock) {
-        // Retry everything that was pending, from scratch.
+        // Retry everything that was pending, as a full sync.
         dirty.addAll(changed);
         rebuildTables = true;
-        if (firstPendingUpdate == null) {
+        if (firstPendingUpdate == null
+            || (trigger != null && trigger.isBefore(firstPendingUpdate))) {
           firstPendingUpdate = trigger;
         }
         failuresInARow++;
+        lastFailed = true;
         lastSync = clock.instant();
-        ProxyMetrics m = metrics;
-        metrics =
-            new ProxyMetrics(
-                m.fullSyncs(),
-                m.partialSyncs(),
-                m.failures() + 1,
-                m.lastFullSync(),
-                m.lastPartialSync(),
-                m.totalFullSync(),
-                m.totalPartialSync(),
-                m.lastProgrammingLatency(),
-                m.elements(),
-                m.chains());
+        metrics = metrics(metrics).failures(metrics.failures() + 1).build();
         schedule();
       }
+      return;
+    }
+    Instant end = clock.instant();
+    health.ifPresent(
+        h -> {
+          h.updated(end);
+          h.proxyHealthy(true);
+          try {
+            h.sync(next);
+          } catch (RuntimeException e) {
+            log.warn("health-check listeners: {}", e.getMessage());
+          }
+        });
+    int cleaned = 0;
+    boolean cleanupFailed = false;
+    if (conntrack.isPresent()) {
+      try {
+        cleaned = conntrack.get().clean(next);
+      } catch (RuntimeException e) {
+        cleanupFailed = true;
+        log.warn("conntrack cleanup failed: {}", e.getMessage());
+      }
+    }
+    int noLocalInternal = 0;
+    int noLocalExternal = 0;
+    for (ServiceTable t : next) {
+      for (ServicePortInfo p : t.ports().values()) {
+        if (p.hasEndpoints() && p.localEndpoints().isEmpty()) {
+          noLocalInternal += p.internalPolicyLocal() ? 1 : 0;
+          noLocalExternal += p.externalPolicyLocal() ? 1 : 0;
+        }
+      }
+    }
+    synchronized (lock) {
+      tables = List.copyOf(next);
+      lastSync = end;
+      failuresInARow = 0;
+      lastFailed = false;
+      if (full) {
+        lastFull = end;
+      }
+      Duration took = Duration.between(start, end);
+      ProxyMetrics m = metrics;
+      metrics =
+          metrics(m)
+              .fullSyncs(m.fullSyncs() + (full ? 1 : 0))
+              .partialSyncs(m.partialSyncs() + (full ? 0 : 1))
+              .lastFullSync(full ? took : m.lastFullSync())
+              .lastPartialSync(full ? m.lastPartialSync() : took)
+              .totalFullSync(full ? m.totalFullSync().plus(took) : m.totalFullSync())
+              .totalPartialSync(full ? m.totalPartialSync() : m.totalPartialSync().plus(took))
+              .lastProgrammingLatency(
+                  trigger == null ? m.lastProgrammingLatency() : Duration.between(trigger, end))
+              .elements(r.elements())
+              .chains(r.chains())
+              .driftRepairs(m.driftRepairs() + (r.full() && r.repairs() > 0 ? 1 : 0))
+              .conntrackEntriesDeleted(m.conntrackEntriesDeleted() + cleaned)
+              .conntrackCleanupFailures(m.conntrackCleanupFailures() + (cleanupFailed ? 1 : 0))
+              .noLocalEndpoints(noLocalInternal, noLocalExternal)
+              .build();
+      if (!dirty.isEmpty() || rebuildTables) {
+        schedule();
+      }
+    }
+  }
+
+  /** A mutable copy of a metrics snapshot. */
+  private static MetricsBuilder metrics(ProxyMetrics m) {
+    return new MetricsBuilder(m);
+  }
+
+  private static final class MetricsBuilder {
+    private long fullSyncs;
+    private long partialSyncs;
+    private long failures;
+    private Duration lastFullSync;
+    private Duration lastPartialSync;
+    private Duration totalFullSync;
+    private Duration totalPartialSync;
+    private Duration lastProgrammingLatency;
+    private int elements;
+    private int chains;
+    private long driftRepairs;
+    private long conntrackEntriesDeleted;
+    private long conntrackCleanupFailures;
+    private int noLocalInternal;
+    private int noLocalExternal;
+
+    MetricsBuilder(ProxyMetrics m) {
+      fullSyncs = m.fullSyncs();
+      partialSyncs = m.partialSyncs();
+      failures = m.failures();
+      lastFullSync = m.lastFullSync();
+      lastPartialSync = m.lastPartialSync();
+      totalFullSync = m.totalFullSync();
+      totalPartialSync = m.totalPartialSync();
+      lastProgrammingLatency = m.lastProgrammingLatency();
+      elements = m.elements();
+      chains = m.chains();
+      driftRepairs = m.driftRepairs();
+      conntrackEntriesDeleted = m.conntrackEntriesDeleted();
+      conntrackCleanupFailures = m.conntrackCleanupFailures();
+      noLocalInternal = m.noLocalEndpointsInternal();
+      noLocalExternal = m.noLocalEndpointsExternal();
+    }
+
+    MetricsBuilder fullSyncs(long v) {
+      fullSyncs = v;
+      return this;
+    }
+
+    MetricsBuilder partialSyncs(long v) {
+      partialSyncs = v;
+      return this;
+    }
+
+    MetricsBuilder failures(long v) {
+      failures = v;
+      return this;
+    }
+
+    MetricsBuilder lastFullSync(Duration v) {
+      lastFullSync = v;
+      return this;
+    }
+
+    MetricsBuilder lastPartialSync(Duration v) {
+      lastPartialSync = v;
+      return this;
+    }
+
+    MetricsBuilder totalFullSync(Duration v) {
+      totalFullSync = v;
+      return this;
+    }
+
+    MetricsBuilder totalPartialSync(Duration v) {
+      totalPartialSync = v;
+      return this;
+    }
+
+    MetricsBuilder lastProgrammingLatency(Duration v) {
+      lastProgrammingLatency = v;
+      return this;
+    }
+
+    MetricsBuilder elements(int v) {
+      elements = v;
+      return this;
+    }
+
+    MetricsBuilder chains(int v) {
+      chains = v;
+      return this;
+    }
+
+    MetricsBuilder driftRepairs(long v) {
+      driftRepairs = v;
+      return this;
+    }
+
+    MetricsBuilder conntrackEntriesDeleted(long v) {
+      conntrackEntriesDeleted = v;
+      return this;
+    }
+
+    MetricsBuilder conntrackCleanupFailures(long v) {
+      conntrackCleanupFailures = v;
+      return this;
+    }
+
+    MetricsBuilder noLocalEndpoints(int internal, int external) {
+      noLocalInternal = internal;
+      noLocalExternal = external;
+      return this;
+    }
+
+    ProxyMetrics build() {
+      return new ProxyMetrics(
+          fullSyncs,
+          partialSyncs,
+          failures,
+          lastFullSync,
+          lastPartialSync,
+          totalFullSync,
+          totalPartialSync,
+          lastProgrammingLatency,
+          elements,
+          chains,
+          driftRepairs,
+          conntrackEntriesDeleted,
+          conntrackCleanupFailures,
+          noLocalInternal,
+          noLocalExternal);
     }
   }
 

@@ -388,7 +388,8 @@ public final class ServiceTable {
               cluster,
               local,
               hasAny,
-              hc));
+              hc,
+              all.stream().filter(ServiceEndpoint::serving).toList()));
     }
     return out;
   }
@@ -443,7 +444,8 @@ public final class ServiceTable {
                   port.port().getAsInt(),
                   local,
                   e.conditions().ready(),
-                  e.conditions().serving(),
+                  // kube-proxy reads an absent serving as true, not as ready.
+                  e.conditions().kubeProxyServing(),
                   e.conditions().terminating());
           Ep old = byHostPort.get(se.hostPort());
           if (old == null || (!old.e().local() && local)) {
@@ -626,6 +628,31 @@ public final class ServiceTable {
       m.computeIfAbsent(p.name().service(), k -> new ArrayList<>()).add(p);
     }
     return m;
+  }
+
+  /**
+   * Returns the service port that owns a frontend: a ClusterIP, externalIP or load-balancer IP with
+   * a port and protocol.
+   *
+   * @param ip the frontend address
+   * @param protocol the protocol
+   * @param port the service port number
+   * @return the port, if some service uses that frontend
+   */
+  public synchronized Optional<ServicePortInfo> frontend(
+      IpAddress ip, Protocol protocol, int port) {
+    return Optional.ofNullable(index().frontends().get(new Frontend(ip, protocol, port)));
+  }
+
+  /**
+   * Returns the service port that owns a node port.
+   *
+   * @param protocol the protocol
+   * @param nodePort the node port
+   * @return the port, if some service uses that node port
+   */
+  public synchronized Optional<ServicePortInfo> nodePort(Protocol protocol, int nodePort) {
+    return Optional.ofNullable(index().nodePorts().get(protocol + "/" + nodePort));
   }
 
   /**

@@ -22,7 +22,8 @@
  * }</pre>
  *
  * <p>Endpoint selection is random as in kube-proxy, or Maglev consistent hashing ({@link
- * dev.k8snet.proxy.ProxyConfig#maglevTableSize()}). Not covered yet: ClientIP session affinity in
- * the data plane (the table carries the timeout), conntrack cleanup of stale UDP/SCTP flows.
+ * dev.k8snet.proxy.ProxyConfig#maglevTableSize()}), in both cases after ClientIP session affinity
+ * where a service asks for it. After each sync {@link dev.k8snet.proxy.ConntrackCleaner} removes
+ * the UDP and SCTP flows left pointing at endpoints that are gone.
  */
 package dev.k8snet.proxy;

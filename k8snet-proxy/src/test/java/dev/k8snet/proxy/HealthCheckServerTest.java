@@ -95,4 +95,38 @@ class HealthCheckServerTest {
       assertEquals(Set.of(), server.ports());
     }
   }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theNodeHealthEndpointFailsOnceAnUpdateWaitsLongerThanTheTimeout() throws Exception {
+    int port = freePort();
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    try (HealthCheckServer server = HealthCheckServer.create(IpAddress.parse("127.0.0.1"))) {
+      server.serveProxyHealth(port, java.time.Duration.ofSeconds(60), now::get);
+      assertEquals(200, get(port, "/healthz").statusCode(), "healthy while starting up");
+      server.queued(now.get());
+      now.set(now.get().plusSeconds(59));
+      assertEquals(200, get(port, "/healthz").statusCode(), "an update not late yet");
+      now.set(now.get().plusSeconds(2));
+      HttpResponse<String> late = get(port, "/healthz");
+      assertEquals(503, late.statusCode());
+      assertEquals(503, get(port, "/livez").statusCode());
+      server.updated(now.get());
+      HttpResponse<String> ok = get(port, "/healthz");
+      assertEquals(200, ok.statusCode());
+      assertEquals(
+          "{\"lastUpdated\": \"2026-01-01T00:01:01Z\", \"currentTime\":"
+              + " \"2026-01-01T00:01:01Z\", \"nodeEligible\": true}",
+          ok.body());
+      assertEquals(404, get(port, "/other").statusCode());
+    }
+  }
 }

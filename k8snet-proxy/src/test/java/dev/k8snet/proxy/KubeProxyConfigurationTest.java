@@ -42,6 +42,53 @@ class KubeProxyConfigurationTest {
   }
 
   @Test
+  void readsTheConntrackSettingsAsSysctls() {
+    ProxyConfig c =
+        KubeProxyConfiguration.parse(
+            """
+            kind: KubeProxyConfiguration
+            conntrack:
+              maxPerCore: 1000
+              min: 5000
+              tcpEstablishedTimeout: 2h
+              tcpCloseWaitTimeout: 0s
+              tcpBeLiberal: true
+              udpTimeout: 30s
+              udpStreamTimeout: 2m
+            """,
+            Optional.empty());
+    assertTrue(c.conntrack().tcpBeLiberal());
+    assertEquals(
+        Map.of(
+            "net.netfilter.nf_conntrack_max", "8000",
+            "net.netfilter.nf_conntrack_tcp_timeout_established", "7200",
+            "net.netfilter.nf_conntrack_tcp_be_liberal", "1",
+            "net.netfilter.nf_conntrack_udp_timeout", "30",
+            "net.netfilter.nf_conntrack_udp_timeout_stream", "120"),
+        c.conntrack().sysctls(8),
+        "0s leaves the kernel's close-wait timeout");
+    assertEquals(
+        "131072",
+        ConntrackConfig.DEFAULT.sysctls(2).get("net.netfilter.nf_conntrack_max"),
+        "kube-proxy's floor");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KubeProxyConfiguration.parse("conntrack: {udpTimeout: soon}", Optional.empty()));
+  }
+
+  @Test
+  void invalidPacketsAreDroppedUnlessTcpTrackingIsLiberal() {
+    var s = Fixtures.state();
+    String strict = NftablesProxy.render(List.of(Fixtures.table(s)));
+    assertTrue(strict.contains("ct state invalid drop"), strict);
+    ProxyConfig liberal =
+        Fixtures.CONFIG.toBuilder()
+            .conntrack(ConntrackConfig.DEFAULT.withTcpBeLiberal(true))
+            .build();
+    assertTrue(!NftablesProxy.render(List.of(Fixtures.table(s, liberal))).contains("invalid"));
+  }
+
+  @Test
   void nodeCidrModeTakesTheNodesPodCidrs() {
     Node n =
         new Node(

@@ -190,11 +190,51 @@ final class Lab implements AutoCloseable {
         });
   }
 
-  /** Sends one datagram from the client: "bN peer" or "TIMEOUT". */
-  String udp(String ip, int port) {
+  /** Gives the client another address, 192.168.50.{@code host}. */
+  void addClientAddress(int host) {
+    sh(
+        "ip",
+        "-n",
+        client.name().orElseThrow(),
+        "addr",
+        "add",
+        "192.168.50." + host + "/24",
+        "dev",
+        "eth0");
+  }
+
+  /** Connects from a given client address (any port): "bN peer", "REFUSED" or "TIMEOUT". */
+  String tcpFromAddress(String source, String ip, int port) {
     return client.run(
         () -> {
-          try (DatagramSocket s = new DatagramSocket()) {
+          try (Socket s = new Socket()) {
+            s.setSoLinger(true, 0);
+            s.bind(new InetSocketAddress(source, 0));
+            s.connect(new InetSocketAddress(ip, port), 3000);
+            s.setSoTimeout(2000);
+            return new BufferedReader(
+                    new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+          } catch (ConnectException e) {
+            return "REFUSED";
+          } catch (SocketTimeoutException e) {
+            return "TIMEOUT";
+          }
+        });
+  }
+
+  /** Sends one datagram from the client: "bN peer" or "TIMEOUT". */
+  String udp(String ip, int port) {
+    return udpFrom(0, ip, port);
+  }
+
+  /** Sends one datagram from a fixed client port (0: any): "bN peer" or "TIMEOUT". */
+  String udpFrom(int sourcePort, String ip, int port) {
+    return client.run(
+        () -> {
+          try (DatagramSocket s = new DatagramSocket(null)) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("0.0.0.0", sourcePort));
             s.setSoTimeout(1000);
             byte[] q = "hi".getBytes(StandardCharsets.UTF_8);
             s.send(new DatagramPacket(q, q.length, new InetSocketAddress(ip, port)));

@@ -20,14 +20,18 @@ import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.LoadBalancerIngress;
 import dev.k8snet.core.model.ServiceType;
 import dev.k8snet.core.model.TrafficPolicy;
+import dev.k8snet.core.netlink.Conntrack;
+import dev.k8snet.core.netlink.ConntrackEntry;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.core.nftables.NftablesException;
 import dev.k8snet.testkit.NetnsTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -153,11 +157,80 @@ class NftablesProxyTest {
       assertEquals(
           Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.10", 80, 30), "old rules");
       SyncResult r = proxy.sync(tables(without));
-      assertTrue(r.full(), r.toString());
-      assertEquals(1, r.transactions(), "the existing table is replaced atomically");
+      assertTrue(r.full() && !r.rebuilt(), r.toString());
+      assertEquals(1, r.transactions(), "the table read back is repaired in one transaction");
       assertEquals(Set.of("b1 10.244.1.1"), names(lab, "10.96.0.10", 80, 15));
       assertEquals("TIMEOUT", lab.tcp("10.96.0.11", 80), "now unallocated: drop");
       proxy.delete();
+    }
+  }
+
+  @Test
+  void aFullSyncRepairsWhatDriftedInOneTransactionAndNothingElse(NetworkNamespace ns) {
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(cluster(true)));
+      assertEquals(0, proxy.sync(tables(cluster(true)), true).transactions(), "no drift");
+      // Three changes behind the proxy's back.
+      nft.apply("delete element ip k8snet-proxy service-ips { 10.96.0.10 . tcp . 80 }");
+      nft.apply("add element ip k8snet-proxy cluster-ips { 10.96.0.77 }");
+      nft.apply("flush chain ip k8snet-proxy tcp-pick-2");
+      assertEquals("REFUSED", lab.tcp("10.96.0.10", 80), "broken: a live ClusterIP without a port");
+      assertEquals(0, proxy.sync(tables(cluster(true))).transactions(), "a partial sync trusts");
+      SyncResult r = proxy.sync(tables(cluster(true)), true);
+      assertTrue(r.full() && !r.rebuilt(), r.toString());
+      assertEquals(3, r.repairs(), r.toString());
+      assertEquals(1, r.transactions());
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.10", 80, 30));
+      assertEquals("TIMEOUT", lab.tcp("10.96.0.77", 80), "the rogue ClusterIP is gone");
+      assertFalse(
+          nft.ruleset()
+              .set("ip", "k8snet-proxy", "cluster-ips")
+              .orElseThrow()
+              .elements()
+              .contains("10.96.0.77"));
+      assertEquals(0, proxy.sync(tables(cluster(true)), true).repairs());
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void aRestartedProxyAdoptsItsTableKeepingAffinityClients(NetworkNamespace ns) {
+    List<ServiceTable> t =
+        List.of(
+            ServiceTable.build(
+                state(sticky(true).toArray(KubernetesObject[]::new)), NODE, CONFIG, IpFamily.IPV4));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables()) {
+      String first;
+      try (NftablesProxy before = NftablesProxy.create(nft)) {
+        before.sync(t);
+        first = lab.tcp("10.96.0.40", 80, 3000).split(" ")[0];
+      }
+      try (NftablesProxy after = NftablesProxy.create(nft)) {
+        SyncResult r = after.sync(t);
+        assertTrue(r.full() && !r.rebuilt(), r.toString());
+        assertEquals(0, r.transactions(), "nothing to repair: the table is adopted as it is");
+        for (int i = 0; i < 10; i++) {
+          assertEquals(first, lab.tcp("10.96.0.40", 80, 3000).split(" ")[0], "still sticky");
+        }
+        // Other settings: the table is replaced in one transaction.
+        ProxyConfig other = CONFIG.toBuilder().masqueradeAll(true).build();
+        try (NftablesProxy third = NftablesProxy.create(nft)) {
+          SyncResult r3 =
+              third.sync(
+                  List.of(
+                      ServiceTable.build(
+                          state(sticky(true).toArray(KubernetesObject[]::new)),
+                          NODE,
+                          other,
+                          IpFamily.IPV4)));
+          assertTrue(r3.rebuilt(), r3.toString());
+          assertEquals(1, r3.transactions());
+          third.delete();
+        }
+      }
     }
   }
 
@@ -197,6 +270,8 @@ class NftablesProxyTest {
           Set.of("b1 10.244.1.1"),
           names(lab, "192.168.50.1", 30091, 5),
           "node ports bypass ranges");
+      SyncResult r = proxy.sync(tables(o), true);
+      assertEquals(0, r.repairs(), "source ranges read back as written: " + r);
       proxy.delete();
     }
   }
@@ -223,6 +298,136 @@ class NftablesProxyTest {
         flows.add(lab.tcpFrom(p, "10.96.0.10", 80));
       }
       assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), flows);
+      proxy.delete();
+    }
+  }
+
+  private static List<KubernetesObject> sticky(boolean withB2) {
+    List<KubernetesObject> o = new ArrayList<>();
+    o.add(
+        svc("default", "sticky", "10.96.0.40")
+            .type(ServiceType.NODE_PORT)
+            .clientIpAffinity(Duration.ofSeconds(120))
+            .port(port("http", Protocol.TCP, 80, 8080, 30040))
+            .build());
+    o.add(
+        withB2
+            ? slice("default", "sticky", "http", Protocol.TCP, 8080, b(1, "n1"), b(2, "n2"))
+            : slice("default", "sticky", "http", Protocol.TCP, 8080, b(1, "n1")));
+    return o;
+  }
+
+  /** Connections from 16 client addresses: which backend each address got, all tries equal. */
+  private static Set<String> stickyPerClient(Lab lab, String ip, int port) {
+    Set<String> backends = new HashSet<>();
+    for (int host = 10; host < 26; host++) {
+      String src = "192.168.50." + host;
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        seen.add(lab.tcpFromAddress(src, ip, port).split(" ")[0]);
+      }
+      assertEquals(1, seen.size(), src + " stuck to one backend: " + seen);
+      backends.addAll(seen);
+    }
+    return backends;
+  }
+
+  private void clientIpAffinity(NetworkNamespace ns, ProxyConfig config) {
+    ClusterState s = state(sticky(true).toArray(KubernetesObject[]::new));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      for (int host = 10; host < 26; host++) {
+        lab.addClientAddress(host);
+      }
+      proxy.sync(List.of(ServiceTable.build(s, NODE, config, IpFamily.IPV4)));
+      Set<String> viaClusterIp = new HashSet<>();
+      for (int i = 0; i < 15; i++) {
+        viaClusterIp.add(lab.tcp("10.96.0.40", 80, 3000));
+      }
+      assertEquals(1, viaClusterIp.size(), "one client sticks: " + viaClusterIp);
+      String first = viaClusterIp.iterator().next().split(" ")[0];
+      for (int i = 0; i < 10; i++) {
+        assertEquals(
+            first,
+            lab.tcp("192.168.50.1", 30040, 3000).split(" ")[0],
+            "the affinity holds across the port's frontends");
+      }
+      assertEquals(
+          Set.of("b1", "b2"), stickyPerClient(lab, "10.96.0.40", 80), "different clients spread");
+      String set =
+          nft.listJson("set ip k8snet-proxy " + stickySet(proxy, first.equals("b1") ? 1 : 2));
+      assertTrue(set.contains("192.168.50.2") && set.contains("\"timeout\": 120"), set);
+      // Scale down: the removed endpoint's objects go, everyone sticks to what is left.
+      SyncResult r =
+          proxy.sync(
+              List.of(
+                  ServiceTable.build(
+                      state(sticky(false).toArray(KubernetesObject[]::new)),
+                      NODE,
+                      config,
+                      IpFamily.IPV4)));
+      assertFalse(r.full());
+      assertEquals(Set.of("b1"), stickyPerClient(lab, "10.96.0.40", 80));
+      assertEquals(
+          1,
+          proxy.committedPortObjects(IpFamily.IPV4).keySet().stream()
+              .filter(n -> n.contains("-ep-"))
+              .count());
+      proxy.delete();
+    }
+  }
+
+  private static String stickySet(NftablesProxy proxy, int backend) {
+    return proxy.committedPortObjects(IpFamily.IPV4).entrySet().stream()
+        .filter(e -> e.getValue().startsWith("set"))
+        .map(Map.Entry::getKey)
+        .filter(n -> n.contains(Lab.backendIp(backend) + "-8080"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void clientIpAffinitySticksPerClientAcrossFrontendsAndSpreadsClients(NetworkNamespace ns) {
+    clientIpAffinity(ns, CONFIG);
+  }
+
+  @Test
+  void clientIpAffinityWithMaglevSticksAcrossSourcePorts(NetworkNamespace ns) {
+    // Maglev alone hashes the source port: affinity must win over it.
+    clientIpAffinity(ns, CONFIG.toBuilder().maglev(251, 0x5eed).build());
+  }
+
+  @Test
+  void aStaleUdpFlowIsRemovedAndMovesToTheNewEndpointWhileHealthyFlowsStay(NetworkNamespace ns) {
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        Conntrack ct = Conntrack.open(ns);
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      ConntrackCleaner cleaner = ConntrackCleaner.create(ct);
+      List<ServiceTable> v1 = List.of(ConntrackCleanerTest.table(b(1, "node1")));
+      proxy.sync(v1);
+      assertTrue(lab.udpFrom(45000, "10.96.0.13", 53).startsWith("b1 "));
+      assertEquals(0, cleaner.clean(v1), "nothing stale: a restart keeps healthy flows");
+      List<ServiceTable> v2 = List.of(ConntrackCleanerTest.table(b(2, "node2")));
+      proxy.sync(v2);
+      assertTrue(
+          lab.udpFrom(45000, "10.96.0.13", 53).startsWith("b1 "),
+          "without cleanup the flow sticks to the endpoint that left");
+      assertTrue(lab.udpFrom(45001, "10.96.0.13", 53).startsWith("b2 "), "a new flow");
+      assertEquals(1, cleaner.clean(v2));
+      List<ConntrackEntry> udp = ct.list(IpFamily.IPV4, OptionalInt.of(17));
+      assertTrue(
+          udp.stream().noneMatch(e -> e.reply().source().equals(ip("10.244.1.2"))),
+          "the stale entry is gone: " + udp);
+      assertTrue(
+          udp.stream().anyMatch(e -> e.original().sourcePort() == 45001),
+          "the healthy flow stays: " + udp);
+      assertTrue(lab.udpFrom(45000, "10.96.0.13", 53).startsWith("b2 "), "new packets move");
+      // Scaled to zero: every flow of the port goes (kube-proxy's fix for #139628).
+      List<ServiceTable> v3 = List.of(ConntrackCleanerTest.table());
+      proxy.sync(v3);
+      assertEquals(2, cleaner.clean(v3));
       proxy.delete();
     }
   }

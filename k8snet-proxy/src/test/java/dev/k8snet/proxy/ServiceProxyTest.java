@@ -81,7 +81,7 @@ class ServiceProxyTest {
           if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("injected failure");
           }
-          return new SyncResult(full, 1, 0, 0, 0, 0, 7, 1, Duration.ZERO);
+          return new SyncResult(full, full, 0, 1, 0, 0, 0, 0, 7, 1, Duration.ZERO);
         };
     ProxyConfig config =
         Fixtures.CONFIG.toBuilder()
@@ -96,6 +96,7 @@ class ServiceProxyTest {
             config,
             List.of(IpFamily.IPV4),
             programmer,
+            Optional.empty(),
             Optional.empty(),
             InstantSource.system())) {
       proxy.start();
@@ -148,6 +149,79 @@ class ServiceProxyTest {
                   .hostPort()
                   .equals("10.0.1.7:80"));
       assertEquals(7, proxy.metrics().elements());
+    }
+  }
+
+  @Test
+  void countsLocalPolicyPortsWithoutLocalEndpointsAndMeasuresFromTheSliceTriggerTime()
+      throws Exception {
+    List<Call> calls = new CopyOnWriteArrayList<>();
+    AtomicInteger failNext = new AtomicInteger(1);
+    ServiceProxy.Programmer programmer =
+        (tables, full) -> {
+          calls.add(new Call(tables, full));
+          if (calls.size() == 2 && failNext.getAndSet(0) > 0) {
+            throw new IllegalStateException("injected failure");
+          }
+          return new SyncResult(full, false, full ? 2 : 0, 1, 0, 0, 0, 0, 7, 1, Duration.ZERO);
+        };
+    ProxyConfig config =
+        Fixtures.CONFIG.toBuilder()
+            .minSyncPeriod(Duration.ofMillis(50))
+            .syncPeriod(Duration.ofMinutes(5))
+            .build();
+    var slice = slice("ns1", "local", "p80", Protocol.TCP, 80, ready("10.0.1.9", "host2"));
+    var triggered =
+        new dev.k8snet.core.model.EndpointSlice(
+            new dev.k8snet.core.model.ObjectMeta(
+                "ns1",
+                slice.metadata().name(),
+                slice.metadata().labels(),
+                java.util.Map.of(ServiceProxy.TRIGGER_TIME_ANNOTATION, "2020-01-01T00:00:00Z"),
+                "",
+                "",
+                Optional.empty()),
+            slice.addressType(),
+            slice.endpoints(),
+            slice.ports());
+    ClusterState local =
+        state(
+            svc("ns1", "local", "172.30.0.50")
+                .internalTrafficPolicy(dev.k8snet.core.model.TrafficPolicy.LOCAL)
+                .port(port("p80", Protocol.TCP, 80, 80, 0))
+                .build(),
+            triggered,
+            svc("ns1", "np", "172.30.0.51")
+                .type(dev.k8snet.core.model.ServiceType.NODE_PORT)
+                .externalTrafficPolicy(dev.k8snet.core.model.TrafficPolicy.LOCAL)
+                .port(port("p80", Protocol.TCP, 80, 80, 3005))
+                .build(),
+            slice("ns1", "np", "p80", Protocol.TCP, 80, ready("10.0.1.8", "host2")));
+    PushSource source = new PushSource();
+    try (ServiceProxy proxy =
+        ServiceProxy.create(
+            source,
+            Fixtures.NODE4,
+            config,
+            List.of(IpFamily.IPV4),
+            programmer,
+            Optional.empty(),
+            Optional.empty(),
+            InstantSource.system())) {
+      proxy.start();
+      source.push(cluster(1, "10.0.1.1"));
+      await(() -> proxy.metrics().fullSyncs() == 1);
+      source.push(ClusterState.of(2, local.objects()));
+      await(() -> proxy.metrics().failures() == 1);
+      await(() -> proxy.metrics().fullSyncs() == 2);
+      assertTrue(calls.get(2).full(), "the retry after a failure is a full sync");
+      ProxyMetrics m = proxy.metrics();
+      assertEquals(1, m.noLocalEndpointsInternal(), m.toString());
+      assertEquals(1, m.noLocalEndpointsExternal(), m.toString());
+      assertEquals(2, m.driftRepairs(), "each full sync repaired something: " + m);
+      assertTrue(
+          m.lastProgrammingLatency().compareTo(Duration.ofDays(365)) > 0,
+          "measured from the EndpointSlice's trigger time: " + m);
     }
   }
 }

@@ -297,6 +297,30 @@ class ServiceTableTest {
   }
 
   @Test
+  void aTerminatingEndpointWithoutAServingConditionIsServingAsKubeProxyReadsIt() {
+    // kube-proxy's EndpointSliceCache: serving absent means true (the API text says "defer to
+    // ready", which would make this endpoint unusable).
+    var terminatingNoServing =
+        new dev.k8snet.core.model.EndpointSlice.Endpoint(
+            List.of(ip("10.0.1.5")),
+            new dev.k8snet.core.model.EndpointSlice.Conditions(false, false, true, false),
+            Optional.empty(),
+            Optional.of("host2"),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            Optional.empty());
+    ClusterState s =
+        state(
+            svc("ns1", "svc1", "172.30.0.41").port(port("p80", Protocol.TCP, 80, 80, 0)).build(),
+            slice("ns1", "svc1", "p80", Protocol.TCP, 80, terminatingNoServing));
+    ServiceTable t = table(s);
+    assertEquals("10.0.1.5:80", flow(t, POD, "172.30.0.41", 80), "serving+terminating fallback");
+    ServiceEndpoint e = t.ports().values().iterator().next().clusterEndpoints().get(0);
+    assertTrue(e.serving() && e.terminating() && !e.ready(), e.toString());
+  }
+
+  @Test
   void zoneHintsNarrowTheClusterSetOnlyWhenEveryReadyEndpointHasThem() {
     ClusterState hinted =
         state(

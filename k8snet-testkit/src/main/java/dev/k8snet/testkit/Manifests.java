@@ -347,7 +347,9 @@ public final class Manifests {
       m.put("addresses", strings(e.addresses()));
       Map<String, Object> conditions = new LinkedHashMap<>();
       conditions.put("ready", e.conditions().ready());
-      conditions.put("serving", e.conditions().serving());
+      if (e.conditions().servingSet()) {
+        conditions.put("serving", e.conditions().serving());
+      }
       conditions.put("terminating", e.conditions().terminating());
       m.put("conditions", conditions);
       e.hostname().ifPresent(h -> m.put("hostname", h));

@@ -8,8 +8,12 @@ import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.Service;
+import dev.k8snet.core.netlink.Conntrack;
+import dev.k8snet.core.netlink.Sysctls;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.proxy.ConntrackCleaner;
+import dev.k8snet.proxy.ConntrackConfig;
 import dev.k8snet.proxy.HealthCheckServer;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.NftablesProxy;
@@ -223,14 +227,29 @@ final class ProxyCommand implements Runnable {
     @Option(names = "--once", description = "Exit after one sync.")
     boolean once;
 
+    @Option(
+        names = "--healthz-port",
+        paramLabel = "PORT",
+        defaultValue = "10256",
+        description =
+            "Serve kube-proxy's node health endpoint (/healthz, /livez) on this port; 0 turns it"
+                + " off (default ${DEFAULT-VALUE}).")
+    int healthzPort;
+
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
       options.load(err);
-      try (Nftables nft = Nftables.open(NetworkNamespace.current());
+      try (NetworkNamespace here = NetworkNamespace.current();
+          Nftables nft = Nftables.open(here);
+          Conntrack ct = Conntrack.open(here);
           NftablesProxy proxy = NftablesProxy.create(nft)) {
-        SyncResult r = proxy.sync(options.tables(err));
+        ConntrackCleaner cleaner = ConntrackCleaner.create(ct);
+        applyConntrackSettings(here, err);
+        List<ServiceTable> first = options.tables(err);
+        SyncResult r = proxy.sync(first);
         report(err, r);
+        cleaner.clean(first);
         if (once) {
           return 0;
         }
@@ -239,6 +258,9 @@ final class ProxyCommand implements Runnable {
         List<IpFamily> families = new ArrayList<>();
         for (ServiceTable t : options.tables(err)) {
           families.add(t.family());
+        }
+        if (healthzPort < 0 || healthzPort > 65535) {
+          throw new UsageException("--healthz-port: " + healthzPort + " (expected: 0 ~ 65535)");
         }
         try (HealthCheckServer health = HealthCheckServer.create(IpAddress.parse("0.0.0.0"));
             ServiceProxy loop =
@@ -253,7 +275,19 @@ final class ProxyCommand implements Runnable {
                       return s;
                     },
                     Optional.of(health),
+                    Optional.of(cleaner),
                     InstantSource.system())) {
+          if (healthzPort > 0) {
+            try {
+              health.serveProxyHealth(
+                  healthzPort,
+                  options.proxyConfig.syncPeriod().multipliedBy(2),
+                  InstantSource.system());
+            } catch (java.io.UncheckedIOException e) {
+              err.println("warning: " + e.getMessage());
+              err.flush();
+            }
+          }
           loop.start();
           new CountDownLatch(1).await(); // until interrupted
         }
@@ -261,13 +295,45 @@ final class ProxyCommand implements Runnable {
       }
     }
 
+    /**
+     * Sets the conntrack sysctls of the configuration where the kernel lets this namespace set
+     * them, and, as kube-proxy does, leaves INVALID packets alone when TCP tracking is liberal.
+     */
+    private void applyConntrackSettings(NetworkNamespace ns, PrintWriter err) {
+      Sysctls sysctls = ns.sysctls();
+      ConntrackConfig c = options.proxyConfig.conntrack();
+      c.sysctls(Runtime.getRuntime().availableProcessors())
+          .forEach(
+              (k, v) -> {
+                try {
+                  if (!sysctls.get(k).equals(v)) {
+                    sysctls.set(k, v);
+                  }
+                } catch (RuntimeException e) {
+                  err.println("warning: cannot set " + k + "=" + v + ": " + e.getMessage());
+                }
+              });
+      try {
+        if (!c.tcpBeLiberal()
+            && sysctls.get("net.netfilter.nf_conntrack_tcp_be_liberal").equals("1")) {
+          err.println("nf_conntrack_tcp_be_liberal is set: not dropping INVALID packets");
+          options.proxyConfig =
+              options.proxyConfig.toBuilder().conntrack(c.withTcpBeLiberal(true)).build();
+        }
+      } catch (RuntimeException e) {
+        err.println("warning: cannot read nf_conntrack_tcp_be_liberal: " + e.getMessage());
+      }
+      err.flush();
+    }
+
     private static void report(PrintWriter err, SyncResult r) {
       err.printf(
           Locale.ROOT,
-          "%s sync: %d transaction(s), +%d/-%d elements, +%d/-%d chains, %d elements and %d"
-              + " chains programmed, %.1f ms%n",
-          r.full() ? "full" : "partial",
+          "%s sync: %d transaction(s), %d repair(s), +%d/-%d elements, +%d/-%d chains, %d"
+              + " elements and %d chains programmed, %.1f ms%n",
+          r.full() ? (r.rebuilt() ? "full (rebuilt)" : "full") : "partial",
           r.transactions(),
+          r.repairs(),
           r.elementsAdded(),
           r.elementsDeleted(),
           r.chainsAdded(),

@@ -29,17 +29,43 @@ public record EndpointSlice(
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   /**
-   * The conditions of an endpoint, with absent values resolved: {@code ready} absent is true,
-   * {@code serving} absent is {@code ready}, {@code terminating} absent is false.
+   * The conditions of an endpoint, with absent values resolved as the API documents them: {@code
+   * ready} absent is true, {@code serving} absent is {@code ready}, {@code terminating} absent is
+   * false. Whether {@code serving} was given at all is kept, because kube-proxy reads an absent
+   * {@code serving} as true rather than as {@code ready} (see {@link #kubeProxyServing()}).
    *
    * @param ready ready to receive new traffic
-   * @param serving able to serve traffic, regardless of terminating
+   * @param serving able to serve traffic, regardless of terminating ({@code ready} when absent)
    * @param terminating being shut down
+   * @param servingSet whether {@code serving} was given in the object
    * @since 0.1
    */
-  public record Conditions(boolean ready, boolean serving, boolean terminating) {
+  public record Conditions(
+      boolean ready, boolean serving, boolean terminating, boolean servingSet) {
     /** Ready, serving, not terminating. */
     public static final Conditions READY = new Conditions(true, true, false);
+
+    /**
+     * Returns conditions whose every value was given.
+     *
+     * @param ready ready to receive new traffic
+     * @param serving able to serve traffic, regardless of terminating
+     * @param terminating being shut down
+     */
+    public Conditions(boolean ready, boolean serving, boolean terminating) {
+      this(ready, serving, terminating, true);
+    }
+
+    /**
+     * Returns {@code serving} as kube-proxy reads it (its {@code EndpointSliceCache}): the given
+     * value, or true when absent. Differs from {@link #serving()} only for an endpoint without
+     * {@code serving} that is not ready.
+     *
+     * @return whether kube-proxy counts the endpoint as serving
+     */
+    public boolean kubeProxyServing() {
+      return servingSet ? serving : true;
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.k8snet.core.nftables;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A table as nft lists it.
@@ -9,12 +10,14 @@ import java.util.Objects;
  *     {@code netdev})
  * @param name the table name
  * @param handle the kernel's handle
+ * @param comment the table's comment, if it has one
  * @since 0.1
  */
-public record NftTable(String family, String name, long handle) {
+public record NftTable(String family, String name, long handle, Optional<String> comment) {
   /** Checks for nulls. */
   public NftTable {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(comment, "comment");
   }
 }

@@ -335,9 +335,12 @@ class CoreKindsTest {
     assertEquals(IpFamily.IPV4, es.addressType());
     assertEquals(Optional.of("web"), es.serviceName());
     assertEquals(Optional.of(new ObjectRef("Service", "shop", "web")), es.serviceRef());
-    assertEquals(EndpointSlice.Conditions.READY, es.endpoints().get(0).conditions());
     assertEquals(
-        new EndpointSlice.Conditions(false, false, false), es.endpoints().get(1).conditions());
+        new EndpointSlice.Conditions(true, true, false, false), es.endpoints().get(0).conditions());
+    // Absent serving: the API reads it as ready, kube-proxy as true.
+    EndpointSlice.Conditions notReady = es.endpoints().get(1).conditions();
+    assertEquals(new EndpointSlice.Conditions(false, false, false, false), notReady);
+    assertTrue(notReady.kubeProxyServing());
     assertEquals(
         new EndpointSlice.Conditions(false, true, true), es.endpoints().get(2).conditions());
     EndpointSlice.Endpoint e = es.endpoints().get(0);

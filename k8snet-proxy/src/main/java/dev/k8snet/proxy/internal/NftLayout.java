@@ -109,11 +109,90 @@ public final class NftLayout {
    * @return nft text
    */
   public String skeleton() {
+    return skeleton(fingerprint());
+  }
+
+  /**
+   * Returns a hash of everything the layout derives from the settings (the skeleton and the rules
+   * of the shared chains), kept in the table's comment so that a table read back at start-up can be
+   * told to have been written with the same settings.
+   *
+   * @return 16 hex digits
+   */
+  public String fingerprint() {
+    StringBuilder sb = new StringBuilder(skeleton(""));
+    for (String c :
+        List.of(
+            "tcp-svc-1",
+            "tcp-ext-1",
+            "tcp-ext-local-1-1",
+            "tcp-pick-1",
+            "np-udp-pick-m" + Math.max(1, config.maglevTableSize()))) {
+      sb.append(c).append(dispatchRules(c));
+    }
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Returns the name of the empty chain that carries the fingerprint (nft 1.0.6 does not list a
+   * table's comment in JSON, so the comment alone cannot be read back).
+   *
+   * @return {@code layout-} and the fingerprint
+   */
+  public String fingerprintChain() {
+    return "layout-" + fingerprint();
+  }
+
+  /**
+   * Returns the fixed chains of the skeleton with the number of rules each has.
+   *
+   * @return chain name to rule count
+   */
+  public Map<String, Integer> skeletonChains() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    String current = null;
+    for (String line : skeleton("").split("\n")) {
+      if (line.startsWith("  chain ")) {
+        current = line.substring(8, line.length() - 2);
+        out.put(current, 0);
+      } else if (line.equals("  }")) {
+        current = null;
+      } else if (current != null && line.startsWith("    ") && !line.startsWith("    type ")) {
+        out.merge(current, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns the named sets and maps of the skeleton.
+   *
+   * @return their names
+   */
+  public List<String> skeletonSets() {
+    List<String> out = new ArrayList<>(ELEMENT_SETS);
+    out.add("nodeport-ips");
+    return out;
+  }
+
+  private String skeleton(String fingerprint) {
     String fe = ip + " daddr . meta l4proto . th dport";
     String np = "meta l4proto . th dport";
     StringBuilder sb = new StringBuilder();
     sb.append("table ").append(qualified()).append(" {\n");
-    sb.append("  comment \"k8snet service proxy\"\n");
+    sb.append("  comment \"k8snet service proxy")
+        .append(fingerprint.isEmpty() ? "" : " " + fingerprint)
+        .append("\"\n");
+    if (!fingerprint.isEmpty()) {
+      sb.append("  chain layout-").append(fingerprint).append(" {\n  }\n");
+    }
     String key = addrType + " . inet_proto . inet_service";
     map(sb, "service-ips", "type " + key + " : verdict");
     map(sb, "service-nodeports", "type inet_proto . inet_service : verdict");
@@ -188,14 +267,15 @@ public final class NftLayout {
         "output",
         "-110",
         "ct state new jump firewall-check");
-    base(
-        sb,
-        "filter-forward",
-        "filter",
-        "forward",
-        "0",
-        "ct state new jump service-endpoints-check",
-        "ct state new jump cluster-ips-check");
+    List<String> forward = new ArrayList<>();
+    if (!config.conntrack().tcpBeLiberal()) {
+      // kube-proxy: an INVALID packet would otherwise reach the endpoint un-NATed and be answered
+      // with a reset that kills the connection (#74839).
+      forward.add("ct state invalid drop");
+    }
+    forward.add("ct state new jump service-endpoints-check");
+    forward.add("ct state new jump cluster-ips-check");
+    base(sb, "filter-forward", "filter", "forward", "0", forward.toArray(String[]::new));
     base(
         sb,
         "filter-input",
@@ -277,7 +357,6 @@ public final class NftLayout {
     String prefix = (nodePort ? "np-" : "") + proto + "-";
     String[] parts = rest.split("-");
     List<String> rules = new ArrayList<>();
-    List<Cidr> pods = config.clusterCidrs(family);
     if (rest.startsWith("local-pick-") || rest.startsWith("pick-")) {
       boolean local = rest.startsWith("local-");
       String token = parts[parts.length - 1];
@@ -303,32 +382,219 @@ public final class NftLayout {
               + (local ? "local-slots-" : "slots-")
               + proto);
     } else if (rest.startsWith("svc-")) {
-      if (config.masqueradeAll()) {
-        rules.add("jump mark-for-masquerade");
-      } else if (!pods.isEmpty()) {
-        rules.add(ip + " saddr != " + podCidrs() + " jump mark-for-masquerade");
-      }
-      rules.add("goto " + prefix + "pick-" + parts[1]);
+      rules.addAll(frontRules("svc", prefix + "pick-" + parts[1], null));
     } else if (rest.startsWith("ext-local-")) {
       String c = parts[2];
       String l = parts[3];
-      if (!c.equals("0")) {
-        if (!pods.isEmpty()) {
-          rules.add(ip + " saddr " + podCidrs() + " goto " + prefix + "pick-" + c);
-        }
-        rules.add("fib saddr type local jump mark-for-masquerade");
-        rules.add("fib saddr type local goto " + prefix + "pick-" + c);
-      }
-      if (!l.equals("0")) {
-        rules.add("goto " + prefix + "local-pick-" + l);
-      }
+      rules.addAll(
+          frontRules(
+              "ext-local",
+              c.equals("0") ? null : prefix + "pick-" + c,
+              l.equals("0") ? null : prefix + "local-pick-" + l));
     } else if (rest.startsWith("ext-")) {
-      rules.add("jump mark-for-masquerade");
-      rules.add("goto " + prefix + "pick-" + parts[1]);
+      rules.addAll(frontRules("ext", prefix + "pick-" + parts[1], null));
     } else {
       throw new IllegalArgumentException("chain: " + name + " (expected: a dispatch chain)");
     }
     return rules;
+  }
+
+  /**
+   * The rules of a frontend chain: {@code svc} (ClusterIP: masquerade non-pod sources, then pick),
+   * {@code ext} (external, Cluster policy: always masquerade) or {@code ext-local} (external, Local
+   * policy: pod sources short-circuit to the cluster pick, node sources are masqueraded to it, the
+   * rest go to the local pick). A null pick means that set is empty.
+   */
+  private List<String> frontRules(String kind, String clusterPick, String localPick) {
+    List<String> rules = new ArrayList<>();
+    List<Cidr> pods = config.clusterCidrs(family);
+    switch (kind) {
+      case "svc" -> {
+        if (config.masqueradeAll()) {
+          rules.add("jump mark-for-masquerade");
+        } else if (!pods.isEmpty()) {
+          rules.add(ip + " saddr != " + podCidrs() + " jump mark-for-masquerade");
+        }
+        rules.add("goto " + clusterPick);
+      }
+      case "ext" -> {
+        rules.add("jump mark-for-masquerade");
+        rules.add("goto " + clusterPick);
+      }
+      default -> {
+        if (clusterPick != null) {
+          if (!pods.isEmpty()) {
+            rules.add(ip + " saddr " + podCidrs() + " goto " + clusterPick);
+          }
+          rules.add("fib saddr type local jump mark-for-masquerade");
+          rules.add("fib saddr type local goto " + clusterPick);
+        }
+        if (localPick != null) {
+          rules.add("goto " + localPick);
+        }
+      }
+    }
+    return rules;
+  }
+
+  /** The prefix of every object that belongs to one service port (ClientIP affinity). */
+  public static final String AFFINITY_PREFIX = "affinity-";
+
+  /** Whether a chain or set name belongs to one service port rather than being shared. */
+  public static boolean isPortObject(String name) {
+    return name.startsWith(AFFINITY_PREFIX);
+  }
+
+  /** The name stem of a service port's affinity objects: name and timeout hashed. */
+  private static String affinityStem(ServicePortInfo p) {
+    String id = p.name() + "/" + p.affinityTimeout().orElseThrow().getSeconds();
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return AFFINITY_PREFIX + java.util.HexFormat.of().formatHex(h, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String epName(ServiceEndpoint e) {
+    return e.ip().toString().replace(':', '.') + "-" + e.port();
+  }
+
+  /**
+   * Returns the sets and chains that belong to one service port alone, in creation order (what they
+   * reference first), as name to definition ({@code "set\n" + body} or {@code "chain\n" + rules});
+   * empty for ports without ClientIP affinity.
+   *
+   * <p>Affinity is kube-proxy's: per endpoint a set of client addresses with the service's timeout,
+   * refreshed by the endpoint's chain on every new connection it takes; before picking (at random,
+   * or by Maglev), the pick chain sends a client found in an endpoint's set to that endpoint. The
+   * key is the client address alone, so the affinity holds across every frontend of the port.
+   *
+   * @param p the service port
+   * @return the objects
+   */
+  public Map<String, String> portObjects(ServicePortInfo p) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (p.affinityTimeout().isEmpty() || !p.hasEndpoints()) {
+      return out;
+    }
+    String stem = affinityStem(p);
+    long timeout = Math.max(1, p.affinityTimeout().get().getSeconds());
+    String proto = p.protocol().lowerCaseName();
+    java.util.TreeSet<ServiceEndpoint> all = new java.util.TreeSet<>(p.clusterEndpoints());
+    boolean usesLocal = p.internalPolicyLocal() || p.externalPolicyLocal();
+    if (usesLocal) {
+      all.addAll(p.localEndpoints());
+    }
+    for (ServiceEndpoint e : all) {
+      out.put(
+          stem + "-" + epName(e),
+          "set\ntype " + addrType + "; flags dynamic,timeout; timeout " + timeout + "s;");
+    }
+    for (ServiceEndpoint e : all) {
+      String target = e.ip().isIpv6() ? "[" + e.ip() + "]:" + e.port() : e.hostPort();
+      out.put(
+          stem + "-ep-" + epName(e),
+          "chain\nupdate @"
+              + stem
+              + "-"
+              + epName(e)
+              + " { "
+              + ip
+              + " saddr }\nmeta l4proto "
+              + proto
+              + " dnat to "
+              + target);
+    }
+    String pick = null;
+    String localPick = null;
+    if (!p.clusterEndpoints().isEmpty()) {
+      pick = stem + "-pick";
+      out.put(pick, "chain\n" + String.join("\n", affinityPick(stem, p, p.clusterEndpoints())));
+    }
+    if (usesLocal && !p.localEndpoints().isEmpty()) {
+      localPick = stem + "-local-pick";
+      out.put(localPick, "chain\n" + String.join("\n", affinityPick(stem, p, p.localEndpoints())));
+    }
+    String internal = p.internalPolicyLocal() ? localPick : pick;
+    if (internal != null) {
+      out.put(stem + "-svc", "chain\n" + String.join("\n", frontRules("svc", internal, null)));
+    }
+    if (p.externallyAccessible()) {
+      if (p.externalPolicyLocal()) {
+        out.put(
+            stem + "-ext-local",
+            "chain\n" + String.join("\n", frontRules("ext-local", pick, localPick)));
+      } else if (pick != null) {
+        out.put(stem + "-ext", "chain\n" + String.join("\n", frontRules("ext", pick, null)));
+      }
+    }
+    return out;
+  }
+
+  private List<String> affinityPick(String stem, ServicePortInfo p, List<ServiceEndpoint> eps) {
+    List<String> rules = new ArrayList<>();
+    for (ServiceEndpoint e : eps) {
+      rules.add(ip + " saddr @" + stem + "-" + epName(e) + " goto " + stem + "-ep-" + epName(e));
+    }
+    int m = config.maglevTableSize();
+    List<String> vmap = new ArrayList<>();
+    String selector;
+    if (m > 0) {
+      List<String> names = eps.stream().map(ServiceEndpoint::hostPort).toList();
+      int[] t = Maglev.table(names, m, config.maglevSeed());
+      for (int i = 0; i < m; i++) {
+        vmap.add(i + " : goto " + stem + "-ep-" + epName(eps.get(t[i])));
+      }
+      String proto = p.protocol().lowerCaseName();
+      selector =
+          String.format(
+              Locale.ROOT,
+              "jhash %s saddr . %s sport . %s dport mod %d seed 0x%x",
+              ip,
+              proto,
+              proto,
+              m,
+              config.maglevSeed());
+    } else {
+      for (int i = 0; i < eps.size(); i++) {
+        vmap.add(i + " : goto " + stem + "-ep-" + epName(eps.get(i)));
+      }
+      selector = "numgen random mod " + eps.size();
+    }
+    rules.add(selector + " vmap { " + String.join(", ", vmap) + " }");
+    return rules;
+  }
+
+  /**
+   * Returns the nft command that creates a port object (see {@link #portObjects}).
+   *
+   * @param name the object name
+   * @param definition its definition
+   * @param exists whether the chain exists already (it is flushed and refilled)
+   * @return nft text, one or more lines
+   */
+  public String portObjectCommands(String name, String definition, boolean exists) {
+    String q = qualified();
+    StringBuilder sb = new StringBuilder();
+    if (definition.startsWith("set\n")) {
+      sb.append("add set ")
+          .append(q)
+          .append(' ')
+          .append(name)
+          .append(" { ")
+          .append(definition.substring(4))
+          .append(" }\n");
+      return sb.toString();
+    }
+    sb.append(exists ? "flush chain " : "add chain ").append(q).append(' ').append(name);
+    sb.append('\n');
+    for (String r : definition.substring(6).split("\n")) {
+      sb.append("add rule ").append(q).append(' ').append(name).append(' ').append(r).append('\n');
+    }
+    return sb.toString();
   }
 
   /**
@@ -376,12 +642,15 @@ public final class NftLayout {
       out.put(s, new LinkedHashMap<>());
     }
     String proto = p.protocol().lowerCaseName();
+    boolean affinity = p.affinityTimeout().isPresent();
     out.get("cluster-ips").put(addr(p.clusterIp()), "");
     String k = key(p.clusterIp(), p, p.port());
     if (!p.hasEndpoints()) {
       out.get("no-endpoint-services").put(k, "goto reject-chain");
     } else if (!p.hasInternalEndpoints()) {
       out.get("no-endpoint-services").put(k, "drop");
+    } else if (affinity) {
+      out.get("service-ips").put(k, "goto " + affinityStem(p) + "-svc");
     } else {
       List<ServiceEndpoint> eps = p.internalEndpoints();
       out.get("service-ips").put(k, "goto " + proto + "-svc-" + sel(eps));
@@ -391,6 +660,9 @@ public final class NftLayout {
         p.externalPolicyLocal()
             ? proto + "-ext-local-" + sel(p.clusterEndpoints()) + "-" + sel(p.localEndpoints())
             : proto + "-ext-" + sel(p.clusterEndpoints());
+    if (affinity) {
+      extVerdict = affinityStem(p) + (p.externalPolicyLocal() ? "-ext-local" : "-ext");
+    }
     String noExt = p.hasEndpoints() ? "drop" : "goto reject-chain";
     List<IpAddress> externals = new ArrayList<>(p.externalIps());
     for (IpAddress lb : p.loadBalancerIps()) {
@@ -402,8 +674,10 @@ public final class NftLayout {
       String kx = key(x, p, p.port());
       if (p.hasEndpoints()) {
         out.get("service-ips").put(kx, "goto " + extVerdict);
-        slots(out.get("slots-" + proto), slotKey(x, p.port()), p.clusterEndpoints());
-        if (p.externalPolicyLocal()) {
+        if (!affinity) {
+          slots(out.get("slots-" + proto), slotKey(x, p.port()), p.clusterEndpoints());
+        }
+        if (!affinity && p.externalPolicyLocal()) {
           slots(out.get("local-slots-" + proto), slotKey(x, p.port()), p.localEndpoints());
         }
       }
@@ -422,7 +696,9 @@ public final class NftLayout {
     }
     if (p.nodePort().isPresent()) {
       String kn = proto + " . " + p.nodePort().getAsInt();
-      if (p.hasEndpoints()) {
+      if (p.hasEndpoints() && affinity) {
+        out.get("service-nodeports").put(kn, "goto " + extVerdict);
+      } else if (p.hasEndpoints()) {
         out.get("service-nodeports").put(kn, "goto np-" + extVerdict);
         String sk = Integer.toString(p.nodePort().getAsInt());
         slots(out.get("np-slots-" + proto), sk, p.clusterEndpoints());

@@ -35,6 +35,9 @@ public final class NftMirror {
   private Map<String, Map<String, Ref>> elements = new HashMap<>();
   private Map<ServicePortName, Map<String, Map<String, String>>> perPort = new HashMap<>();
 
+  /** Each port's own sets and chains (ClientIP affinity): name to definition, in order. */
+  private Map<ServicePortName, Map<String, String>> portObjects = new HashMap<>();
+
   /** Dispatch chains referenced directly by verdict-map elements, with reference counts. */
   private Map<String, Integer> chainRefs = new HashMap<>();
 
@@ -60,6 +63,7 @@ public final class NftMirror {
   public void reset() {
     elements = new HashMap<>();
     perPort = new HashMap<>();
+    portObjects = new HashMap<>();
     chainRefs = new HashMap<>();
     chains = new HashSet<>();
     nodePortIps = List.of();
@@ -77,7 +81,18 @@ public final class NftMirror {
   }
 
   public int chainCount() {
-    return chains.size();
+    int n = chains.size();
+    for (Map<String, String> o : portObjects.values()) {
+      n += (int) o.values().stream().filter(d -> d.startsWith("chain\n")).count();
+    }
+    return n;
+  }
+
+  /** Every committed port object (affinity sets and chains): name to definition. */
+  public Map<String, String> portObjects() {
+    Map<String, String> out = new LinkedHashMap<>();
+    portObjects.values().forEach(out::putAll);
+    return out;
   }
 
   /** Committed elements of a set: key to value. */
@@ -118,6 +133,14 @@ public final class NftMirror {
     final List<String> npDeletes = new ArrayList<>();
     final List<String> npAdds = new ArrayList<>();
 
+    /** Port objects to create or refill: name to (definition, whether it exists already). */
+    final Map<String, Map.Entry<String, Boolean>> objectWrites = new LinkedHashMap<>();
+
+    /** Port objects to delete, referrers first. */
+    final List<String> objectDeletes = new ArrayList<>();
+
+    private final Map<ServicePortName, Map<String, String>> objectDelta = new HashMap<>();
+
     private Plan(ServiceTable next, Collection<String> changedServices, boolean full) {
       this.next = next;
       this.nextLayout = new NftLayout(next, tableName);
@@ -145,6 +168,35 @@ public final class NftMirror {
           old.forEach((set, m) -> m.forEach((k, v) -> release(touched, set, k)));
         }
         ServicePortInfo p = next.ports().get(n);
+        Map<String, String> oldObjects = full ? Map.of() : portObjects.getOrDefault(n, Map.of());
+        Map<String, String> newObjects = p == null ? Map.of() : nextLayout.portObjects(p);
+        if (!oldObjects.equals(newObjects)) {
+          objectDelta.put(n, newObjects);
+          for (Map.Entry<String, String> o : newObjects.entrySet()) {
+            String before = oldObjects.get(o.getKey());
+            if (!o.getValue().equals(before)) {
+              objectWrites.put(o.getKey(), Map.entry(o.getValue(), before != null));
+            }
+          }
+          List<String> gone = new ArrayList<>();
+          for (String name : oldObjects.keySet()) {
+            if (!newObjects.containsKey(name)) {
+              gone.add(name);
+            }
+          }
+          java.util.Collections.reverse(gone); // referrers (created last) first
+          // Chains before sets: a set is deleted only once no rule refers to it.
+          for (String name : gone) {
+            if (oldObjects.get(name).startsWith("chain\n")) {
+              objectDeletes.add(name);
+            }
+          }
+          for (String name : gone) {
+            if (oldObjects.get(name).startsWith("set\n")) {
+              objectDeletes.add(name);
+            }
+          }
+        }
         if (p != null) {
           Map<String, Map<String, String>> els = nextLayout.elements(p);
           els.values().removeIf(Map::isEmpty);
@@ -173,13 +225,13 @@ public final class NftMirror {
           Ref after = current(set, k);
           if (before != null && (after == null || !before.value().equals(after.value()))) {
             deletes.computeIfAbsent(set, x -> new ArrayList<>()).add(k);
-            if (set.equals("service-ips") || set.equals("service-nodeports")) {
+            if (isDispatch(set, before.value())) {
               refDelta.merge(chainOf(before.value()), -1, Integer::sum);
             }
           }
           if (after != null && (before == null || !before.value().equals(after.value()))) {
             adds.computeIfAbsent(set, x -> new LinkedHashMap<>()).put(k, after.value());
-            if (set.equals("service-ips") || set.equals("service-nodeports")) {
+            if (isDispatch(set, after.value())) {
               refDelta.merge(chainOf(after.value()), 1, Integer::sum);
             }
           }
@@ -236,6 +288,12 @@ public final class NftMirror {
         }
       }
       return out;
+    }
+
+    /** Whether a verdict-map value refers to a shared dispatch chain. */
+    private boolean isDispatch(String set, String value) {
+      return (set.equals("service-ips") || set.equals("service-nodeports"))
+          && !NftLayout.isPortObject(chainOf(value));
     }
 
     private String chainOf(String verdict) {
@@ -308,7 +366,9 @@ public final class NftMirror {
           && addChains.isEmpty()
           && deleteChains.isEmpty()
           && npAdds.isEmpty()
-          && npDeletes.isEmpty();
+          && npDeletes.isEmpty()
+          && objectWrites.isEmpty()
+          && objectDeletes.isEmpty();
     }
 
     public int elementsAdded() {
@@ -320,11 +380,26 @@ public final class NftMirror {
     }
 
     public int chainsAdded() {
-      return addChains.size();
+      int n = addChains.size();
+      for (Map.Entry<String, Boolean> w : objectWrites.values()) {
+        n += w.getKey().startsWith("chain\n") && !w.getValue() ? 1 : 0;
+      }
+      return n;
     }
 
     public int chainsDeleted() {
-      return deleteChains.size();
+      return deleteChains.size()
+          + (int) objectDeletes.stream().filter(o -> !isSetObject(o)).count();
+    }
+
+    private boolean isSetObject(String name) {
+      for (Map<String, String> m : portObjects.values()) {
+        String d = m.get(name);
+        if (d != null) {
+          return d.startsWith("set\n");
+        }
+      }
+      return false;
     }
 
     /**
@@ -353,6 +428,8 @@ public final class NftMirror {
           sb.append("add rule ").append(q).append(' ').append(c).append(' ').append(r).append('\n');
         }
       }
+      objectWrites.forEach(
+          (name, w) -> sb.append(nextLayout.portObjectCommands(name, w.getKey(), w.getValue())));
       for (Map.Entry<String, List<String>> e : deletes.entrySet()) {
         sb.append("delete element ").append(q).append(' ').append(e.getKey()).append(" { ");
         sb.append(String.join(", ", e.getValue())).append(" }\n");
@@ -396,6 +473,13 @@ public final class NftMirror {
       for (String c : deleteChains) {
         sb.append("delete chain ").append(q).append(' ').append(c).append('\n');
       }
+      for (String o : objectDeletes) {
+        sb.append(isSetObject(o) ? "delete set " : "delete chain ")
+            .append(q)
+            .append(' ')
+            .append(o)
+            .append('\n');
+      }
       if (sb.length() > 0) {
         out.add(sb.toString());
       }
@@ -407,8 +491,17 @@ public final class NftMirror {
       if (full) {
         elements = new HashMap<>();
         perPort = new HashMap<>();
+        portObjects = new HashMap<>();
         chainRefs = new HashMap<>();
       }
+      objectDelta.forEach(
+          (n, o) -> {
+            if (o.isEmpty()) {
+              portObjects.remove(n);
+            } else {
+              portObjects.put(n, o);
+            }
+          });
       delta.forEach(
           (set, m) -> {
             Map<String, Ref> into = elements.computeIfAbsent(set, x -> new HashMap<>());

@@ -604,7 +604,8 @@ final class CoreDecoders {
       }
       Field c = e.get("conditions");
       boolean ready = c.get("ready").bool().orElse(true);
-      boolean serving = c.get("serving").bool().orElse(ready);
+      Optional<Boolean> servingField = c.get("serving").bool();
+      boolean serving = servingField.orElse(ready);
       boolean terminating = c.get("terminating").bool().orElse(false);
       Field hostnameField = e.get("hostname");
       Optional<String> hostname = hostnameField.nonEmptyString();
@@ -628,7 +629,7 @@ final class CoreDecoders {
       endpoints.add(
           new EndpointSlice.Endpoint(
               addresses,
-              new EndpointSlice.Conditions(ready, serving, terminating),
+              new EndpointSlice.Conditions(ready, serving, terminating, servingField.isPresent()),
               hostname,
               nodeName,
               zone,

@@ -45,7 +45,9 @@ public final class NftJson {
     for (JsonNode item : items) {
       if (item.has("table")) {
         JsonNode t = item.get("table");
-        tables.add(new NftTable(t.path("family").asText(), t.path("name").asText(), handle(t)));
+        tables.add(
+            new NftTable(
+                t.path("family").asText(), t.path("name").asText(), handle(t), text(t, "comment")));
       } else if (item.has("chain")) {
         JsonNode c = item.get("chain");
         chains.add(
