@@ -11,6 +11,7 @@ import dev.k8snet.cni.internal.Delegate;
 import dev.k8snet.cni.internal.Masquerade;
 import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.cni.internal.Phases;
+import dev.k8snet.cni.ipam.IpamState;
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
@@ -62,10 +63,20 @@ public final class BridgePlugin implements CniPlugin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Optional<NetworkNamespace> host;
+  private final IpamPlugin ipam;
 
   /** A plugin that works in the calling thread's network namespace (the host). */
   public BridgePlugin() {
+    this(IpamState.standalone());
+  }
+
+  /**
+   * A plugin in the host namespace whose in-process {@code k8snet-ipam} keeps its reservations in
+   * {@code ipam} (the node daemon passes {@link IpamState#inMemory()}).
+   */
+  public BridgePlugin(IpamState ipam) {
     this.host = Optional.empty();
+    this.ipam = new IpamPlugin(ipam);
   }
 
   /**
@@ -73,7 +84,13 @@ public final class BridgePlugin implements CniPlugin {
    * namespace must stay open while the plugin is used.
    */
   public BridgePlugin(NetworkNamespace host) {
+    this(host, IpamState.standalone());
+  }
+
+  /** A plugin with its host side in {@code host} and its in-process IPAM state in {@code ipam}. */
+  public BridgePlugin(NetworkNamespace host, IpamState ipam) {
     this.host = Optional.of(host);
+    this.ipam = new IpamPlugin(ipam);
   }
 
   private static BridgeConfig config(CniRequest r) {
@@ -87,12 +104,11 @@ public final class BridgePlugin implements CniPlugin {
     String cid = r.env().requireContainerId();
     Path netnsPath = r.env().netns().orElseThrow();
     Deque<Runnable> undo = new ArrayDeque<>();
-    Phases phases = new Phases();
     try (NetworkNamespace pod = Namespaces.openContainer(netnsPath);
         NetworkNamespace hostNs = Namespaces.openHost(host);
         Netlink pnl = pod.netlink();
         Netlink hnl = hostNs.netlink()) {
-      phases.mark("netns");
+      Phases.mark("netns");
       try {
         if (pnl.link(ifname).isPresent()) {
           throw new CniException(
@@ -102,11 +118,11 @@ public final class BridgePlugin implements CniPlugin {
         }
         Link bridge = ensureBridge(hnl, cfg, undo);
         String hostName = createVeth(hnl, pod, bridge, cfg, ifname, undo);
-        phases.mark("links");
+        Phases.mark("links");
         CniResult ipamResult = CniResult.empty(r.config().cniVersion());
         if (cfg.ipamType().isPresent()) {
-          ipamResult = Delegate.run(r, cfg.ipamType().get(), CniCommand.ADD).orElseThrow();
-          undo.push(() -> Delegate.run(r, cfg.ipamType().get(), CniCommand.DEL));
+          ipamResult = Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.ADD).orElseThrow();
+          undo.push(() -> Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.DEL));
           if (ipamResult.ips().isEmpty()) {
             throw new CniException(
                 CniException.PLUGIN_SPECIFIC,
@@ -115,7 +131,7 @@ public final class BridgePlugin implements CniPlugin {
           }
         }
         CniResult ipam = ipamResult;
-        phases.mark("ipam");
+        Phases.mark("ipam");
         Link container = pnl.link(ifname).orElseThrow();
         boolean v6 = ipam.ips().stream().anyMatch(i -> i.address().family() == IpFamily.IPV6);
         if (v6) {
@@ -131,6 +147,7 @@ public final class BridgePlugin implements CniPlugin {
                           ? Set.of(AddressFlag.NODAD)
                           : Set.of()));
         }
+        Phases.mark("addresses");
         List<CniResult.Route> routes = new ArrayList<>(ipam.routes());
         if (cfg.isDefaultGateway()) {
           for (IpFamily f : IpFamily.values()) {
@@ -150,7 +167,7 @@ public final class BridgePlugin implements CniPlugin {
           rt.table().ifPresent(b::table);
           pnl.replaceRoute(b.build());
         }
-        phases.mark("addresses");
+        Phases.mark("routes");
         if (cfg.isGateway()) {
           setBridgeGateways(hnl, hostNs, bridge, cfg, ipam, undo);
         }
@@ -170,7 +187,7 @@ public final class BridgePlugin implements CniPlugin {
                 }
               });
         }
-        phases.mark("rules");
+        Phases.mark("rules");
         if (cfg.hairpinMode()) {
           exec(hostNs, "bridge", "link", "set", "dev", hostName, "hairpin", "on");
         }
@@ -187,8 +204,7 @@ public final class BridgePlugin implements CniPlugin {
                 CniResult.Interface.of(c.name(), mac(c), netnsPath.toString()));
         List<CniResult.IpConfig> ips = ipam.ips().stream().map(i -> i.withInterface(2)).toList();
         List<CniResult.Route> outRoutes = routes;
-        phases.mark("result");
-        log.debug("ADD {}/{} {}: {}", cid, ifname, r.config().name(), phases);
+        Phases.mark("result");
         return new CniResult(r.config().cniVersion(), ifs, ips, outRoutes, ipam.dns());
       } catch (RuntimeException e) {
         rollback(undo, e);
@@ -399,9 +415,10 @@ public final class BridgePlugin implements CniPlugin {
         log.debug("DEL: namespace {} unusable, skipping the link: {}", netns.get(), e.toString());
       }
     }
+    Phases.mark("links");
     if (cfg.ipamType().isPresent()) {
       try {
-        Delegate.run(r, cfg.ipamType().get(), CniCommand.DEL);
+        Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.DEL);
       } catch (CniException e) {
         if (e.msg().startsWith("failed to find plugin")) {
           log.warn(
@@ -413,6 +430,7 @@ public final class BridgePlugin implements CniPlugin {
         }
       }
     }
+    Phases.mark("ipam");
     if (cfg.ipMasq()) {
       try (NetworkNamespace hostNs = Namespaces.openHost(host);
           Nftables nft = hostNs.nftables()) {
@@ -421,6 +439,7 @@ public final class BridgePlugin implements CniPlugin {
         errors.add(e);
       }
     }
+    Phases.mark("rules");
     if (!errors.isEmpty()) {
       throw wrap(errors.get(0));
     }
@@ -519,7 +538,7 @@ public final class BridgePlugin implements CniPlugin {
       }
     }
     if (cfg.ipamType().isPresent()) {
-      Delegate.run(r, cfg.ipamType().get(), CniCommand.CHECK);
+      Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.CHECK);
     }
   }
 
@@ -527,7 +546,7 @@ public final class BridgePlugin implements CniPlugin {
   public void status(CniRequest r) {
     BridgeConfig cfg = config(r);
     if (cfg.ipamType().isPresent()) {
-      Delegate.run(r, cfg.ipamType().get(), CniCommand.STATUS);
+      Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.STATUS);
     }
   }
 
@@ -537,7 +556,7 @@ public final class BridgePlugin implements CniPlugin {
     RuntimeException first = null;
     if (cfg.ipamType().isPresent()) {
       try {
-        Delegate.run(r, cfg.ipamType().get(), CniCommand.GC);
+        Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.GC);
       } catch (RuntimeException e) {
         first = e;
       }
