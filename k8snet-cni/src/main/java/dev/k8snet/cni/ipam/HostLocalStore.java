@@ -553,7 +553,16 @@ public final class HostLocalStore {
   /** The addresses of {@code a} according to the index, each checked against its file. */
   private List<IpAddress> ownedBy(Attachment a) {
     if (inMemory) {
-      return byOwner.getOrDefault(a, List.of());
+      // Checked against the files: a change by host-local within the directory's timestamp
+      // granularity would not have been noticed.
+      List<IpAddress> mine = byOwner.getOrDefault(a, List.of());
+      List<IpAddress> held =
+          mine.stream().filter(ip -> holderOnDisk(ip).filter(a::equals).isPresent()).toList();
+      if (held.size() != mine.size()) {
+        byOwner.put(a, held);
+        mine.stream().filter(ip -> !held.contains(ip)).forEach(byIp::remove);
+      }
+      return held;
     }
     List<String> lines;
     try {
