@@ -628,7 +628,15 @@ public final class HostLocalStore {
       try {
         Files.createLink(target, t);
       } catch (FileAlreadyExistsException e) {
-        holderOnDisk(ip).ifPresent(h -> byIp.put(ip, h)); // written by another process
+        // Reserved by another process in a way the stamp did not show: learn it.
+        holderOnDisk(ip)
+            .ifPresent(
+                h -> {
+                  byIp.put(ip, h);
+                  List<IpAddress> l = new ArrayList<>(byOwner.getOrDefault(h, List.of()));
+                  l.add(ip);
+                  byOwner.put(h, List.copyOf(l));
+                });
         return false;
       } finally {
         Files.deleteIfExists(t);
