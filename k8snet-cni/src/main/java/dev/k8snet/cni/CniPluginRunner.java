@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8snet.cni.internal.ConfigParser;
 import dev.k8snet.cni.internal.Json;
+import dev.k8snet.cni.internal.Phases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -70,7 +71,41 @@ public final class CniPluginRunner {
       PrintStream out,
       PrintStream err,
       String about) {
+    return call(plugin, "", env, stdin, out, err, about).exitCode();
+  }
+
+  /**
+   * Runs one call like {@link #run(CniPlugin, Map, byte[], PrintStream, PrintStream, String)} and
+   * reports its exit code and how long each phase took.
+   *
+   * @param name the plugin's executable name, for the timings
+   * @return the timings; {@link CallTimings#exitCode()} is the exit code
+   */
+  public static CallTimings call(
+      CniPlugin plugin,
+      String name,
+      Map<String, String> env,
+      byte[] stdin,
+      PrintStream out,
+      PrintStream err,
+      String about) {
     Objects.requireNonNull(plugin, "plugin");
+    String verb = env.getOrDefault("CNI_COMMAND", "");
+    try (Phases.CallScope scope = Phases.begin()) {
+      int rc = runInScope(plugin, env, stdin, out, err, about);
+      CallTimings t = new CallTimings(name, verb, rc, scope.elapsed(), scope.phases());
+      log.debug("{}", t);
+      return t;
+    }
+  }
+
+  private static int runInScope(
+      CniPlugin plugin,
+      Map<String, String> env,
+      byte[] stdin,
+      PrintStream out,
+      PrintStream err,
+      String about) {
     if (env.getOrDefault("CNI_COMMAND", "").isEmpty()) {
       err.println(about);
       err.flush();
@@ -122,10 +157,14 @@ public final class CniPluginRunner {
     }
     NetworkConfig config = ConfigParser.parse(json, e.command(), plugin.supportedVersions());
     CniRequest request = new CniRequest(e, config, stdin);
+    Phases.mark("parse");
     switch (e.command()) {
       case ADD -> {
         CniResult r = plugin.add(request);
-        return r.toJson(config.cniVersion());
+        Phases.skip();
+        String text = r.toJson(config.cniVersion());
+        Phases.mark("result");
+        return text;
       }
       case DEL -> plugin.del(request);
       case CHECK -> plugin.check(request);

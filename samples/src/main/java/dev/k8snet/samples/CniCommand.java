@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -39,7 +38,8 @@ import picocli.CommandLine.Parameters;
       CniCommand.Install.class,
       CniCommand.Plugin.class,
       CniCommand.Exec.class,
-      CniCommand.Daemon.class
+      CniCommand.Daemon.class,
+      CniCommand.Metrics.class
     })
 final class CniCommand implements Runnable {
   /** The executables that {@code install} writes. */
@@ -77,7 +77,8 @@ final class CniCommand implements Runnable {
       Files.createDirectories(binDir);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String classpath = classpath();
-      Optional<Path> clientSource = clientSource();
+      Path client = binDir.resolve(".k8snet-cni-client.tmp");
+      String how = thinClient(client);
       for (String name : PLUGINS) {
         String script =
             "#!/bin/sh\n"
@@ -98,9 +99,11 @@ final class CniCommand implements Runnable {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.move(
             tmp, standalone, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        boolean thin =
-            clientSource.isPresent() && compile(clientSource.get(), name, standalone, tmp);
-        if (thin) {
+        if (!how.isEmpty()) {
+          // The client takes the plugin name from its file name and the fallback from its
+          // directory, so every plugin is a copy of the same executable.
+          Files.copy(client, tmp, StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
           Files.move(
               tmp,
               binDir.resolve(name),
@@ -111,7 +114,9 @@ final class CniCommand implements Runnable {
               .println(
                   "installed "
                       + binDir.resolve(name)
-                      + " (thin client of `k8snet cni daemon`, standalone fallback "
+                      + " (thin client of `k8snet cni daemon`, "
+                      + how
+                      + "; standalone fallback "
                       + standalone
                       + ")");
         } else {
@@ -121,37 +126,49 @@ final class CniCommand implements Runnable {
               .println(
                   "installed "
                       + binDir.resolve(name)
-                      + " (standalone; no gcc for the thin client)");
+                      + " (standalone; no thin client built for "
+                      + System.getProperty("os.arch")
+                      + " and no gcc to build one)");
         }
       }
-      clientSource.ifPresent(p -> p.toFile().delete());
+      Files.deleteIfExists(client);
       spec.commandLine().getOut().flush();
       return 0;
     }
 
-    private static Optional<Path> clientSource() throws IOException {
+    /**
+     * Writes the thin client to {@code out}: the one the Maven build compiled for this
+     * architecture, else compiled here from its source with gcc.
+     *
+     * @return how it was obtained, or empty when there is none
+     */
+    private static String thinClient(Path out) throws IOException {
+      String arch = System.getProperty("os.arch");
+      try (InputStream in = CniDaemon.class.getResourceAsStream("k8snet-cni-client-" + arch)) {
+        if (in != null) {
+          Files.write(out, in.readAllBytes());
+          return "built by the Maven build for " + arch;
+        }
+      }
       try (InputStream in = CniDaemon.class.getResourceAsStream("k8snet-cni-client.c")) {
         if (in == null) {
-          return Optional.empty();
+          return "";
         }
         Path src = Files.createTempFile("k8snet-cni-client", ".c");
-        Files.write(src, in.readAllBytes());
-        return Optional.of(src);
+        try {
+          Files.write(src, in.readAllBytes());
+          return compile(src, out) ? "compiled with gcc" : "";
+        } finally {
+          Files.deleteIfExists(src);
+        }
       }
     }
 
     /** Compiles the thin client with gcc; false when gcc is missing or fails. */
-    private static boolean compile(Path src, String name, Path fallback, Path out) {
+    private static boolean compile(Path src, Path out) {
       try {
         Process gcc =
-            new ProcessBuilder(
-                    "gcc",
-                    "-O2",
-                    "-DPLUGIN=\"" + name + "\"",
-                    "-DFALLBACK=\"" + fallback.toAbsolutePath() + "\"",
-                    "-o",
-                    out.toString(),
-                    src.toString())
+            new ProcessBuilder("gcc", "-O2", "-o", out.toString(), src.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -351,12 +368,41 @@ final class CniCommand implements Runnable {
     @Override
     public Integer call() throws IOException, InterruptedException {
       CountDownLatch stop = new CountDownLatch(1);
-      try (CniDaemon d = new CniDaemon(socket, PluginMain::plugin)) {
+      try (CniDaemon d = new CniDaemon(socket)) {
         d.start();
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "k8snet-cni-daemon-stop"));
         stop.await();
       }
       return 0;
+    }
+  }
+
+  /** {@code k8snet cni metrics}: what the daemon served, with per-phase timings. */
+  @Command(
+      name = "metrics",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints the running daemon's call counts and timings per plugin, verb and phase (parse,"
+              + " netns, links, ipam, addresses, routes, rules, result) as JSON.")
+  static final class Metrics implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--socket", description = "socket path (default: /run/k8snet/cni.sock)")
+    Path socket = CniDaemon.DEFAULT_SOCKET;
+
+    @Override
+    public Integer call() {
+      try {
+        spec.commandLine().getOut().println(CniDaemon.requestMetrics(socket));
+        spec.commandLine().getOut().flush();
+        return 0;
+      } catch (IOException e) {
+        spec.commandLine()
+            .getErr()
+            .println("k8snet cni metrics: no daemon answers on " + socket + ": " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
     }
   }
 }

@@ -81,13 +81,14 @@ public final class CniMacroBenchmark {
         throw new IllegalStateException("gcc failed");
       }
       Path sock = work.resolve("run/cni.sock");
+      dev.k8snet.cni.ipam.IpamState state = dev.k8snet.cni.ipam.IpamState.inMemory();
       try (dev.k8snet.cni.daemon.CniDaemon d =
           new dev.k8snet.cni.daemon.CniDaemon(
               sock,
               n ->
                   n.equals("k8snet-bridge")
-                      ? new BridgePlugin(host)
-                      : dev.k8snet.cni.plugins.PluginMain.plugin(n))) {
+                      ? new BridgePlugin(host, state)
+                      : dev.k8snet.cni.plugins.PluginMain.plugins(state).apply(n))) {
         d.start();
         String cfgOurs = bridgeConf("kb2", "10.65.0.0/24", "k8snet-ipam", work);
         String cfgRef = bridgeConf("rb2", "10.66.0.0/24", "host-local", ref);

@@ -1,7 +1,12 @@
 package dev.k8snet.cni.daemon;
 
+import dev.k8snet.cni.CallTimings;
+import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPlugin;
 import dev.k8snet.cni.CniPluginRunner;
+import dev.k8snet.cni.CniVersion;
+import dev.k8snet.cni.ipam.IpamState;
+import dev.k8snet.cni.plugins.PluginMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +40,12 @@ import org.slf4j.LoggerFactory;
  * lone NUL), then the plugin's stdin until it shuts down its writing side. The daemon answers with
  * the exit code in ASCII digits and a newline, then the plugin's stdout, and closes. The thin
  * client ({@code k8snet-cni-client.c}) prints the stdout and exits with the code; when it cannot
- * connect it runs the plugin standalone.
+ * connect it runs the plugin standalone. A request whose first string is {@code
+ * K8SNET_REQUEST=metrics} (and no stdin) is answered with {@code 0}, a newline and {@link
+ * CniMetrics#toJson()}.
+ *
+ * <p>The daemon built with {@link #CniDaemon(Path)} keeps IPAM reservations in memory ({@link
+ * IpamState#inMemory()}), written through to host-local's on-disk format with {@code fsync(2)}.
  *
  * <pre>{@code
  * try (CniDaemon d = new CniDaemon(Path.of("/run/k8snet/cni.sock"), PluginMain::plugin)) {
@@ -54,17 +64,27 @@ public final class CniDaemon implements AutoCloseable {
 
   private final Path socket;
   private final Function<String, CniPlugin> plugins;
-  private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> nanos = new ConcurrentHashMap<>();
+  private final AtomicReference<CniMetrics> metrics = new AtomicReference<>(CniMetrics.empty());
   private ServerSocketChannel server;
   private Thread acceptor;
   private volatile boolean closed;
 
   /**
+   * Creates the k8snet plugins' daemon ({@link PluginMain#plugins(IpamState)} with IPAM in memory);
+   * nothing is opened until {@link #start()}.
+   *
+   * @param socket the socket path
+   */
+  public CniDaemon(Path socket) {
+    this(socket, PluginMain.plugins(IpamState.inMemory()));
+  }
+
+  /**
    * Creates a daemon; nothing is opened until {@link #start()}.
    *
    * @param socket the socket path
-   * @param plugins the plugin of an executable name
+   * @param plugins the plugin of an executable name; throws {@link IllegalArgumentException} for an
+   *     unknown name
    */
   public CniDaemon(Path socket, Function<String, CniPlugin> plugins) {
     this.socket = Objects.requireNonNull(socket, "socket");
@@ -104,8 +124,6 @@ public final class CniDaemon implements AutoCloseable {
   }
 
   private void serve(SocketChannel c) {
-    long t0 = System.nanoTime();
-    String verb = "?";
     try (c;
         InputStream in = Channels.newInputStream(c);
         OutputStream out = Channels.newOutputStream(c)) {
@@ -130,40 +148,69 @@ public final class CniDaemon implements AutoCloseable {
           env.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
       }
-      byte[] stdin = java.util.Arrays.copyOfRange(all, pos, all.length);
-      String name = env.remove("K8SNET_PLUGIN");
-      verb = env.getOrDefault("CNI_COMMAND", "");
+      if ("metrics".equals(env.get("K8SNET_REQUEST"))) {
+        out.write(("0\n" + metrics().toJson()).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      byte[] stdin = Arrays.copyOfRange(all, pos, all.length);
+      String name = Objects.requireNonNullElse(env.remove("K8SNET_PLUGIN"), "");
       ByteArrayOutputStream stdout = new ByteArrayOutputStream();
       int rc;
       try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
           PrintStream e = new PrintStream(OutputStream.nullOutputStream())) {
-        rc =
-            CniPluginRunner.run(
-                plugins.apply(name == null ? "" : name),
-                env,
-                stdin,
-                o,
-                e,
-                name + " (k8snet daemon)");
+        CniPlugin plugin;
+        try {
+          plugin = plugins.apply(name);
+        } catch (IllegalArgumentException unknown) {
+          o.print(
+              CniPluginRunner.errorJson(
+                  CniVersion.CURRENT,
+                  new CniException(
+                      CniException.INVALID_CONFIG,
+                      "unknown plugin",
+                      Objects.requireNonNullElse(unknown.getMessage(), name))));
+          plugin = null;
+        }
+        if (plugin == null) {
+          rc = 1;
+        } else {
+          CallTimings t =
+              CniPluginRunner.call(plugin, name, env, stdin, o, e, name + " (k8snet daemon)");
+          metrics.updateAndGet(m -> m.plus(t));
+          rc = t.exitCode();
+        }
       }
       out.write((rc + "\n").getBytes(StandardCharsets.US_ASCII));
       out.write(stdout.toByteArray());
     } catch (IOException | RuntimeException e) {
       log.warn("CNI call failed: {}", e.toString());
-    } finally {
-      long dt = System.nanoTime() - t0;
-      calls.computeIfAbsent(verb, k -> new LongAdder()).increment();
-      nanos.computeIfAbsent(verb, k -> new LongAdder()).add(dt);
-      log.debug("CNI {} took {} µs", verb, dt / 1000);
     }
   }
 
-  /** Calls served per verb, and their total time in nanoseconds ({@code "ADD.nanos"}). */
-  public Map<String, Long> statistics() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    calls.forEach((k, v) -> m.put(k, v.sum()));
-    nanos.forEach((k, v) -> m.put(k + ".nanos", v.sum()));
-    return m;
+  /** The calls served so far, with timings per plugin, verb and phase. */
+  public CniMetrics metrics() {
+    return metrics.get();
+  }
+
+  /**
+   * Asks the daemon listening on {@code socket} for its metrics.
+   *
+   * @return {@link CniMetrics#toJson()} of that daemon
+   * @throws IOException when no daemon answers
+   */
+  public static String requestMetrics(Path socket) throws IOException {
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      ch.write(
+          java.nio.ByteBuffer.wrap(
+              "K8SNET_REQUEST=metrics\0\0".getBytes(StandardCharsets.US_ASCII)));
+      ch.shutdownOutput();
+      String reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+      int nl = reply.indexOf('\n');
+      if (nl < 0 || !reply.startsWith("0")) {
+        throw new IOException("unexpected reply from " + socket + ": " + reply);
+      }
+      return reply.substring(nl + 1);
+    }
   }
 
   /** The socket path. */

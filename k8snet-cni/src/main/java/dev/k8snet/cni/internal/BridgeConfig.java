@@ -4,10 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8snet.cni.CniException;
 import dev.k8snet.core.MacAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 
-/** The bridge plugin's settings, with the reference bridge plugin's keys and defaults. */
+/**
+ * The bridge plugin's settings, with the reference bridge plugin's keys and defaults (its {@code
+ * NetConf} at plugins v1.9: {@code bridge}, {@code isGateway}, {@code isDefaultGateway}, {@code
+ * forceAddress}, {@code ipMasq}, {@code ipMasqBackend}, {@code mtu}, {@code hairpinMode}, {@code
+ * promiscMode}, {@code vlan}, {@code vlanTrunk}, {@code preserveDefaultVlan}, {@code macspoofchk},
+ * {@code enabledad}, {@code disableContainerInterface}, {@code portIsolation}, the MAC from {@code
+ * CNI_ARGS}, {@code args.cni.mac} or {@code runtimeConfig.mac}).
+ *
+ * @param vlan the port's VLAN (PVID, untagged), 0 for none
+ * @param vlanTrunk further VLANs the port carries tagged, sorted, without duplicates
+ */
 public record BridgeConfig(
     String bridge,
     boolean isGateway,
@@ -18,7 +30,24 @@ public record BridgeConfig(
     boolean hairpinMode,
     boolean promiscMode,
     Optional<String> ipamType,
-    Optional<MacAddress> mac) {
+    Optional<MacAddress> mac,
+    int vlan,
+    List<Integer> vlanTrunk,
+    boolean preserveDefaultVlan,
+    boolean macspoofchk,
+    boolean enableDad,
+    boolean disableContainerInterface,
+    boolean portIsolation) {
+
+  /** Copies the trunk list. */
+  public BridgeConfig {
+    vlanTrunk = List.copyOf(vlanTrunk);
+  }
+
+  /** Whether the bridge filters VLANs (a {@code vlan} or a {@code vlanTrunk} is configured). */
+  public boolean vlanFiltering() {
+    return vlan != 0 || !vlanTrunk.isEmpty();
+  }
 
   private static final int BAD = CniException.INVALID_CONFIG;
 
@@ -46,34 +75,21 @@ public record BridgeConfig(
           "cannot set hairpin mode and promiscuous mode at the same time.",
           "hairpinMode: true, promiscMode: true");
     }
-    Optional<Integer> vlan = Json.integer(o, "vlan", "", BAD);
-    if (vlan.isPresent()) {
-      if (vlan.get() < 0 || vlan.get() > 4094) {
-        throw new CniException(
-            BAD,
-            "invalid VLAN ID " + vlan.get() + " (must be between 0 and 4094)",
-            "vlan: " + vlan.get());
-      }
-      if (vlan.get() != 0) {
-        throw new CniException(
-            CniException.UNSUPPORTED_FIELD,
-            "unsupported field: vlan",
-            "vlan: "
-                + vlan.get()
-                + " (k8snet-bridge does not filter VLANs; expected: 0 or absent)");
-      }
+    int vlan = Json.integer(o, "vlan", "", BAD).orElse(0);
+    if (vlan < 0 || vlan > 4094) {
+      throw new CniException(
+          BAD, "invalid VLAN ID " + vlan + " (must be between 0 and 4094)", "vlan: " + vlan);
     }
-    for (String unsupported : new String[] {"vlanTrunk", "macspoofchk", "portIsolation"}) {
-      JsonNode n = o.get(unsupported);
-      if (n != null
-          && !n.isNull()
-          && !(n.isBoolean() && !n.asBoolean())
-          && !(n.isArray() && n.isEmpty())) {
-        throw new CniException(
-            CniException.UNSUPPORTED_FIELD,
-            "unsupported field: " + unsupported,
-            unsupported + ": " + n + " (not implemented by k8snet-bridge)");
-      }
+    List<Integer> trunk = vlanTrunk(o);
+    JsonNode backend = o.get("ipMasqBackend");
+    if (backend != null
+        && !backend.isNull()
+        && !(backend.isTextual()
+            && (backend.asText().equals("nftables") || backend.asText().equals("iptables")))) {
+      throw new CniException(
+          BAD,
+          "invalid ipMasqBackend",
+          "ipMasqBackend: " + backend + " (expected: \"nftables\" or \"iptables\")");
     }
     OptionalInt mtu = OptionalInt.empty();
     Optional<Integer> m = Json.integer(o, "mtu", "", BAD);
@@ -93,6 +109,13 @@ public record BridgeConfig(
             BAD, "invalid ipam.type", "ipam.type: " + t + " (expected: a plugin name)");
       }
       ipamType = Optional.of(t);
+    }
+    boolean disableContainer = Json.bool(o, "disableContainerInterface", false, BAD);
+    if (disableContainer && ipamType.isPresent()) {
+      throw new CniException(
+          BAD,
+          "cannot use IPAM when DisableContainerInterface flag is set",
+          "disableContainerInterface: true, ipam.type: " + ipamType.get());
     }
     Optional<MacAddress> mac = Optional.empty();
     String macText = args.get("MAC");
@@ -118,6 +141,70 @@ public record BridgeConfig(
         hairpin,
         promisc,
         ipamType,
-        mac);
+        mac,
+        vlan,
+        trunk,
+        Json.bool(o, "preserveDefaultVlan", false, BAD),
+        Json.bool(o, "macspoofchk", false, BAD),
+        Json.bool(o, "enabledad", false, BAD),
+        disableContainer,
+        Json.bool(o, "portIsolation", false, BAD));
+  }
+
+  /**
+   * The reference plugin's {@code vlanTrunk}: a list of {@code {"id": n}} and {@code {"minID": a,
+   * "maxID": b}} entries, ids 1–4094, collected into a sorted set.
+   */
+  private static List<Integer> vlanTrunk(ObjectNode o) {
+    JsonNode t = o.get("vlanTrunk");
+    if (t == null || t.isNull()) {
+      return List.of();
+    }
+    if (!t.isArray()) {
+      throw new CniException(BAD, "invalid vlanTrunk", "vlanTrunk: " + t + " (expected: a list)");
+    }
+    TreeSet<Integer> vlans = new TreeSet<>();
+    for (int i = 0; i < t.size(); i++) {
+      JsonNode item = t.get(i);
+      String path = "vlanTrunk[" + i + "].";
+      Optional<Integer> min = Json.integer(item, "minID", path, BAD);
+      Optional<Integer> max = Json.integer(item, "maxID", path, BAD);
+      Optional<Integer> id = Json.integer(item, "id", path, BAD);
+      if (min.isPresent() != max.isPresent()) {
+        throw new CniException(
+            BAD,
+            "minID and maxID should be configured simultaneously, "
+                + (min.isPresent() ? "maxID" : "minID")
+                + " is missing",
+            path + (min.isPresent() ? "maxID" : "minID"));
+      }
+      if (min.isPresent()) {
+        checkTrunkId(min.get(), "minID", path);
+        checkTrunkId(max.get(), "maxID", path);
+        if (max.get() < min.get()) {
+          throw new CniException(
+              BAD,
+              "minID is greater than maxID in trunk parameter",
+              path + "minID: " + min.get() + ", maxID: " + max.get());
+        }
+        for (int v = min.get(); v <= max.get(); v++) {
+          vlans.add(v);
+        }
+      }
+      if (id.isPresent()) {
+        checkTrunkId(id.get(), "id", path);
+        vlans.add(id.get());
+      }
+    }
+    return List.copyOf(vlans);
+  }
+
+  private static void checkTrunkId(int v, String key, String path) {
+    if (v <= 0 || v > 4094) {
+      throw new CniException(
+          BAD,
+          "incorrect trunk " + key + " parameter",
+          path + key + ": " + v + " (expected: 1 to 4094)");
+    }
   }
 }

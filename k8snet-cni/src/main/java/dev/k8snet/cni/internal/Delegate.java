@@ -31,10 +31,14 @@ public final class Delegate {
     return Optional.empty();
   }
 
-  /** Runs {@code command} on the delegate; returns its parsed result for ADD, else empty. */
-  public static Optional<CniResult> run(CniRequest r, String type, CniCommand command) {
+  /**
+   * Runs {@code command} on the delegate ({@code k8snet-ipam} as {@code inProcess}); returns its
+   * parsed result for ADD, else empty.
+   */
+  public static Optional<CniResult> run(
+      CniRequest r, String type, IpamPlugin inProcess, CniCommand command) {
     if (type.equals("k8snet-ipam")) {
-      IpamPlugin p = new IpamPlugin();
+      IpamPlugin p = inProcess;
       switch (command) {
         case ADD -> {
           return Optional.of(p.add(r));

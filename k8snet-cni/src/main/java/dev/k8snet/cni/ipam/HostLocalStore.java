@@ -8,6 +8,8 @@ import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.netlink.InterfaceAddress;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +66,17 @@ public final class HostLocalStore {
   private final Path dir;
   private final Path indexDir;
   private final Path owners;
+  private final Path tmp;
+  private final boolean inMemory;
+
+  // In-memory mode (the node daemon): the reservations, valid while the stamp file and the
+  // directory's modification time are what this instance last saw. Guarded by "this".
+  private Map<IpAddress, Attachment> byIp;
+  private Map<Attachment, List<IpAddress>> byOwner;
+  private String lastStamp = "";
+  private long lastMtime = -1;
+  private final String token = "mem:" + Long.toHexString(new SecureRandom().nextLong()) + ":";
+  private long generation;
 
   /**
    * Creates a store; touches no files until the first operation.
@@ -70,6 +85,11 @@ public final class HostLocalStore {
    * @param network the network name
    */
   public HostLocalStore(Path dataDir, String network) {
+    this(dataDir, network, false);
+  }
+
+  HostLocalStore(Path dataDir, String network, boolean inMemory) {
+    this.inMemory = inMemory;
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
     this.network = Objects.requireNonNull(network, "network");
     if (network.isEmpty() || network.startsWith(".") || network.contains("/")) {
@@ -78,6 +98,7 @@ public final class HostLocalStore {
     this.dir = dataDir.resolve(network);
     this.indexDir = dataDir.resolve(".k8snet").resolve(network);
     this.owners = indexDir.resolve("owners");
+    this.tmp = indexDir.resolve("tmp");
   }
 
   /** The directory holding the reservations: {@code <dataDir>/<network>}. */
@@ -127,7 +148,6 @@ public final class HostLocalStore {
           List<IpAddress> todo = new ArrayList<>(requested);
           List<IpAddress> taken = new ArrayList<>();
           List<CniResult.IpConfig> out = new ArrayList<>();
-          byte[] content = owner(attachment).getBytes(StandardCharsets.UTF_8);
           try {
             for (int i = 0; i < rangeSets.size(); i++) {
               List<IpamRange> set = rangeSets.get(i);
@@ -144,7 +164,7 @@ public final class HostLocalStore {
                       "requested ip " + r + " is subnet's gateway",
                       "range set " + i + ": " + describe(set));
                 }
-                if (!reserve(r, content)) {
+                if (!reserve(r, attachment)) {
                   throw new CniException(
                       CniException.TRY_AGAIN_LATER,
                       "requested IP address "
@@ -159,9 +179,9 @@ public final class HostLocalStore {
                 break;
               }
               if (got == null) {
-                Map.Entry<IpAddress, IpamRange> e = next(i, set, content);
+                Map.Entry<IpAddress, IpamRange> e = next(i, set, attachment);
                 if (e == null && reclaimStale() > 0) {
-                  e = next(i, set, content);
+                  e = next(i, set, attachment);
                 }
                 if (e == null) {
                   throw new CniException(
@@ -191,9 +211,12 @@ public final class HostLocalStore {
             }
           } catch (RuntimeException e) {
             for (IpAddress ip : taken) {
-              deleteQuietly(dir.resolve(ip.toString()));
+              unreserve(ip);
             }
             throw e;
+          }
+          if (inMemory) {
+            byOwner.put(attachment, List.copyOf(taken));
           }
           writeOwner(attachment, taken, netns);
           for (int i = 0; i < taken.size(); i++) {
@@ -219,9 +242,15 @@ public final class HostLocalStore {
             ips = ownedBy(legacy);
           }
           for (IpAddress ip : ips) {
-            deleteQuietly(dir.resolve(ip.toString()));
+            unreserve(ip);
+          }
+          if (inMemory) {
+            byOwner.remove(useLegacy ? legacy : attachment);
           }
           deleteQuietly(ownerFile(useLegacy ? legacy : attachment));
+          if (inMemory && !ips.isEmpty()) {
+            syncDirectory();
+          }
           return ips;
         });
   }
@@ -263,6 +292,10 @@ public final class HostLocalStore {
             }
           }
           rebuildIndex();
+          if (inMemory) {
+            syncDirectory();
+            loadMemory();
+          }
           return released;
         });
   }
@@ -297,6 +330,20 @@ public final class HostLocalStore {
   // --- internals (all called with the lock held) ---
 
   private <T> T locked(Supplier<T> body) {
+    if (!inMemory) {
+      return lockedOnDisk(body);
+    }
+    synchronized (this) { // threads of this process queue here instead of polling the flock
+      try {
+        return lockedOnDisk(body);
+      } catch (RuntimeException e) {
+        byIp = null; // reload from disk on the next call instead of trusting a half-applied change
+        throw e;
+      }
+    }
+  }
+
+  private <T> T lockedOnDisk(Supplier<T> body) {
     try {
       Files.createDirectories(dir);
       Files.createDirectories(owners);
@@ -304,8 +351,14 @@ public final class HostLocalStore {
       throw io("cannot create " + dir, e);
     }
     try (Flock lock = Flock.acquire(dir.resolve("lock"), LOCK_TIMEOUT)) {
-      if (!indexFresh()) {
+      String stamp = readStamp();
+      long mtime = dirStamp();
+      boolean indexValid = stamp.startsWith(mtime + " ") || stamp.equals(Long.toString(mtime));
+      if (!indexValid) {
         rebuildIndex();
+      }
+      if (inMemory && (byIp == null || !stamp.equals(lastStamp) || mtime != lastMtime)) {
+        loadMemory();
       }
       T t = body.get();
       writeStamp();
@@ -321,19 +374,48 @@ public final class HostLocalStore {
     }
   }
 
-  private boolean indexFresh() {
+  /**
+   * The stamp: the directory's modification time after the last change made by k8snet (so that a
+   * change by host-local is noticed) and who made it ({@code file}: a process without memory;
+   * {@code mem:…}: a daemon, which notices any other writer by the differing text).
+   */
+  private String readStamp() {
     try {
-      String s = Files.readString(indexDir.resolve("stamp"), StandardCharsets.UTF_8).trim();
-      return Long.parseLong(s) == dirStamp();
-    } catch (NoSuchFileException | NumberFormatException e) {
-      return false;
+      return Files.readString(indexDir.resolve("stamp"), StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return "";
     } catch (IOException e) {
       throw io("cannot read index stamp", e);
     }
   }
 
   private void writeStamp() {
-    write(indexDir.resolve("stamp"), Long.toString(dirStamp()));
+    long mtime = dirStamp();
+    String text = mtime + " " + (inMemory ? token + ++generation : "file");
+    write(indexDir.resolve("stamp"), text);
+    if (inMemory) {
+      lastStamp = text;
+      lastMtime = mtime;
+    }
+  }
+
+  /** Reads every reservation into memory (the daemon's start, or after another writer). */
+  private void loadMemory() {
+    log.debug("loading the IPAM state of {} into memory", dir);
+    // Temporary files are only written with the lock held: any left now belong to a killed process.
+    if (Files.isDirectory(tmp)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+        for (Path p : ds) {
+          deleteQuietly(p);
+        }
+      } catch (IOException e) {
+        throw io("cannot clear " + tmp, e);
+      }
+    }
+    byIp = new HashMap<>(scanDisk());
+    byOwner = new HashMap<>();
+    byIp.forEach((ip, a) -> byOwner.computeIfAbsent(a, k -> new ArrayList<>()).add(ip));
+    byOwner.replaceAll((a, l) -> List.copyOf(l));
   }
 
   private void rebuildIndex() {
@@ -346,11 +428,15 @@ public final class HostLocalStore {
       throw io("cannot clear " + owners, e);
     }
     Map<Attachment, List<IpAddress>> by = new LinkedHashMap<>();
-    scan().forEach((ip, a) -> by.computeIfAbsent(a, k -> new ArrayList<>()).add(ip));
+    scanDisk().forEach((ip, a) -> by.computeIfAbsent(a, k -> new ArrayList<>()).add(ip));
     by.forEach(this::writeOwner);
   }
 
   private Map<IpAddress, Attachment> scan() {
+    return inMemory ? new LinkedHashMap<>(byIp) : scanDisk();
+  }
+
+  private Map<IpAddress, Attachment> scanDisk() {
     Map<IpAddress, Attachment> m = new LinkedHashMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -457,11 +543,27 @@ public final class HostLocalStore {
     } catch (IOException e) {
       throw io("cannot read the IPAM index", e);
     }
+    if (inMemory && released > 0) {
+      syncDirectory();
+      loadMemory();
+    }
     return released;
   }
 
   /** The addresses of {@code a} according to the index, each checked against its file. */
   private List<IpAddress> ownedBy(Attachment a) {
+    if (inMemory) {
+      // Checked against the files: a change by host-local within the directory's timestamp
+      // granularity would not have been noticed.
+      List<IpAddress> mine = byOwner.getOrDefault(a, List.of());
+      List<IpAddress> held =
+          mine.stream().filter(ip -> holderOnDisk(ip).filter(a::equals).isPresent()).toList();
+      if (held.size() != mine.size()) {
+        byOwner.put(a, held);
+        mine.stream().filter(ip -> !held.contains(ip)).forEach(byIp::remove);
+      }
+      return held;
+    }
     List<String> lines;
     try {
       lines = Files.readAllLines(ownerFile(a), StandardCharsets.UTF_8);
@@ -481,6 +583,9 @@ public final class HostLocalStore {
   }
 
   private Optional<Attachment> holder(IpAddress ip) {
+    if (inMemory) {
+      return Optional.ofNullable(byIp.get(ip));
+    }
     try {
       return Optional.of(
           parseOwner(Files.readString(dir.resolve(ip.toString()), StandardCharsets.UTF_8)));
@@ -491,23 +596,86 @@ public final class HostLocalStore {
     }
   }
 
-  private boolean reserve(IpAddress ip, byte[] content) {
-    try {
-      Files.write(
-          dir.resolve(ip.toString()),
-          content,
-          StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-      return true;
-    } catch (FileAlreadyExistsException e) {
+  /**
+   * Reserves {@code ip} with an exclusive create, so that two processes never both succeed. In
+   * memory mode the file is written and synced under a temporary name and then hard-linked into
+   * place (a crash never leaves a reservation without its owner), and the directory is synced.
+   */
+  private boolean reserve(IpAddress ip, Attachment a) {
+    byte[] content = owner(a).getBytes(StandardCharsets.UTF_8);
+    Path target = dir.resolve(ip.toString());
+    if (!inMemory) {
+      try {
+        Files.write(target, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return true;
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      } catch (IOException e) {
+        throw io("cannot reserve " + ip, e);
+      }
+    }
+    if (byIp.containsKey(ip)) {
       return false;
+    }
+    Path t = tmp.resolve(ip + "." + Long.toHexString(System.nanoTime()));
+    try {
+      Files.createDirectories(tmp);
+      try (FileChannel ch =
+          FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(content));
+        ch.force(true);
+      }
+      try {
+        Files.createLink(target, t);
+      } catch (FileAlreadyExistsException e) {
+        // Reserved by another process in a way the stamp did not show: learn it.
+        holderOnDisk(ip)
+            .ifPresent(
+                h -> {
+                  byIp.put(ip, h);
+                  List<IpAddress> l = new ArrayList<>(byOwner.getOrDefault(h, List.of()));
+                  l.add(ip);
+                  byOwner.put(h, List.copyOf(l));
+                });
+        return false;
+      } finally {
+        Files.deleteIfExists(t);
+      }
+      syncDirectory();
+      byIp.put(ip, a);
+      return true;
     } catch (IOException e) {
       throw io("cannot reserve " + ip, e);
     }
   }
 
+  private void unreserve(IpAddress ip) {
+    deleteQuietly(dir.resolve(ip.toString()));
+    if (inMemory) {
+      byIp.remove(ip);
+    }
+  }
+
+  private Optional<Attachment> holderOnDisk(IpAddress ip) {
+    try {
+      return Optional.of(
+          parseOwner(Files.readString(dir.resolve(ip.toString()), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** fsync(2) of the reservation directory, so that created and removed names are durable. */
+  private void syncDirectory() {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw io("cannot sync " + dir, e);
+    }
+  }
+
   /** Walks the set from after the cursor, wrapping once; reserves the first free address. */
-  private Map.Entry<IpAddress, IpamRange> next(int setIndex, List<IpamRange> set, byte[] content) {
+  private Map.Entry<IpAddress, IpamRange> next(int setIndex, List<IpamRange> set, Attachment a) {
     int ri = 0;
     IpAddress ip = set.get(0).rangeStart();
     Optional<IpAddress> cursor = readCursor(setIndex);
@@ -531,7 +699,7 @@ public final class HostLocalStore {
     int startRi = ri;
     while (true) {
       IpamRange r = set.get(ri);
-      if (r.gateway().filter(ip::equals).isEmpty() && reserve(ip, content)) {
+      if (r.gateway().filter(ip::equals).isEmpty() && reserve(ip, a)) {
         return Map.entry(ip, r);
       }
       if (ip.equals(r.rangeEnd())) {

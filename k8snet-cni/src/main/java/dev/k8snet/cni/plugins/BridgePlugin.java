@@ -11,12 +11,16 @@ import dev.k8snet.cni.internal.Delegate;
 import dev.k8snet.cni.internal.Masquerade;
 import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.cni.internal.Phases;
+import dev.k8snet.cni.internal.SpoofCheck;
+import dev.k8snet.cni.ipam.IpamState;
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.K8snetException;
+import dev.k8snet.core.MacAddress;
 import dev.k8snet.core.netlink.Address;
 import dev.k8snet.core.netlink.AddressFlag;
+import dev.k8snet.core.netlink.BridgePortFlag;
 import dev.k8snet.core.netlink.InterfaceAddress;
 import dev.k8snet.core.netlink.Link;
 import dev.k8snet.core.netlink.LinkKind;
@@ -62,10 +66,20 @@ public final class BridgePlugin implements CniPlugin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Optional<NetworkNamespace> host;
+  private final IpamPlugin ipam;
 
   /** A plugin that works in the calling thread's network namespace (the host). */
   public BridgePlugin() {
+    this(IpamState.standalone());
+  }
+
+  /**
+   * A plugin in the host namespace whose in-process {@code k8snet-ipam} keeps its reservations in
+   * {@code ipam} (the node daemon passes {@link IpamState#inMemory()}).
+   */
+  public BridgePlugin(IpamState ipam) {
     this.host = Optional.empty();
+    this.ipam = new IpamPlugin(ipam);
   }
 
   /**
@@ -73,7 +87,13 @@ public final class BridgePlugin implements CniPlugin {
    * namespace must stay open while the plugin is used.
    */
   public BridgePlugin(NetworkNamespace host) {
+    this(host, IpamState.standalone());
+  }
+
+  /** A plugin with its host side in {@code host} and its in-process IPAM state in {@code ipam}. */
+  public BridgePlugin(NetworkNamespace host, IpamState ipam) {
     this.host = Optional.of(host);
+    this.ipam = new IpamPlugin(ipam);
   }
 
   private static BridgeConfig config(CniRequest r) {
@@ -87,12 +107,11 @@ public final class BridgePlugin implements CniPlugin {
     String cid = r.env().requireContainerId();
     Path netnsPath = r.env().netns().orElseThrow();
     Deque<Runnable> undo = new ArrayDeque<>();
-    Phases phases = new Phases();
     try (NetworkNamespace pod = Namespaces.openContainer(netnsPath);
         NetworkNamespace hostNs = Namespaces.openHost(host);
         Netlink pnl = pod.netlink();
         Netlink hnl = hostNs.netlink()) {
-      phases.mark("netns");
+      Phases.mark("netns");
       try {
         if (pnl.link(ifname).isPresent()) {
           throw new CniException(
@@ -102,11 +121,25 @@ public final class BridgePlugin implements CniPlugin {
         }
         Link bridge = ensureBridge(hnl, cfg, undo);
         String hostName = createVeth(hnl, pod, bridge, cfg, ifname, undo);
-        phases.mark("links");
+        Phases.mark("links");
+        if (cfg.macspoofchk()) {
+          MacAddress containerMac = pnl.link(ifname).orElseThrow().mac().orElseThrow();
+          String id = SpoofCheck.id(cid, ifname);
+          try (Nftables nft = hostNs.nftables()) {
+            SpoofCheck.setup(nft, hostName, containerMac, id);
+          }
+          undo.push(
+              () -> {
+                try (Nftables nft = hostNs.nftables()) {
+                  SpoofCheck.teardown(nft, id);
+                }
+              });
+          Phases.mark("rules");
+        }
         CniResult ipamResult = CniResult.empty(r.config().cniVersion());
         if (cfg.ipamType().isPresent()) {
-          ipamResult = Delegate.run(r, cfg.ipamType().get(), CniCommand.ADD).orElseThrow();
-          undo.push(() -> Delegate.run(r, cfg.ipamType().get(), CniCommand.DEL));
+          ipamResult = Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.ADD).orElseThrow();
+          undo.push(() -> Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.DEL));
           if (ipamResult.ips().isEmpty()) {
             throw new CniException(
                 CniException.PLUGIN_SPECIFIC,
@@ -115,22 +148,29 @@ public final class BridgePlugin implements CniPlugin {
           }
         }
         CniResult ipam = ipamResult;
-        phases.mark("ipam");
+        Phases.mark("ipam");
         Link container = pnl.link(ifname).orElseThrow();
         boolean v6 = ipam.ips().stream().anyMatch(i -> i.address().family() == IpFamily.IPV6);
         if (v6) {
-          pod.sysctls().set("net.ipv6.conf." + ifname + ".accept_dad", "0");
+          // As the reference: no duplicate address detection unless enabledad asks for it.
+          pod.sysctls().set("net.ipv6.conf." + ifname + ".accept_dad", cfg.enableDad() ? "1" : "0");
+          if (cfg.enableDad()) {
+            pod.sysctls().set("net.ipv6.conf." + ifname + ".enhanced_dad", "1");
+          }
         }
-        pod.sysctls().set("net.ipv4.conf." + ifname + ".arp_notify", "1");
-        pnl.setUp(container);
+        if (!ipam.ips().isEmpty()) {
+          pod.sysctls().set("net.ipv4.conf." + ifname + ".arp_notify", "1");
+        }
+        if (!cfg.disableContainerInterface()) {
+          pnl.setUp(container);
+        }
         for (CniResult.IpConfig ip : ipam.ips()) {
+          boolean nodad = ip.address().family() == IpFamily.IPV6 && !cfg.enableDad();
           pnl.addAddress(
               Address.of(container, ip.address())
-                  .flags(
-                      ip.address().family() == IpFamily.IPV6
-                          ? Set.of(AddressFlag.NODAD)
-                          : Set.of()));
+                  .flags(nodad ? Set.of(AddressFlag.NODAD) : Set.of()));
         }
+        Phases.mark("addresses");
         List<CniResult.Route> routes = new ArrayList<>(ipam.routes());
         if (cfg.isDefaultGateway()) {
           for (IpFamily f : IpFamily.values()) {
@@ -150,9 +190,16 @@ public final class BridgePlugin implements CniPlugin {
           rt.table().ifPresent(b::table);
           pnl.replaceRoute(b.build());
         }
-        phases.mark("addresses");
-        if (cfg.isGateway()) {
-          setBridgeGateways(hnl, hostNs, bridge, cfg, ipam, undo);
+        Phases.mark("routes");
+        Optional<Link> vlanGateway = Optional.empty();
+        if (cfg.isGateway() && !ipam.ips().isEmpty()) {
+          Link target = bridge;
+          if (cfg.vlan() != 0) {
+            // As the reference: the gateway lives on a veth "<bridge>.<vlan>" in the VLAN.
+            target = ensureVlanGateway(hnl, bridge, cfg, undo);
+            vlanGateway = Optional.of(target);
+          }
+          setBridgeGateways(hnl, hostNs, bridge, target, cfg, ipam, undo);
         }
         if (cfg.ipMasq() && !ipam.ips().isEmpty()) {
           try (Nftables nft = hostNs.nftables()) {
@@ -170,25 +217,23 @@ public final class BridgePlugin implements CniPlugin {
                 }
               });
         }
-        phases.mark("rules");
-        if (cfg.hairpinMode()) {
-          exec(hostNs, "bridge", "link", "set", "dev", hostName, "hairpin", "on");
-        }
+        Phases.mark("rules");
         if (cfg.promiscMode()) {
           exec(hostNs, "ip", "link", "set", "dev", cfg.bridge(), "promisc", "on");
         }
         Link b = hnl.link(bridge.index()).orElseThrow();
         Link h = hnl.link(hostName).orElseThrow();
         Link c = pnl.link(ifname).orElseThrow();
-        List<CniResult.Interface> ifs =
-            List.of(
-                CniResult.Interface.of(b.name(), mac(b), ""),
-                CniResult.Interface.of(h.name(), mac(h), ""),
-                CniResult.Interface.of(c.name(), mac(c), netnsPath.toString()));
+        List<CniResult.Interface> ifs = new ArrayList<>();
+        ifs.add(CniResult.Interface.of(b.name(), mac(b), ""));
+        ifs.add(CniResult.Interface.of(h.name(), mac(h), ""));
+        ifs.add(CniResult.Interface.of(c.name(), mac(c), netnsPath.toString()));
+        vlanGateway
+            .flatMap(v -> hnl.link(v.index()))
+            .ifPresent(v -> ifs.add(CniResult.Interface.of(v.name(), mac(v), "")));
         List<CniResult.IpConfig> ips = ipam.ips().stream().map(i -> i.withInterface(2)).toList();
         List<CniResult.Route> outRoutes = routes;
-        phases.mark("result");
-        log.debug("ADD {}/{} {}: {}", cid, ifname, r.config().name(), phases);
+        Phases.mark("result");
         return new CniResult(r.config().cniVersion(), ifs, ips, outRoutes, ipam.dns());
       } catch (RuntimeException e) {
         rollback(undo, e);
@@ -270,6 +315,10 @@ public final class BridgePlugin implements CniPlugin {
             hnl.link(l.index()).ifPresent(hnl::deleteLink);
           }
         });
+    if (cfg.vlanFiltering()) {
+      // As the reference plugin: only a bridge it creates gets vlan_filtering.
+      vlanOp(cfg, () -> hnl.setVlanFiltering(l, true));
+    }
     return l;
   }
 
@@ -302,14 +351,110 @@ public final class BridgePlugin implements CniPlugin {
         throw e;
       }
       undo.push(() -> hnl.link(name).ifPresent(hnl::deleteLink));
+      configurePort(hnl, hnl.link(name).orElseThrow(), cfg, cfg.vlan(), cfg.vlanTrunk());
       return name;
     }
   }
 
+  /** Hairpin, isolation and VLANs of a new bridge port, as the reference plugin's setupVeth. */
+  private static void configurePort(
+      Netlink hnl, Link port, BridgeConfig cfg, int vlan, List<Integer> trunk) {
+    if (cfg.hairpinMode()) {
+      hnl.setBridgePortFlag(port, BridgePortFlag.HAIRPIN, true);
+    }
+    if (cfg.portIsolation()) {
+      hnl.setBridgePortFlag(port, BridgePortFlag.ISOLATED, true);
+    }
+    if (vlan == 0 && trunk.isEmpty()) {
+      return;
+    }
+    vlanOp(
+        cfg,
+        () -> {
+          if (!cfg.preserveDefaultVlan()) {
+            try {
+              hnl.deleteBridgeVlans(port, 1, 1); // the bridge's default PVID
+            } catch (NetlinkException e) {
+              if (e.errno() != 2) { // ENOENT: the bridge has another default
+                throw e;
+              }
+            }
+          }
+          if (vlan != 0) {
+            hnl.addBridgeVlans(port, vlan, vlan, true, true);
+          }
+          for (int i = 0; i < trunk.size(); ) {
+            int j = i;
+            while (j + 1 < trunk.size() && trunk.get(j + 1) == trunk.get(j) + 1) {
+              j++;
+            }
+            hnl.addBridgeVlans(port, trunk.get(i), trunk.get(j), false, false);
+            i = j + 1;
+          }
+          if (vlan == 0) {
+            hnl.addBridgeVlans(port, 1, 1, true, true); // native VLAN of a trunk, as the reference
+          }
+        });
+  }
+
+  /** Runs a VLAN operation; a kernel without bridge VLAN filtering is reported as such. */
+  private static void vlanOp(BridgeConfig cfg, Runnable op) {
+    try {
+      op.run();
+    } catch (NetlinkException e) {
+      if (e.errno() == 95) { // EOPNOTSUPP
+        throw new CniException(
+            CniException.UNSUPPORTED_FIELD,
+            "unsupported field: " + (cfg.vlan() != 0 ? "vlan" : "vlanTrunk"),
+            (cfg.vlan() != 0 ? "vlan: " + cfg.vlan() : "vlanTrunk: " + cfg.vlanTrunk())
+                + " needs bridge VLAN filtering, which this kernel lacks (EOPNOTSUPP,"
+                + " CONFIG_BRIDGE_VLAN_FILTERING)",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The reference plugin's VLAN gateway: a veth pair in the host namespace whose end {@code
+   * <bridge>.<vlan>} carries the gateway addresses and whose other end is a bridge port with the
+   * VLAN as untagged PVID. Reused when it exists; removed on rollback when this call created it.
+   */
+  private static Link ensureVlanGateway(
+      Netlink hnl, Link bridge, BridgeConfig cfg, Deque<Runnable> undo) {
+    String name = cfg.bridge() + "." + cfg.vlan();
+    Optional<Link> existing = hnl.link(name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    if (name.length() > 15) {
+      throw new CniException(
+          CniException.INVALID_CONFIG,
+          "VLAN gateway name " + name + " is longer than 15 characters",
+          "bridge: " + cfg.bridge() + ", vlan: " + cfg.vlan() + " (use a shorter bridge name)");
+    }
+    byte[] rnd = new byte[4];
+    RANDOM.nextBytes(rnd);
+    String port = "veth" + HexFormat.of().formatHex(rnd);
+    LinkSpec.Builder b = LinkSpec.builder(port, LinkKind.veth(name)).master(bridge).up(true);
+    cfg.mtu().ifPresent(b::mtu);
+    hnl.addLink(b.build());
+    undo.push(() -> hnl.link(port).ifPresent(hnl::deleteLink));
+    configurePort(hnl, hnl.link(port).orElseThrow(), cfg, cfg.vlan(), List.of());
+    Link gw = hnl.link(name).orElseThrow();
+    hnl.setUp(gw);
+    return hnl.link(name).orElseThrow();
+  }
+
+  /**
+   * Puts the gateways on {@code target} (the bridge, or the VLAN gateway on it); on rollback they
+   * are removed again unless other pods use the bridge.
+   */
   private static void setBridgeGateways(
       Netlink hnl,
       NetworkNamespace hostNs,
       Link bridge,
+      Link target,
       BridgeConfig cfg,
       CniResult ipam,
       Deque<Runnable> undo) {
@@ -320,7 +465,7 @@ public final class BridgePlugin implements CniPlugin {
       InterfaceAddress want = new InterfaceAddress(ip.gateway().get(), ip.address().prefixLength());
       IpFamily f = want.family();
       List<Address> have =
-          hnl.addresses(bridge).stream().filter(a -> a.address().family() == f).toList();
+          hnl.addresses(target).stream().filter(a -> a.address().family() == f).toList();
       if (have.stream().anyMatch(a -> a.address().equals(want))) {
         continue;
       }
@@ -349,7 +494,7 @@ public final class BridgePlugin implements CniPlugin {
         }
       }
       Address a =
-          Address.of(bridge, want).flags(f == IpFamily.IPV6 ? Set.of(AddressFlag.NODAD) : Set.of());
+          Address.of(target, want).flags(f == IpFamily.IPV6 ? Set.of(AddressFlag.NODAD) : Set.of());
       hnl.addAddress(a);
       undo.push(
           () -> {
@@ -399,9 +544,10 @@ public final class BridgePlugin implements CniPlugin {
         log.debug("DEL: namespace {} unusable, skipping the link: {}", netns.get(), e.toString());
       }
     }
+    Phases.mark("links");
     if (cfg.ipamType().isPresent()) {
       try {
-        Delegate.run(r, cfg.ipamType().get(), CniCommand.DEL);
+        Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.DEL);
       } catch (CniException e) {
         if (e.msg().startsWith("failed to find plugin")) {
           log.warn(
@@ -413,6 +559,15 @@ public final class BridgePlugin implements CniPlugin {
         }
       }
     }
+    Phases.mark("ipam");
+    if (cfg.macspoofchk()) {
+      try (NetworkNamespace hostNs = Namespaces.openHost(host);
+          Nftables nft = hostNs.nftables()) {
+        SpoofCheck.teardown(nft, SpoofCheck.id(cid, ifname));
+      } catch (RuntimeException e) {
+        errors.add(e);
+      }
+    }
     if (cfg.ipMasq()) {
       try (NetworkNamespace hostNs = Namespaces.openHost(host);
           Nftables nft = hostNs.nftables()) {
@@ -421,6 +576,7 @@ public final class BridgePlugin implements CniPlugin {
         errors.add(e);
       }
     }
+    Phases.mark("rules");
     if (!errors.isEmpty()) {
       throw wrap(errors.get(0));
     }
@@ -519,7 +675,7 @@ public final class BridgePlugin implements CniPlugin {
       }
     }
     if (cfg.ipamType().isPresent()) {
-      Delegate.run(r, cfg.ipamType().get(), CniCommand.CHECK);
+      Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.CHECK);
     }
   }
 
@@ -527,7 +683,7 @@ public final class BridgePlugin implements CniPlugin {
   public void status(CniRequest r) {
     BridgeConfig cfg = config(r);
     if (cfg.ipamType().isPresent()) {
-      Delegate.run(r, cfg.ipamType().get(), CniCommand.STATUS);
+      Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.STATUS);
     }
   }
 
@@ -537,7 +693,7 @@ public final class BridgePlugin implements CniPlugin {
     RuntimeException first = null;
     if (cfg.ipamType().isPresent()) {
       try {
-        Delegate.run(r, cfg.ipamType().get(), CniCommand.GC);
+        Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.GC);
       } catch (RuntimeException e) {
         first = e;
       }

@@ -5,9 +5,12 @@ import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPlugin;
 import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
+import dev.k8snet.cni.internal.Phases;
 import dev.k8snet.cni.ipam.HostLocalStore;
 import dev.k8snet.cni.ipam.IpamConfig;
+import dev.k8snet.cni.ipam.IpamState;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code k8snet-ipam}: a host-local compatible IPAM plugin over {@link HostLocalStore}. Same
@@ -17,15 +20,26 @@ import java.util.List;
  * @since 0.1
  */
 public final class IpamPlugin implements CniPlugin {
-  /** Creates the plugin; stateless. */
-  public IpamPlugin() {}
+  private final IpamState state;
+
+  /** A plugin for a process per call ({@link IpamState#standalone()}). */
+  public IpamPlugin() {
+    this(IpamState.standalone());
+  }
+
+  /**
+   * A plugin whose reservations live in {@code state} (the daemon: {@link IpamState#inMemory()}).
+   */
+  public IpamPlugin(IpamState state) {
+    this.state = Objects.requireNonNull(state, "state");
+  }
 
   private static Attachment attachment(CniRequest r) {
     return new Attachment(r.env().requireContainerId(), r.env().requireIfname());
   }
 
-  private static HostLocalStore store(CniRequest r, IpamConfig c) {
-    return new HostLocalStore(c.dataDir(), r.config().name());
+  private HostLocalStore store(CniRequest r, IpamConfig c) {
+    return state.store(c.dataDir(), r.config().name());
   }
 
   @Override
@@ -33,6 +47,7 @@ public final class IpamPlugin implements CniPlugin {
     IpamConfig c = IpamConfig.parse(r.config(), r.env());
     List<CniResult.IpConfig> ips =
         store(r, c).allocate(attachment(r), r.env().netns(), c.rangeSets(), c.requested());
+    Phases.mark("ipam");
     return new CniResult(r.config().cniVersion(), List.of(), ips, c.routes(), c.dns());
   }
 
@@ -40,6 +55,7 @@ public final class IpamPlugin implements CniPlugin {
   public void del(CniRequest r) {
     IpamConfig c = IpamConfig.parse(r.config(), r.env());
     store(r, c).release(attachment(r));
+    Phases.mark("ipam");
   }
 
   @Override

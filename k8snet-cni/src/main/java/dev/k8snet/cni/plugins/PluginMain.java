@@ -2,7 +2,10 @@ package dev.k8snet.cni.plugins;
 
 import dev.k8snet.cni.CniPlugin;
 import dev.k8snet.cni.CniPluginRunner;
+import dev.k8snet.cni.ipam.IpamState;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The {@code main} of the plugin executables: {@code java -cp … dev.k8snet.cni.plugins.PluginMain
@@ -13,13 +16,38 @@ import java.util.Map;
 public final class PluginMain {
   private PluginMain() {}
 
-  /** The plugin of an executable name, e.g. {@code k8snet-bridge}. */
+  /** The plugin of an executable name, e.g. {@code k8snet-bridge}, for a process per call. */
   public static CniPlugin plugin(String name) {
+    return plugins(IpamState.standalone()).apply(name);
+  }
+
+  /**
+   * The plugins by executable name, with {@code k8snet-ipam} (also when the bridge runs it
+   * in-process) keeping its reservations in {@code ipam}; the node daemon passes {@link
+   * IpamState#inMemory()}.
+   *
+   * @throws IllegalArgumentException from the function for an unknown name
+   */
+  public static Function<String, CniPlugin> plugins(IpamState ipam) {
+    Objects.requireNonNull(ipam, "ipam");
+    IpamPlugin ipamPlugin = new IpamPlugin(ipam);
+    BridgePlugin bridge = new BridgePlugin(ipam);
+    LoopbackPlugin loopback = new LoopbackPlugin();
+    PortmapPlugin portmap = new PortmapPlugin();
+    return name -> plugin(name, ipamPlugin, bridge, loopback, portmap);
+  }
+
+  private static CniPlugin plugin(
+      String name,
+      IpamPlugin ipam,
+      BridgePlugin bridge,
+      LoopbackPlugin loopback,
+      PortmapPlugin portmap) {
     return switch (name) {
-      case "k8snet-ipam" -> new IpamPlugin();
-      case "k8snet-bridge" -> new BridgePlugin();
-      case "k8snet-loopback" -> new LoopbackPlugin();
-      case "k8snet-portmap" -> new PortmapPlugin();
+      case "k8snet-ipam" -> ipam;
+      case "k8snet-bridge" -> bridge;
+      case "k8snet-loopback" -> loopback;
+      case "k8snet-portmap" -> portmap;
       default ->
           throw new IllegalArgumentException(
               "plugin: "

@@ -1,12 +1,12 @@
 package dev.k8snet.cni.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.cni.Calls;
 import dev.k8snet.cni.Calls.Outcome;
 import dev.k8snet.cni.plugins.IpamPlugin;
-import dev.k8snet.cni.plugins.PluginMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,42 +21,33 @@ import org.junit.jupiter.api.io.TempDir;
 class CniDaemonTest {
   @TempDir Path dir;
 
-  private Path compile(String plugin, Path fallback) throws IOException, InterruptedException {
-    Path src = dir.resolve("client.c");
-    try (InputStream in = CniDaemon.class.getResourceAsStream("k8snet-cni-client.c")) {
-      Files.write(src, in.readAllBytes());
+  /** The client the Maven build compiled, installed as {@code plugin} next to {@code fallback}. */
+  private Path install(String plugin, String fallbackScript) throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path exe = bin.resolve(plugin);
+    try (InputStream in =
+        CniDaemon.class.getResourceAsStream("k8snet-cni-client-" + System.getProperty("os.arch"))) {
+      assertNotNull(in, "the Maven build compiled the thin client");
+      Files.write(exe, in.readAllBytes());
     }
-    Path exe = dir.resolve(plugin);
-    Process gcc =
-        new ProcessBuilder(
-                "gcc",
-                "-O2",
-                "-Wall",
-                "-Werror",
-                "-DPLUGIN=\"" + plugin + "\"",
-                "-DFALLBACK=\"" + fallback + "\"",
-                "-o",
-                exe.toString(),
-                src.toString())
-            .inheritIO()
-            .start();
-    assertEquals(0, gcc.waitFor());
+    Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path fallback = bin.resolve("." + plugin + "-jvm");
+    Files.writeString(fallback, fallbackScript);
+    Files.setPosixFilePermissions(fallback, PosixFilePermissions.fromString("rwxr-xr-x"));
     return exe;
   }
 
   @Test
   void clientThroughDaemonAnswersLikeThePluginAndFallsBackWithoutIt() throws Exception {
-    Path fallback = dir.resolve("standalone");
-    Files.writeString(fallback, "#!/bin/sh\ncat >/dev/null\necho '{\"fallback\":true}'\nexit 3\n");
-    Files.setPosixFilePermissions(fallback, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path client = compile("k8snet-ipam", fallback);
+    Path client =
+        install("k8snet-ipam", "#!/bin/sh\ncat >/dev/null\necho '{\"fallback\":true}'\nexit 3\n");
     Path sock = dir.resolve("run/cni.sock");
     Path data = dir.resolve("data");
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"d1\",\"ipam\":{\"type\":\"k8snet-ipam\",\"dataDir\":\""
             + data
             + "\",\"subnet\":\"10.70.0.0/24\"}}";
-    try (CniDaemon daemon = new CniDaemon(sock, PluginMain::plugin)) {
+    try (CniDaemon daemon = new CniDaemon(sock)) {
       daemon.start();
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
       assertEquals(
@@ -77,13 +68,15 @@ class CniDaemonTest {
       env.put("CNI_COMMAND", "DEL");
       assertEquals("", Calls.exec(List.of(client.toString()), env, conf).ok().stdout());
       assertTrue(Files.notExists(data.resolve("d1/10.70.0.2")));
-      long deadline = System.nanoTime() + 2_000_000_000L;
-      while (daemon.statistics().getOrDefault("DEL", 0L) < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(2L, daemon.statistics().get("ADD"));
-      assertEquals(1L, daemon.statistics().get("DEL"));
-      assertTrue(daemon.statistics().get("ADD.nanos") > 0);
+      CniMetrics m = daemon.metrics();
+      CniMetrics.Verb add = m.byCall().get("k8snet-ipam ADD");
+      assertEquals(2L, add.calls());
+      assertEquals(1L, add.failures(), "the duplicate ADD");
+      assertEquals(List.of("parse", "ipam", "result"), List.copyOf(add.phases().keySet()));
+      assertEquals(1L, m.byCall().get("k8snet-ipam DEL").calls());
+      assertEquals("DEL", m.last().orElseThrow().verb());
+      String json = CniDaemon.requestMetrics(sock);
+      assertTrue(json.contains("\"k8snet-ipam ADD\":{\"calls\":2,\"failures\":1,"), json);
     }
     Map<String, String> env = Calls.env("ADD", "ctr-c", "/run/netns/none", "eth0");
     env.put("K8SNET_CNI_SOCKET", sock.toString());

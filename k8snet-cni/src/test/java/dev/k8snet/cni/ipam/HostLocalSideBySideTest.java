@@ -77,6 +77,51 @@ class HostLocalSideBySideTest {
   }
 
   @Test
+  void theDaemonsInMemoryStateGivesTheSameResultsAndFiles() throws IOException {
+    IpamPlugin memory = new IpamPlugin(IpamState.inMemory());
+    String ipam = "\"subnet\":\"10.9.0.0/24\"";
+    for (String[] call :
+        new String[][] {{"ADD", "a"}, {"ADD", "b"}, {"DEL", "a"}, {"ADD", "c"}, {"DEL", "x"}}) {
+      Outcome r = ref(call[0], call[1], conf(refDir, "1.0.0", ipam));
+      Outcome o =
+          Calls.run(
+              memory,
+              Calls.env(call[0], call[1], "/run/netns/none", "eth0"),
+              conf(ourDir, "1.0.0", ipam));
+      assertEquals(r.rc(), o.rc(), "ref=" + r.stdout() + " ours=" + o.stdout());
+      if (r.rc() == 0 && call[0].equals("ADD")) {
+        assertEquals(r.json(), o.json());
+      }
+    }
+    assertEquals(files(refDir), files(ourDir));
+  }
+
+  @Test
+  void theDaemonsInMemoryStateAndHostLocalTakeTurnsOnOneDirectory() throws IOException {
+    IpamPlugin memory = new IpamPlugin(IpamState.inMemory());
+    String c = conf(ourDir, "1.0.0", "\"subnet\":\"10.9.0.0/24\"");
+    Map<String, String> envA = Calls.env("ADD", "a", "/run/netns/none", "eth0");
+    assertEquals(
+        "10.9.0.2/24", Calls.run(memory, envA, c).ok().json().at("/ips/0/address").asText());
+    assertEquals("10.9.0.3/24", ref("ADD", "b", c).ok().json().at("/ips/0/address").asText());
+    Map<String, String> envC = Calls.env("ADD", "c", "/run/netns/none", "eth0");
+    assertEquals(
+        "10.9.0.4/24",
+        Calls.run(memory, envC, c).ok().json().at("/ips/0/address").asText(),
+        "the daemon noticed host-local's reservation");
+    ref("DEL", "a", c).ok();
+    Outcome check = Calls.run(memory, Calls.env("CHECK", "a", "/run/netns/none", "eth0"), c);
+    assertEquals(1, check.rc(), "the daemon noticed host-local's release");
+    assertEquals(
+        "10.9.0.5/24", Calls.run(memory, envA, c).ok().json().at("/ips/0/address").asText());
+    ref("CHECK", "c", c).ok();
+    assertEquals("c\r\neth0", files(ourDir).get("10.9.0.4"));
+    assertEquals("a\r\neth0", files(ourDir).get("10.9.0.5"));
+    assertEquals("b\r\neth0", files(ourDir).get("10.9.0.3"));
+    assertTrue(!files(ourDir).containsKey("10.9.0.2"));
+  }
+
+  @Test
   void sameDualStackResults() throws IOException {
     String ipam =
         "\"ranges\":[[{\"subnet\":\"10.9.0.0/24\"}],[{\"subnet\":\"fd00:9::/120\",\"gateway\":\"fd00:9::10\"}]]";

@@ -11,11 +11,14 @@ import dev.k8snet.core.internal.netlink.NlWriter;
 import dev.k8snet.core.internal.netlink.Rtnl;
 import dev.k8snet.core.internal.sys.Sys;
 import dev.k8snet.core.netns.NetworkNamespace;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -299,6 +302,117 @@ public final class Netlink implements AutoCloseable {
   /** Releases {@code link} from its bridge or bond. */
   public void setNoMaster(Link link) {
     setAttr(link, "set link nomaster", w -> w.attrU32(Rtnl.IFLA_MASTER, 0));
+  }
+
+  /**
+   * Sets a flag of a bridge port, i.e. of a link enslaved to a bridge.
+   *
+   * @throws NetlinkException e.g. {@code EOPNOTSUPP} when {@code port} is not on a bridge
+   */
+  public void setBridgePortFlag(Link port, BridgePortFlag flag, boolean on) {
+    Objects.requireNonNull(flag, "flag");
+    int index = index(port);
+    int attr =
+        switch (flag) {
+          case HAIRPIN -> Rtnl.IFLA_BRPORT_MODE;
+          case ISOLATED -> Rtnl.IFLA_BRPORT_ISOLATED;
+        };
+    socket.ack(
+        Rtnl.RTM_SETLINK,
+        0,
+        w -> {
+          ifinfo(w, Rtnl.AF_BRIDGE, index, 0, 0);
+          int nest = w.beginNest(Rtnl.IFLA_PROTINFO | Nl.NLA_F_NESTED);
+          w.attrU8(attr, on ? 1 : 0);
+          w.endNest(nest);
+        },
+        "set bridge port " + flag.name().toLowerCase(Locale.ROOT),
+        port.name());
+  }
+
+  /**
+   * Turns VLAN filtering of a bridge on or off ({@code ip link set BRIDGE type bridge
+   * vlan_filtering 1}); with it on, each port forwards only the VLANs added to it.
+   */
+  public void setVlanFiltering(Link bridge, boolean on) {
+    int index = index(bridge);
+    socket.ack(
+        Rtnl.RTM_NEWLINK,
+        0,
+        w -> {
+          ifinfo(w, Rtnl.AF_UNSPEC, index, 0, 0);
+          int info = w.beginNest(Rtnl.IFLA_LINKINFO);
+          w.attrString(Rtnl.IFLA_INFO_KIND, "bridge");
+          int data = w.beginNest(Rtnl.IFLA_INFO_DATA);
+          w.attrU8(Rtnl.IFLA_BR_VLAN_FILTERING, on ? 1 : 0);
+          w.endNest(data);
+          w.endNest(info);
+        },
+        "set bridge vlan_filtering",
+        bridge.name());
+  }
+
+  /**
+   * Adds VLANs {@code from}–{@code to} to a bridge port ({@code bridge vlan add dev PORT vid
+   * FROM-TO [pvid] [untagged]}); {@code pvid} (untagged frames entering the port join that VLAN)
+   * needs {@code from == to}.
+   *
+   * @throws IllegalArgumentException for ids outside 1–4094, {@code from > to}, or a PVID range
+   */
+  public void addBridgeVlans(Link port, int from, int to, boolean pvid, boolean untagged) {
+    changeBridgeVlans(port, from, to, pvid, untagged, Rtnl.RTM_SETLINK, "add bridge vlan");
+  }
+
+  /**
+   * Removes VLANs {@code from}–{@code to} from a bridge port ({@code bridge vlan del}).
+   *
+   * @throws NetlinkException {@code ENOENT} when the port does not have them
+   */
+  public void deleteBridgeVlans(Link port, int from, int to) {
+    changeBridgeVlans(port, from, to, false, false, Rtnl.RTM_DELLINK, "delete bridge vlan");
+  }
+
+  private void changeBridgeVlans(
+      Link port, int from, int to, boolean pvid, boolean untagged, int type, String op) {
+    int index = index(port);
+    if (from < 1 || to > 4094 || from > to) {
+      throw new IllegalArgumentException(
+          "vlans: " + from + "-" + to + " (expected: 1 <= from <= to <= 4094)");
+    }
+    if (pvid && from != to) {
+      throw new IllegalArgumentException("pvid: " + from + "-" + to + " (expected: one vlan)");
+    }
+    int flags =
+        (pvid ? Rtnl.BRIDGE_VLAN_INFO_PVID : 0) | (untagged ? Rtnl.BRIDGE_VLAN_INFO_UNTAGGED : 0);
+    socket.ack(
+        type,
+        0,
+        w -> {
+          // AF_BRIDGE: a bridge request; RTM_DELLINK then removes VLANs, not the link.
+          ifinfo(w, Rtnl.AF_BRIDGE, index, 0, 0);
+          int spec = w.beginNest(Rtnl.IFLA_AF_SPEC);
+          if (from == to) {
+            w.attr(Rtnl.IFLA_BRIDGE_VLAN_INFO, vlanInfo(flags, from));
+          } else {
+            w.attr(
+                Rtnl.IFLA_BRIDGE_VLAN_INFO,
+                vlanInfo(flags | Rtnl.BRIDGE_VLAN_INFO_RANGE_BEGIN, from));
+            w.attr(
+                Rtnl.IFLA_BRIDGE_VLAN_INFO, vlanInfo(flags | Rtnl.BRIDGE_VLAN_INFO_RANGE_END, to));
+          }
+          w.endNest(spec);
+        },
+        op,
+        port.name() + " vid " + from + (from == to ? "" : "-" + to));
+  }
+
+  private static byte[] vlanInfo(int flags, int vid) {
+    // struct bridge_vlan_info { __u16 flags; __u16 vid; } in host byte order
+    return ByteBuffer.allocate(4)
+        .order(ByteOrder.nativeOrder())
+        .putShort((short) flags)
+        .putShort((short) vid)
+        .array();
   }
 
   /** Moves {@code link} into another namespace; its index there may differ. */

@@ -34,6 +34,7 @@ public final class Rtnl {
   public static final int RTM_NEWLINK = 16;
   public static final int RTM_DELLINK = 17;
   public static final int RTM_GETLINK = 18;
+  public static final int RTM_SETLINK = 19;
   public static final int RTM_NEWADDR = 20;
   public static final int RTM_DELADDR = 21;
   public static final int RTM_GETADDR = 22;
@@ -59,6 +60,16 @@ public final class Rtnl {
   public static final int IFLA_GROUP = 27;
   public static final int IFLA_NET_NS_FD = 28;
   public static final int IFLA_EXT_MASK = 29;
+  public static final int IFLA_PROTINFO = 12;
+  public static final int IFLA_AF_SPEC = 26;
+  public static final int IFLA_BRPORT_MODE = 4;
+  public static final int IFLA_BRPORT_ISOLATED = 33;
+  public static final int IFLA_BRIDGE_VLAN_INFO = 2;
+  public static final int BRIDGE_VLAN_INFO_PVID = 2;
+  public static final int BRIDGE_VLAN_INFO_UNTAGGED = 4;
+  public static final int BRIDGE_VLAN_INFO_RANGE_BEGIN = 8;
+  public static final int BRIDGE_VLAN_INFO_RANGE_END = 16;
+  public static final int IFLA_BR_VLAN_FILTERING = 7;
   public static final int IFLA_INFO_KIND = 1;
   public static final int IFLA_INFO_DATA = 2;
   public static final int VETH_INFO_PEER = 1;

@@ -1,9 +1,14 @@
 /*
  * Thin CNI plugin client of the k8snet node daemon (see dev.k8snet.cni.daemon.CniDaemon for the
- * protocol). Compile with: gcc -O2 -DPLUGIN='"k8snet-bridge"' -DFALLBACK='"/path/standalone"'
- * When the daemon's socket cannot be reached, it runs the standalone plugin (FALLBACK) instead.
+ * protocol). Compile with: gcc -O2 -o k8snet-cni-client k8snet-cni-client.c
+ * The plugin name is the executable's file name (install one copy or hard link per plugin, e.g.
+ * k8snet-bridge), unless built with -DPLUGIN='"k8snet-bridge"'. When the daemon's socket
+ * ($K8SNET_CNI_SOCKET, default /run/k8snet/cni.sock) cannot be reached, it runs the standalone
+ * plugin instead: FALLBACK if built with -DFALLBACK='"/path"', else ".<plugin>-jvm" in the
+ * executable's directory. Without either it prints a CNI error: code 50 for STATUS, 11 otherwise.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +31,20 @@ static int write_all(int fd, const char *p, size_t n) {
   return 0;
 }
 
+#ifndef PLUGIN
+static const char *base_name(const char *p) {
+  const char *slash = strrchr(p, '/');
+  return slash == NULL ? p : slash + 1;
+}
+#endif
+
 int main(int argc, char **argv) {
   (void)argc;
+#ifdef PLUGIN
+  const char *name = PLUGIN;
+#else
+  const char *name = base_name(argv[0]);
+#endif
   const char *path = getenv("K8SNET_CNI_SOCKET");
   if (path == NULL || *path == 0) path = "/run/k8snet/cni.sock";
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -37,13 +54,28 @@ int main(int argc, char **argv) {
   strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
   if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
     /* No daemon: run the plugin standalone with the untouched stdin. */
-    argv[0] = (char *)FALLBACK;
-    execv(FALLBACK, argv);
-    fprintf(stderr, "k8snet: cannot reach %s and cannot run %s: %s\n", path, FALLBACK, strerror(errno));
-    printf("{\"code\":11,\"msg\":\"k8snet CNI daemon unreachable\",\"details\":\"%s\"}", path);
+    char fallback[PATH_MAX + 300];
+#ifdef FALLBACK
+    snprintf(fallback, sizeof fallback, "%s", FALLBACK);
+#else
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0) n = 0;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (slash != NULL) *slash = 0;
+    snprintf(fallback, sizeof fallback, "%s/.%.200s-jvm", self, name);
+#endif
+    argv[0] = fallback;
+    execv(fallback, argv);
+    const char *verb = getenv("CNI_COMMAND");
+    int status = verb != NULL && strcmp(verb, "STATUS") == 0;
+    fprintf(stderr, "k8snet: cannot reach %s and cannot run %s: %s\n", path, fallback, strerror(errno));
+    printf("{\"code\":%d,\"msg\":\"k8snet CNI daemon unreachable\",\"details\":\"%s\"}", status ? 50 : 11, path);
     return 1;
   }
-  const char *plugin = "K8SNET_PLUGIN=" PLUGIN;
+  char plugin[256];
+  snprintf(plugin, sizeof plugin, "K8SNET_PLUGIN=%.200s", name);
   if (write_all(fd, plugin, strlen(plugin) + 1) < 0) return 1;
   for (char **e = environ; *e != NULL; e++) {
     if (strncmp(*e, "K8SNET_PLUGIN=", 14) == 0) continue;

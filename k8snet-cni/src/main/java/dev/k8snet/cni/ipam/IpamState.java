@@ -1,0 +1,75 @@
+package dev.k8snet.cni.ipam;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where {@code k8snet-ipam} keeps its state between calls: {@link #standalone()} for a process per
+ * call (every call opens the data directory afresh, with the on-disk index), {@link #inMemory()}
+ * for a long-lived process such as the node daemon.
+ *
+ * <p>In memory, each network's reservations are read from the data directory once and then served
+ * from memory; every change is written through to host-local's on-disk format before the call
+ * returns, with {@code fsync(2)} of the reservation file and of the directory (the files are the
+ * durable journal, so host-local or a standalone call can take over at any time). Each reservation
+ * file is written under a temporary name and hard-linked into place, so a process killed at any
+ * point leaves either no reservation or a complete one. Calls of standalone processes (and of
+ * host-local) remain safe: every operation holds host-local's {@code flock}, and the memory is
+ * reloaded when the directory was changed by anyone else.
+ *
+ * <pre>{@code
+ * IpamState state = IpamState.inMemory();
+ * CniPlugin ipam = new IpamPlugin(state);
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class IpamState {
+  private final boolean inMemory;
+  private final Map<Path, HostLocalStore> stores = new ConcurrentHashMap<>();
+
+  private IpamState(boolean inMemory) {
+    this.inMemory = inMemory;
+  }
+
+  /** State read from the data directory on every call (a process per call, as host-local). */
+  public static IpamState standalone() {
+    return new IpamState(false);
+  }
+
+  /** State kept in memory for this object's lifetime and written through to disk. */
+  public static IpamState inMemory() {
+    return new IpamState(true);
+  }
+
+  /** Whether this state is kept in memory. */
+  public boolean isInMemory() {
+    return inMemory;
+  }
+
+  /**
+   * The store of one network; in memory, the same instance for the same directory.
+   *
+   * @param dataDir host-local's {@code dataDir}
+   * @param network the network name
+   */
+  public HostLocalStore store(Path dataDir, String network) {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(network, "network");
+    if (!inMemory) {
+      return new HostLocalStore(dataDir, network);
+    }
+    return stores.computeIfAbsent(
+        dataDir.toAbsolutePath().normalize().resolve(network),
+        k -> new HostLocalStore(dataDir, network, true));
+  }
+
+  @Override
+  public String toString() {
+    return inMemory
+        ? "IpamState[in memory, " + stores.size() + " networks]"
+        : "IpamState[standalone]";
+  }
+}

@@ -1,0 +1,45 @@
+package dev.k8snet.cni.daemon;
+
+import dev.k8snet.cni.Calls.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The thin client's protocol in Java (see {@link CniDaemon}), for tests. */
+final class DaemonClient {
+  private DaemonClient() {}
+
+  /** One call; throws when the daemon is unreachable or closes without an answer. */
+  static Outcome call(Path socket, String plugin, Map<String, String> env, String stdin)
+      throws IOException {
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      ByteArrayOutputStream req = new ByteArrayOutputStream();
+      req.writeBytes(("K8SNET_PLUGIN=" + plugin).getBytes(StandardCharsets.UTF_8));
+      req.write(0);
+      env.forEach(
+          (k, v) -> {
+            req.writeBytes((k + "=" + v).getBytes(StandardCharsets.UTF_8));
+            req.write(0);
+          });
+      req.write(0);
+      req.writeBytes(stdin.getBytes(StandardCharsets.UTF_8));
+      ByteBuffer b = ByteBuffer.wrap(req.toByteArray());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.shutdownOutput();
+      String reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+      int nl = reply.indexOf('\n');
+      if (nl < 0) {
+        throw new IOException("no answer: " + reply);
+      }
+      return new Outcome(Integer.parseInt(reply.substring(0, nl)), reply.substring(nl + 1), "");
+    }
+  }
+}
