@@ -54,20 +54,38 @@ public final class CniRuntime {
 
   private final List<Path> pluginPath;
   private final Path cacheDir;
+  private final Map<String, String> environment;
 
   /**
-   * Creates a runtime.
+   * Creates a runtime whose plugins see only the CNI variables and {@code PATH}.
    *
    * @param pluginPath the directories searched for plugin executables ({@code CNI_PATH})
    * @param cacheDir the cache directory (libcni's default: {@code /var/lib/cni})
    */
   public CniRuntime(List<Path> pluginPath, Path cacheDir) {
+    this(pluginPath, cacheDir, Map.of());
+  }
+
+  private CniRuntime(List<Path> pluginPath, Path cacheDir, Map<String, String> environment) {
     this.pluginPath = List.copyOf(pluginPath);
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+    this.environment = Map.copyOf(environment);
+  }
+
+  /**
+   * Returns a runtime that also passes {@code environment} to every plugin, as a container runtime
+   * passes its own environment (e.g. {@code K8SNET_CNI_SOCKET} naming the node daemon's socket).
+   * The CNI variables and {@code PATH} win over an entry of the same name.
+   *
+   * @param environment extra variables for the plugins
+   * @return a new runtime; this one is unchanged
+   */
+  public CniRuntime withEnvironment(Map<String, String> environment) {
+    return new CniRuntime(pluginPath, cacheDir, environment);
   }
 
   private Map<String, String> env(CniCommand cmd, Optional<RuntimeConf> rt) {
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("CNI_COMMAND", cmd.name());
     env.put("CNI_PATH", pluginPath.stream().map(Path::toString).collect(Collectors.joining(":")));
     rt.ifPresent(
