@@ -181,6 +181,13 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   NodeConfig effectiveConfig() {
+    int sourceFlags =
+        (manifests.isEmpty() ? 0 : 1) + (kubeconfig == null ? 0 : 1) + (inCluster ? 1 : 0);
+    if (sourceFlags > 1) {
+      throw new UsageException(
+          "cluster source: more than one (expected: exactly one of --manifests PATH…, --kubeconfig"
+              + " FILE, --in-cluster)");
+    }
     NodeConfig c = config == null ? new NodeConfig() : NodeConfig.read(config);
     if (nodeName != null) {
       c.nodeName = nodeName;
@@ -251,8 +258,8 @@ final class NodeCommand implements Callable<Integer> {
               : KubernetesClusterSource.inCluster();
       return KubernetesClusterSource.builder(cfg).resync(c.resync).build();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(
-          (c.kubeconfig != null ? "--kubeconfig" : "--in-cluster") + ": " + e.getMessage());
+      // "kubeconfig: FILE (expected: …)" or "in-cluster: … (expected: …)": name the flag.
+      throw new UsageException("--" + e.getMessage());
     }
   }
 
@@ -341,9 +348,13 @@ final class NodeCommand implements Callable<Integer> {
       throw new UsageException("dns.zone: " + c.dnsZone + ": " + e.getMessage());
     }
     ClusterDns dns = ClusterDns.create(dnsConfig);
-    DnsServer.Builder b = DnsServer.builder(dns, DnsCommand.hostPort("--dns-listen", c.dnsListen));
+    DnsServer.Builder b =
+        DnsServer.builder(
+            dns, DnsCommand.hostPort(flagOr("--dns-listen", dnsListen, "dns.listen"), c.dnsListen));
+    String upstreamName =
+        flagOr("--dns-upstream", dnsUpstreams.isEmpty() ? null : dnsUpstreams, "dns.upstreams");
     for (String u : c.dnsUpstreams) {
-      b.upstream(DnsCommand.hostPort("--dns-upstream", u));
+      b.upstream(DnsCommand.hostPort(upstreamName, u));
     }
     return new DnsSubsystem(dns, b);
   }
