@@ -58,9 +58,6 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
     String missing = preflight();
     if (!missing.isEmpty()) {
       spec.commandLine().getErr().println("k8snet demo: " + missing);
@@ -186,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
       return "needs root to create network namespaces (run: sudo samples/bin/k8snet demo)";
     }
     try (Nftables nft = Nftables.open(NetworkNamespace.current())) {
-      nft.toString();
+      nft.check("table inet k8snet-demo-preflight {}\n");
     } catch (K8snetException | UnsatisfiedLinkError e) {
       return "nftables is not usable: "
           + e.getMessage()
@@ -200,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
     hits.forEach(
         (reply, n) ->
             b.append(b.length() == 0 ? "" : ", ")
-                .append(reply.startsWith("200 ") ? reply.substring(4) : reply)
+                .append(reply.startsWith("200 ") ? reply.substring(4).replace("\"", "") : reply)
                 .append(" ×")
                 .append(n));
     return b.toString();

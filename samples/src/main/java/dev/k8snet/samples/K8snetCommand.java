@@ -35,6 +35,12 @@ public final class K8snetCommand implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    if (args.length > 0
+        && args[0].equals("demo")
+        && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // the demo's report is its output; the libraries' own logging stays at warnings
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(newCommandLine().execute(args));
   }
 

@@ -50,15 +50,15 @@ final class NetworkCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static NetConf config(Optional<Path> file, ClusterState state) {
+  static NetConf config(String option, Optional<Path> file, ClusterState state) {
     if (file.isPresent()) {
       if (!Files.isRegularFile(file.get())) {
-        throw new UsageException("--config: " + file.get() + ": no such file");
+        throw new UsageException(option + ": " + file.get() + ": no such file");
       }
       try {
         return NetConf.read(file.get());
       } catch (UncheckedIOException e) {
-        throw new UsageException("--config: " + e.getMessage());
+        throw new UsageException(option + ": " + e.getMessage());
       }
     }
     // Without a file: VXLAN VNI 1 over the smallest network holding every node's pod CIDR.
@@ -66,7 +66,7 @@ final class NetworkCommand implements Runnable {
     Optional<Cidr> v6 = cover(state, IpFamily.IPV6);
     if (v4.isEmpty() && v6.isEmpty()) {
       throw new UsageException(
-          "--config: absent and no Node has a spec.podCIDR to derive the Network from");
+          option + ": absent and no Node has a spec.podCIDR to derive the Network from");
     }
     return new NetConf(v4, v6, NetConf.Backend.vxlan(1), true);
   }
@@ -144,7 +144,7 @@ final class NetworkCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       ClusterState state = manifests.load(spec.commandLine().getErr());
-      NetConf conf = config(Optional.ofNullable(config), state);
+      NetConf conf = config("--config", Optional.ofNullable(config), state);
       Pod src = pod(state, "--from", from);
       Optional<IpAddress> toIp = IpAddress.tryParse(to);
       Optional<KernelView> view = Optional.empty();
@@ -227,7 +227,7 @@ final class NetworkCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       ClusterState state = manifests.load(err);
-      NetConf conf = config(Optional.of(config), state);
+      NetConf conf = config("--config", Optional.of(config), state);
       if (state.node(nodeName).isEmpty()) {
         throw new UsageException("--node-name: " + nodeName + ": no such Node in the manifests");
       }

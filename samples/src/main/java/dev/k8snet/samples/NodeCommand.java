@@ -3,19 +3,25 @@ package dev.k8snet.samples;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.cluster.ClusterSource;
+import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
 import dev.k8snet.dns.DnsServer;
 import dev.k8snet.dns.PodRecords;
+import dev.k8snet.policy.enforce.EnforcementOptions;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.ProxyConfig;
+import dev.k8snet.proxy.ingress.IngressController;
 import dev.k8snet.samples.kube.KubernetesClusterSource;
 import dev.k8snet.samples.node.ClusterFanout;
 import dev.k8snet.samples.node.CniSubsystem;
 import dev.k8snet.samples.node.DnsSubsystem;
+import dev.k8snet.samples.node.IngressSubsystem;
+import dev.k8snet.samples.node.NetworkSubsystem;
 import dev.k8snet.samples.node.NodeHttpServer;
 import dev.k8snet.samples.node.NodeStack;
+import dev.k8snet.samples.node.PolicySubsystem;
 import dev.k8snet.samples.node.ProxySubsystem;
 import dev.k8snet.samples.node.Subsystem;
 import java.io.IOException;
@@ -119,6 +125,44 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--no-dns", description = "Do not run cluster DNS.")
   boolean noDns;
+
+  @Option(
+      names = "--network-config",
+      paramLabel = "FILE",
+      description =
+          "The pod network, net-conf.json as Flannel's (default: the nodes' pod CIDRs over VXLAN).")
+  Path networkConfig;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "The pod network's state: VTEP MAC, IPAM data (/var/lib/k8snet/network).")
+  Path stateDir;
+
+  @Option(
+      names = "--cni-conf",
+      paramLabel = "FILE",
+      description =
+          "Write the CNI configuration for this node's pods here, once its CIDR is known.")
+  Path cniConf;
+
+  @Option(names = "--no-network", description = "Do not run the cross-node pod network.")
+  boolean noNetwork;
+
+  @Option(names = "--no-policy", description = "Do not enforce NetworkPolicies.")
+  boolean noPolicy;
+
+  @Option(
+      names = "--ingress-listen",
+      paramLabel = "ADDR:PORT",
+      description = "Run the Ingress controller, serving HTTP here.")
+  String ingressListen;
+
+  @Option(
+      names = "--ingress-listen-tls",
+      paramLabel = "ADDR:PORT",
+      description = "Also serve HTTPS here (with --ingress-listen).")
+  String ingressListenTls;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -231,6 +275,23 @@ final class NodeCommand implements Callable<Integer> {
     c.cniEnabled &= !noCni;
     c.proxyEnabled &= !noProxy;
     c.dnsEnabled &= !noDns;
+    if (networkConfig != null) {
+      c.networkConfig = networkConfig;
+    }
+    if (stateDir != null) {
+      c.networkStateDir = stateDir;
+    }
+    if (cniConf != null) {
+      c.networkCniConf = cniConf;
+    }
+    c.networkEnabled &= !noNetwork;
+    c.policyEnabled &= !noPolicy;
+    if (ingressListen != null) {
+      c.ingressListen = ingressListen;
+    }
+    if (ingressListenTls != null) {
+      c.ingressListenTls = ingressListenTls;
+    }
     if (c.nodeName == null) {
       throw new UsageException(
           "--node-name: missing (expected: this node's name, or nodeName in" + " --config)");
@@ -265,8 +326,15 @@ final class NodeCommand implements Callable<Integer> {
 
   private List<Subsystem> subsystems(NodeConfig c) {
     List<Subsystem> out = new ArrayList<>();
-    // Extension points, in Stage order: POD_NETWORK and POLICY subsystems go here once their
-    // modules offer a node-side loop; INGRESS after DNS (see dev.k8snet.samples.node.Stage).
+    // in Stage order (see dev.k8snet.samples.node.Stage)
+    if (c.networkEnabled) {
+      out.add(network(c));
+    }
+    if (c.policyEnabled) {
+      out.add(
+          new PolicySubsystem(
+              c.nodeName, EnforcementOptions.DEFAULTS.withLogDenied(c.policyLogDenied)));
+    }
     if (c.cniEnabled) {
       out.add(new CniSubsystem(c.cniSocket));
     }
@@ -275,6 +343,15 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (c.dnsEnabled) {
       out.add(dns(c));
+    }
+    if (c.ingressListen != null) {
+      out.add(ingress(c));
+    } else if (c.ingressListenTls != null) {
+      throw new UsageException(
+          flagOr("--ingress-listen-tls", ingressListenTls, "ingress.listenTls")
+              + ": "
+              + c.ingressListenTls
+              + " (expected: together with --ingress-listen or ingress.listen)");
     }
     if (out.isEmpty()) {
       throw new UsageException(
@@ -325,6 +402,40 @@ final class NodeCommand implements Callable<Integer> {
         ips,
         node -> text == null ? ProxyConfig.DEFAULT : KubeProxyConfiguration.parse(text, node),
         bind);
+  }
+
+  private Subsystem network(NodeConfig c) {
+    Optional<Path> file = Optional.ofNullable(c.networkConfig);
+    String option = flagOr("--network-config", networkConfig, "network.config");
+    if (file.isPresent()) {
+      NetworkCommand.config(
+          option, file, ClusterState.EMPTY); // fail now, naming the file and field
+    }
+    return new NetworkSubsystem(
+        c.nodeName,
+        state -> NetworkCommand.config(option, file, state),
+        c.networkStateDir,
+        Optional.ofNullable(c.networkCniConf));
+  }
+
+  private Subsystem ingress(NodeConfig c) {
+    IngressController.Builder b =
+        IngressController.builder()
+            .listen(
+                AddressPort.parse(
+                        flagOr("--ingress-listen", ingressListen, "ingress.listen"),
+                        c.ingressListen,
+                        "ADDR:PORT")
+                    .toSocketAddress());
+    if (c.ingressListenTls != null) {
+      b.listenTls(
+          AddressPort.parse(
+                  flagOr("--ingress-listen-tls", ingressListenTls, "ingress.listenTls"),
+                  c.ingressListenTls,
+                  "ADDR:PORT")
+              .toSocketAddress());
+    }
+    return new IngressSubsystem(b);
   }
 
   private Subsystem dns(NodeConfig c) {

@@ -50,6 +50,17 @@ final class NodeConfig {
   int dnsTtl = 5;
   String dnsPods = "disabled";
 
+  boolean networkEnabled = true;
+  Path networkConfig;
+  Path networkStateDir = Path.of("/var/lib/k8snet/network");
+  Path networkCniConf;
+
+  boolean policyEnabled = true;
+  boolean policyLogDenied;
+
+  String ingressListen;
+  String ingressListenTls;
+
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
           "",
@@ -65,7 +76,10 @@ final class NodeConfig {
               "resync",
               "cni",
               "proxy",
-              "dns"),
+              "dns",
+              "network",
+              "policy",
+              "ingress"),
           "http",
           Set.of("listen"),
           "cni",
@@ -73,7 +87,13 @@ final class NodeConfig {
           "proxy",
           Set.of("enabled", "config", "nodeIPs", "healthCheckBindAddress"),
           "dns",
-          Set.of("enabled", "listen", "zone", "upstreams", "ttl", "pods"));
+          Set.of("enabled", "listen", "zone", "upstreams", "ttl", "pods"),
+          "network",
+          Set.of("enabled", "config", "stateDir", "cniConf"),
+          "policy",
+          Set.of("enabled", "logDenied"),
+          "ingress",
+          Set.of("listen", "listenTls"));
 
   /** Reads {@code file} over the defaults. */
   static NodeConfig read(Path file) {
@@ -130,6 +150,19 @@ final class NodeConfig {
     c.dnsUpstreams.addAll(r.texts(dns, "dns.upstreams"));
     c.dnsTtl = r.integer(dns, "dns.ttl", c.dnsTtl, 0, 3600);
     c.dnsPods = r.text(dns, "dns.pods", c.dnsPods);
+    JsonNode network = r.section(root, "network");
+    c.networkEnabled = r.bool(network, "network.enabled", c.networkEnabled);
+    String nc = r.text(network, "network.config", null);
+    c.networkConfig = nc == null ? null : Path.of(nc);
+    c.networkStateDir = Path.of(r.text(network, "network.stateDir", c.networkStateDir.toString()));
+    String cc = r.text(network, "network.cniConf", null);
+    c.networkCniConf = cc == null ? null : Path.of(cc);
+    JsonNode policy = r.section(root, "policy");
+    c.policyEnabled = r.bool(policy, "policy.enabled", c.policyEnabled);
+    c.policyLogDenied = r.bool(policy, "policy.logDenied", c.policyLogDenied);
+    JsonNode ingress = r.section(root, "ingress");
+    c.ingressListen = r.text(ingress, "ingress.listen", null);
+    c.ingressListenTls = r.text(ingress, "ingress.listenTls", null);
     return c;
   }
 

@@ -155,7 +155,7 @@ public final class Probes {
             String status = response.lines().findFirst().orElse("");
             String code = status.length() >= 12 ? status.substring(9, 12) : status;
             String body = headEnd < 0 ? "" : response.substring(headEnd + 4).strip();
-            return code + " " + body.lines().findFirst().orElse("");
+            return code + " \"" + body.lines().findFirst().orElse("") + "\"";
           } catch (SocketTimeoutException e) {
             return "timed out";
           } catch (IOException e) {

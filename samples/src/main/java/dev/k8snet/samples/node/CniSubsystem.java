@@ -1,6 +1,7 @@
 package dev.k8snet.samples.node;
 
 import dev.k8snet.cni.daemon.CniDaemon;
+import dev.k8snet.cni.daemon.CniMetrics;
 import dev.k8snet.cni.plugins.PluginMain;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
@@ -58,26 +59,42 @@ public final class CniSubsystem implements Subsystem {
 
   @Override
   public String metrics() {
-    Map<String, Long> stats = new TreeMap<>(daemon.statistics());
+    CniMetrics m = daemon.metrics();
     Prometheus p = new Prometheus();
-    p.family("k8snet_cni_calls_total", "counter", "CNI plugin calls served, by verb.");
-    stats.forEach(
-        (k, v) -> {
-          if (!k.endsWith(".nanos")) {
-            p.sample("k8snet_cni_calls_total", Map.of("verb", k), v);
-          }
-        });
-    p.family("k8snet_cni_call_seconds_total", "counter", "Time spent serving CNI calls, by verb.");
-    stats.forEach(
-        (k, v) -> {
-          if (k.endsWith(".nanos")) {
-            p.sample(
-                "k8snet_cni_call_seconds_total",
-                Map.of("verb", k.substring(0, k.length() - ".nanos".length())),
-                v / 1e9);
-          }
-        });
+    p.family("k8snet_cni_calls_total", "counter", "CNI plugin calls served, by plugin and verb.");
+    m.byCall().forEach((call, v) -> p.sample("k8snet_cni_calls_total", labels(call), v.calls()));
+    p.family("k8snet_cni_call_failures_total", "counter", "CNI plugin calls that failed.");
+    m.byCall()
+        .forEach(
+            (call, v) -> p.sample("k8snet_cni_call_failures_total", labels(call), v.failures()));
+    p.family("k8snet_cni_call_seconds_total", "counter", "Time spent serving CNI calls.");
+    m.byCall()
+        .forEach(
+            (call, v) ->
+                p.sample("k8snet_cni_call_seconds_total", labels(call), v.total().toNanos() / 1e9));
+    p.family(
+        "k8snet_cni_phase_seconds_total",
+        "counter",
+        "Time spent per phase of CNI calls (parse, ipam, netns, links, addresses, routes, ...).");
+    m.byCall()
+        .forEach(
+            (call, v) ->
+                v.phases()
+                    .forEach(
+                        (phase, d) -> {
+                          Map<String, String> l = new TreeMap<>(labels(call));
+                          l.put("phase", phase);
+                          p.sample("k8snet_cni_phase_seconds_total", l, d.toNanos() / 1e9);
+                        }));
     return p.toString();
+  }
+
+  /** Labels of a call key such as {@code k8snet-bridge ADD}. */
+  private static Map<String, String> labels(String call) {
+    int space = call.lastIndexOf(' ');
+    return space < 0
+        ? Map.of("call", call)
+        : Map.of("plugin", call.substring(0, space), "verb", call.substring(space + 1));
   }
 
   @Override

@@ -54,7 +54,10 @@ public final class NetworkSubsystem implements Subsystem {
    * @param cniConf where to write the CNI configuration list for this node's pods, if anywhere
    */
   public NetworkSubsystem(
-      String nodeName, Function<ClusterState, NetConf> conf, Path stateDir, Optional<Path> cniConf) {
+      String nodeName,
+      Function<ClusterState, NetConf> conf,
+      Path stateDir,
+      Optional<Path> cniConf) {
     this.nodeName = nodeName;
     this.confOf = conf;
     this.stateDir = stateDir;
@@ -84,7 +87,8 @@ public final class NetworkSubsystem implements Subsystem {
     }
     netlink = Netlink.open();
     nft = Nftables.open(NetworkNamespace.current());
-    manager = RouteManager.builder(netlink, conf, nodeName).stateDir(stateDir).nftables(nft).build();
+    manager =
+        RouteManager.builder(netlink, conf, nodeName).stateDir(stateDir).nftables(nft).build();
     view = cluster;
     manager.start(cluster); // the first snapshot is reconciled before this returns
     writeCniConfig();

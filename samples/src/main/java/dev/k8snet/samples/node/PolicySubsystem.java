@@ -135,8 +135,7 @@ public final class PolicySubsystem implements Subsystem {
             "Failed policy syncs (the previous rules stayed in force).",
             failures.get())
         .gauge("k8snet_policy_rules", "nftables rules programmed.", r == null ? 0 : r.rules())
-        .gauge(
-            "k8snet_policy_elements", "Set elements programmed.", r == null ? 0 : r.elements())
+        .gauge("k8snet_policy_elements", "Set elements programmed.", r == null ? 0 : r.elements())
         .gauge(
             "k8snet_policy_last_sync_seconds",
             "Duration of the last sync.",

@@ -5,8 +5,10 @@ import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.model.Service;
+import dev.k8snet.core.netlink.Conntrack;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.core.nftables.Nftables;
+import dev.k8snet.proxy.ConntrackCleaner;
 import dev.k8snet.proxy.HealthCheckServer;
 import dev.k8snet.proxy.NftablesProxy;
 import dev.k8snet.proxy.ProxyConfig;
@@ -32,6 +34,7 @@ public final class ProxySubsystem implements Subsystem {
   private final Function<Optional<dev.k8snet.core.model.Node>, ProxyConfig> config;
   private final Optional<IpAddress> healthCheckBind;
   private Nftables nft;
+  private Conntrack conntrack;
   private NftablesProxy proxy;
   private HealthCheckServer health;
   private ServiceProxy loop;
@@ -82,6 +85,7 @@ public final class ProxySubsystem implements Subsystem {
       families.add(IpFamily.IPV6);
     }
     nft = Nftables.open(NetworkNamespace.current());
+    conntrack = Conntrack.open(NetworkNamespace.current());
     proxy = NftablesProxy.create(nft);
     if (healthCheckBind.isPresent()) {
       health = HealthCheckServer.create(healthCheckBind.get());
@@ -103,6 +107,7 @@ public final class ProxySubsystem implements Subsystem {
               }
             },
             Optional.ofNullable(health),
+            Optional.of(ConntrackCleaner.create(conntrack)),
             InstantSource.system());
     loop.start();
   }
@@ -167,6 +172,9 @@ public final class ProxySubsystem implements Subsystem {
     }
     if (nft != null) {
       nft.close();
+    }
+    if (conntrack != null) {
+      conntrack.close();
     }
   }
 }
