@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
@@ -71,16 +72,16 @@ public final class DemoCluster implements AutoCloseable {
           new PodSpec("shop/db-0", "node-2", "db", Optional.of("db-0"), 5432, false),
           new PodSpec("tools/debug", "node-2", "debug", Optional.empty(), 0, false));
 
-  private record DemoNode(String name, IpAddress ip, NetworkNamespace netns, Path dir) {}
+  private record DemoNode(
+      String name, IpAddress ip, NetworkNamespace netns, Path dir, Process[] process) {}
 
   private final Lab lab;
-  private final ClusterState cluster;
   private final Report report;
   private final Path manifests;
   private final Path binDir;
   private final Map<String, DemoNode> nodes = new LinkedHashMap<>();
   private final Map<String, DemoPod> pods = new LinkedHashMap<>();
-  private final List<ServerSocket> servers = new ArrayList<>();
+  private final Map<String, ServerSocket> servers = new LinkedHashMap<>();
   private ClusterState state;
 
   /** Where the demo prints a line: a format and its arguments. */
@@ -106,7 +107,6 @@ public final class DemoCluster implements AutoCloseable {
    */
   public DemoCluster(Lab lab, ClusterState cluster, Report report) throws IOException {
     this.lab = lab;
-    this.cluster = cluster;
     this.state = cluster;
     this.report = report;
     this.manifests = Files.createDirectories(lab.workDir().resolve("manifests"));
@@ -134,12 +134,39 @@ public final class DemoCluster implements AutoCloseable {
     for (var n : List.of(Map.entry("node-1", NODE_1_IP), Map.entry("node-2", NODE_2_IP))) {
       NetworkNamespace ns = lab.addNode(n.getKey(), n.getValue());
       Path dir = Files.createDirectories(lab.workDir().resolve(n.getKey()));
-      DemoNode node = new DemoNode(n.getKey(), n.getValue(), ns, dir);
+      DemoNode node = new DemoNode(n.getKey(), n.getValue(), ns, dir, new Process[1]);
       nodes.put(node.name(), node);
-      lab.start(ns, nodeCommand(node), dir.resolve("node.log"));
+      node.process()[0] = lab.start(ns, nodeCommand(node), dir.resolve("node.log"));
     }
     long deadline = System.nanoTime() + STARTUP.toNanos();
     for (DemoNode node : nodes.values()) {
+      awaitReady(node, deadline);
+      report.line(
+          "%s: namespace %s, eth0 %s/24 on the underlay; k8snet node running"
+              + " (cni, pod network host-gw, policy, proxy, dns, ingress) — ready",
+          node.name(), node.netns().name().orElseThrow(), node.ip());
+    }
+  }
+
+  /**
+   * Stops {@code k8snet node} on {@code name} (SIGTERM: programmed state stays in place) and starts
+   * it again, waiting until it is ready.
+   *
+   * @param name the node
+   */
+  public void restartNode(String name) throws InterruptedException {
+    DemoNode node = nodes.get(name);
+    Process old = node.process()[0];
+    old.destroy();
+    if (!old.waitFor(20, TimeUnit.SECONDS)) {
+      throw new K8snetException(name + ": k8snet node did not stop within 20 s");
+    }
+    node.process()[0] = lab.start(node.netns(), nodeCommand(node), node.dir().resolve("node.log"));
+    awaitReady(node, System.nanoTime() + STARTUP.toNanos());
+  }
+
+  private void awaitReady(DemoNode node, long deadline) throws InterruptedException {
+    {
       String ready = "";
       while (!ready.startsWith("200") && System.nanoTime() < deadline) {
         Thread.sleep(200);
@@ -188,52 +215,124 @@ public final class DemoCluster implements AutoCloseable {
   }
 
   /** Creates the pods' namespaces and attaches each through its node's CNI daemon. */
-  public void attachPods() throws IOException {
+  public void attachPods() {
     for (PodSpec spec : PODS) {
-      DemoNode node = nodes.get(spec.node());
-      NetworkNamespace netns = lab.addPod(spec.name().replace('/', '-'));
-      CniRuntime cni =
-          new CniRuntime(List.of(binDir), node.dir().resolve("cni-cache"))
-              .withEnvironment(
-                  Map.of("K8SNET_CNI_SOCKET", node.dir().resolve("cni.sock").toString()));
-      NetworkConfigList list = NetworkConfigList.load(node.dir().resolve("10-k8snet.conflist"));
-      String[] nsName = spec.name().split("/");
-      RuntimeConf rt =
-          new RuntimeConf(
-              containerId(spec),
-              netns.path().toString(),
-              "eth0",
-              Map.of(
-                  "IgnoreUnknown", "1",
-                  "K8S_POD_NAMESPACE", nsName[0],
-                  "K8S_POD_NAME", nsName[1]),
-              Map.of());
-      long t0 = System.nanoTime();
-      CniResult result = node.netns().run(() -> cni.add(list, rt));
-      double ms = (System.nanoTime() - t0) / 1e6;
-      IpAddress ip = result.ips().get(0).address().address();
-      DemoPod pod =
-          new DemoPod(
-              spec.name(),
-              spec.node(),
-              Map.of("app", spec.app()),
-              spec.hostname(),
-              spec.port(),
-              spec.http(),
-              ip,
-              netns);
-      pods.put(pod.name(), pod);
-      if (spec.port() > 0) {
-        servers.add(Probes.serveName(netns, ip, spec.port(), nsName[1], spec.http()));
-      }
-      report.line(
-          "%-12s on %s: eth0 %s (CNI ADD through the daemon, %.0f ms)%s",
-          spec.name(),
-          spec.node(),
-          result.ips().get(0).address(),
-          ms,
-          spec.port() > 0 ? "; serving its name on :" + spec.port() : "");
+      attach(spec.name(), spec.node(), spec.app(), spec.hostname(), spec.port(), spec.http());
     }
+  }
+
+  /**
+   * Creates a pod's namespace, attaches it through {@code node}'s CNI daemon and starts its server.
+   *
+   * @param name {@code namespace/name}
+   * @param node the node
+   * @param app its {@code app} label
+   * @param hostname its {@code spec.hostname} (with subdomain {@code db}), if any
+   * @param port where it serves its name; 0 for none
+   * @param http whether it serves HTTP (else a greeting and echo)
+   * @return the attached pod (not yet published: see {@link #writePods})
+   */
+  public DemoPod attach(
+      String name, String node, String app, Optional<String> hostname, int port, boolean http) {
+    DemoNode n = nodes.get(node);
+    NetworkNamespace netns = lab.addPod(name.replace('/', '-'));
+    String[] nsName = name.split("/");
+    RuntimeConf rt =
+        new RuntimeConf(
+            containerId(name),
+            netns.path().toString(),
+            "eth0",
+            Map.of(
+                "IgnoreUnknown", "1",
+                "K8S_POD_NAMESPACE", nsName[0],
+                "K8S_POD_NAME", nsName[1]),
+            Map.of());
+    long t0 = System.nanoTime();
+    CniResult result = n.netns().run(() -> cni(n).add(conflist(n), rt));
+    double ms = (System.nanoTime() - t0) / 1e6;
+    IpAddress ip = result.ips().get(0).address().address();
+    DemoPod pod = new DemoPod(name, node, Map.of("app", app), hostname, port, http, ip, netns);
+    pods.put(pod.name(), pod);
+    if (port > 0) {
+      servers.put(name, Probes.serveName(netns, ip, port, nsName[1], http));
+    }
+    report.line(
+        "%-12s on %s: eth0 %s (CNI ADD through the daemon, %.0f ms)%s",
+        name,
+        node,
+        result.ips().get(0).address(),
+        ms,
+        port > 0 ? "; serving its name on :" + port : "");
+    return pod;
+  }
+
+  /**
+   * Detaches a pod through its node's CNI daemon (CNI DEL) and forgets it; {@link #writePods} then
+   * removes it from the cluster.
+   *
+   * @param name {@code namespace/name}
+   */
+  public void detach(String name) throws IOException {
+    DemoPod p = pod(name);
+    DemoNode n = nodes.get(p.node());
+    ServerSocket server = servers.remove(name);
+    if (server != null) {
+      server.close();
+    }
+    n.netns()
+        .execute(
+            () ->
+                cni(n)
+                    .del(
+                        conflist(n),
+                        RuntimeConf.of(containerId(name), p.netns().path().toString(), "eth0")));
+    pods.remove(name);
+  }
+
+  private CniRuntime cni(DemoNode node) {
+    return new CniRuntime(List.of(binDir), node.dir().resolve("cni-cache"))
+        .withEnvironment(Map.of("K8SNET_CNI_SOCKET", node.dir().resolve("cni.sock").toString()));
+  }
+
+  private static NetworkConfigList conflist(DemoNode node) {
+    return NetworkConfigList.load(node.dir().resolve("10-k8snet.conflist"));
+  }
+
+  /**
+   * Writes {@code yaml} as the manifest file {@code name} the nodes watch (atomically).
+   *
+   * @param name the file name, e.g. {@code policy.yaml}
+   * @param yaml its content
+   */
+  public void writeManifest(String name, String yaml) throws IOException {
+    Path tmp = manifests.resolve("." + name + ".tmp");
+    Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+    Files.move(tmp, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    reread();
+  }
+
+  /**
+   * Removes the manifest file {@code name}: its objects leave the cluster.
+   *
+   * @param name the file name
+   */
+  public void removeManifest(String name) throws IOException {
+    Files.deleteIfExists(manifests.resolve(name));
+    reread();
+  }
+
+  private void reread() throws IOException {
+    List<KubernetesObject> objects = new ArrayList<>();
+    try (var files = Files.list(manifests)) {
+      for (Path f :
+          files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+        objects.addAll(
+            ManifestReader.create()
+                .readString(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8))
+                .orThrow());
+      }
+    }
+    state = ClusterState.of(state.version() + 1, objects);
   }
 
   /**
@@ -241,6 +340,14 @@ public final class DemoCluster implements AutoCloseable {
    * them once the pods run, and waits until the nodes have taken them in.
    */
   public void publishPods() throws IOException, InterruptedException {
+    writePods();
+    awaitPublished();
+  }
+
+  /**
+   * Writes the Pods and the EndpointSlices of the web and db Services for the pods now attached.
+   */
+  public void writePods() throws IOException {
     StringBuilder yaml = new StringBuilder();
     for (DemoPod p : pods.values()) {
       String[] n = p.name().split("/");
@@ -275,12 +382,10 @@ public final class DemoCluster implements AutoCloseable {
     }
     yaml.append(endpointSlice("web", "http", 8080, "app", "web"));
     yaml.append(endpointSlice("db", "postgres", 5432, "app", "db"));
-    Path tmp = manifests.resolve(".pods.yaml.tmp");
-    Files.writeString(tmp, yaml.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, manifests.resolve("pods.yaml"), StandardCopyOption.ATOMIC_MOVE);
-    List<KubernetesObject> objects = new ArrayList<>(cluster.objects());
-    objects.addAll(ManifestReader.create().readString("pods.yaml", yaml.toString()).orThrow());
-    state = ClusterState.of(2, objects);
+    writeManifest("pods.yaml", yaml.toString());
+  }
+
+  private void awaitPublished() throws InterruptedException {
     // Wait until both nodes route Service traffic to the new pods and serve their DNS names.
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     DemoPod client = pod("shop/client");
@@ -361,27 +466,12 @@ public final class DemoCluster implements AutoCloseable {
   }
 
   /** Detaches every pod through its node's CNI daemon (CNI DEL), reporting what was released. */
-  public void detachPods() {
-    for (DemoPod p : pods.values()) {
-      DemoNode node = nodes.get(p.node());
-      CniRuntime cni =
-          new CniRuntime(List.of(binDir), node.dir().resolve("cni-cache"))
-              .withEnvironment(
-                  Map.of("K8SNET_CNI_SOCKET", node.dir().resolve("cni.sock").toString()));
-      NetworkConfigList list = NetworkConfigList.load(node.dir().resolve("10-k8snet.conflist"));
-      node.netns()
-          .execute(
-              () ->
-                  cni.del(
-                      list,
-                      RuntimeConf.of(containerId(p.name()), p.netns().path().toString(), "eth0")));
+  public void detachPods() throws IOException {
+    int n = pods.size();
+    for (String name : List.copyOf(pods.keySet())) {
+      detach(name);
     }
-    report.line(
-        "CNI DEL for %d pods through the daemons: veths removed, addresses released", pods.size());
-  }
-
-  private static String containerId(PodSpec spec) {
-    return containerId(spec.name());
+    report.line("CNI DEL for %d pods through the daemons: veths removed, addresses released", n);
   }
 
   private static String containerId(String podName) {
@@ -400,7 +490,7 @@ public final class DemoCluster implements AutoCloseable {
   /** Closes the pods' servers; the {@link Lab} removes the rest. */
   @Override
   public void close() {
-    for (ServerSocket s : servers) {
+    for (ServerSocket s : servers.values()) {
       try {
         s.close();
       } catch (IOException e) {

@@ -75,12 +75,12 @@ public final class Probes {
 
   private static void answer(Socket c, String name, boolean http) {
     try (c) {
-      c.setSoTimeout(3000);
       OutputStream out = c.getOutputStream();
       byte[] body = (name + "\n").getBytes(StandardCharsets.UTF_8);
+      InputStream in = c.getInputStream();
       if (http) {
+        c.setSoTimeout(3000);
         // read the request head up to the empty line
-        InputStream in = c.getInputStream();
         int state = 0;
         int b;
         while (state < 4 && (b = in.read()) >= 0) {
@@ -91,16 +91,27 @@ public final class Probes {
                     + body.length
                     + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return;
       }
+      // greet, then echo every line until the client closes (a long-lived connection)
       out.write(body);
       out.flush();
+      byte[] buf = new byte[4096];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        out.write(buf, 0, n);
+        out.flush();
+      }
     } catch (IOException e) {
       // the client reports what it saw
     }
   }
 
   /**
-   * Connects over TCP from {@code from} and returns the first line the server sends, or why not.
+   * Connects over TCP from {@code from}, returns the first line the server sends (or why none came)
+   * and closes.
    *
    * @param from the client's namespace
    * @param ip the destination
@@ -114,8 +125,8 @@ public final class Probes {
           try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(ip.toInetAddress(), port), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
-            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return text.strip();
+            String line = readLine(s.getInputStream());
+            return line == null ? "closed" : line;
           } catch (SocketTimeoutException e) {
             return "timed out";
           } catch (IOException e) {
@@ -198,5 +209,69 @@ public final class Probes {
             return List.of("timed out");
           }
         });
+  }
+
+  /** Reads one line (without its end), or null at end of stream. */
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      b.append((char) c);
+    }
+    return c < 0 && b.length() == 0 ? null : b.toString();
+  }
+
+  /**
+   * Opens a long-lived TCP connection from {@code from} to a server started with {@code http}
+   * false, and reads its greeting.
+   *
+   * @param from the client's namespace
+   * @param ip the server
+   * @param port its port
+   * @return the open connection
+   * @throws IOException when it cannot connect or no greeting comes
+   */
+  public static Conversation converse(NetworkNamespace from, IpAddress ip, int port)
+      throws IOException {
+    Socket s =
+        from.run(
+            () -> {
+              Socket socket = new Socket();
+              socket.connect(new InetSocketAddress(ip.toInetAddress(), port), 2000);
+              return socket;
+            });
+    s.setSoTimeout(3000);
+    String greeting = readLine(s.getInputStream());
+    return new Conversation(s, greeting == null ? "" : greeting);
+  }
+
+  /**
+   * A long-lived connection to an echoing server; {@link #exchange} proves it still carries data.
+   *
+   * @param socket the connected socket (created in the client's namespace)
+   * @param greeting the server's first line, its name
+   */
+  public record Conversation(Socket socket, String greeting) implements AutoCloseable {
+    /**
+     * Sends {@code text} as a line and returns the line echoed back.
+     *
+     * @param text the line
+     * @return the echo
+     * @throws IOException when the connection is broken or the echo does not come in time
+     */
+    public String exchange(String text) throws IOException {
+      socket.getOutputStream().write((text + "\n").getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      String echo = readLine(socket.getInputStream());
+      if (echo == null) {
+        throw new IOException("connection closed by the server");
+      }
+      return echo;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
   }
 }
