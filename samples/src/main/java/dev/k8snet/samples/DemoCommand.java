@@ -48,9 +48,10 @@ final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Option(
-      names = "--keep-going",
-      hidden = true,
-      description = "Print the lab's work directory and wait for Enter before removing it.")
+      names = "--pause-before-teardown",
+      description =
+          "Wait for Enter before removing the cluster (to look around: ip netns list, nft list"
+              + " ruleset in a node's namespace).")
   boolean pause;
 
   private PrintWriter out;
