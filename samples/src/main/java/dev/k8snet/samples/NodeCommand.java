@@ -84,7 +84,10 @@ final class NodeCommand implements Callable<Integer> {
       description = "Serve /healthz, /readyz and /metrics here (default 0.0.0.0:10290).")
   String http;
 
-  @Option(names = "--dns-listen", paramLabel = "ADDR:PORT", description = "Cluster DNS address.")
+  @Option(
+      names = "--dns-listen",
+      paramLabel = "ADDR:PORT",
+      description = "Cluster DNS address (default 127.0.0.1:53).")
   String dnsListen;
 
   @Option(
@@ -328,11 +331,6 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   private Subsystem dns(NodeConfig c) {
-    if (c.dnsListen == null) {
-      throw new UsageException(
-          "--dns-listen: missing (expected: ADDR:PORT for cluster DNS, or dns.listen in --config,"
-              + " or --no-dns)");
-    }
     PodRecords pods;
     try {
       pods = PodRecords.valueOf(c.dnsPods.toUpperCase(Locale.ROOT));
