@@ -4,6 +4,7 @@ import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
+import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
 import dev.k8snet.dns.DnsServer;
@@ -327,7 +328,8 @@ final class NodeCommand implements Callable<Integer> {
         c.nodeName,
         ips,
         node -> text == null ? ProxyConfig.DEFAULT : KubeProxyConfiguration.parse(text, node),
-        bind);
+        bind,
+        NetworkNamespace.current());
   }
 
   private Subsystem dns(NodeConfig c) {
