@@ -5,6 +5,7 @@ import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
+import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
 import dev.k8snet.dns.DnsServer;
@@ -90,7 +91,10 @@ final class NodeCommand implements Callable<Integer> {
       description = "Serve /healthz, /readyz and /metrics here (default 0.0.0.0:10290).")
   String http;
 
-  @Option(names = "--dns-listen", paramLabel = "ADDR:PORT", description = "Cluster DNS address.")
+  @Option(
+      names = "--dns-listen",
+      paramLabel = "ADDR:PORT",
+      description = "Cluster DNS address (default 127.0.0.1:53).")
   String dnsListen;
 
   @Option(
@@ -401,7 +405,8 @@ final class NodeCommand implements Callable<Integer> {
         c.nodeName,
         ips,
         node -> text == null ? ProxyConfig.DEFAULT : KubeProxyConfiguration.parse(text, node),
-        bind);
+        bind,
+        NetworkNamespace.current());
   }
 
   private Subsystem network(NodeConfig c) {
@@ -439,11 +444,6 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   private Subsystem dns(NodeConfig c) {
-    if (c.dnsListen == null) {
-      throw new UsageException(
-          "--dns-listen: missing (expected: ADDR:PORT for cluster DNS, or dns.listen in --config,"
-              + " or --no-dns)");
-    }
     PodRecords pods;
     try {
       pods = PodRecords.valueOf(c.dnsPods.toUpperCase(Locale.ROOT));

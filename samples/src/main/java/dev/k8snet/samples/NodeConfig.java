@@ -44,7 +44,7 @@ final class NodeConfig {
   String healthCheckBindAddress = "0.0.0.0";
 
   boolean dnsEnabled = true;
-  String dnsListen;
+  String dnsListen = "127.0.0.1:53";
   String dnsZone = "cluster.local";
   List<String> dnsUpstreams = new ArrayList<>();
   int dnsTtl = 5;
@@ -145,7 +145,7 @@ final class NodeConfig {
         r.text(proxy, "proxy.healthCheckBindAddress", c.healthCheckBindAddress);
     JsonNode dns = r.section(root, "dns");
     c.dnsEnabled = r.bool(dns, "dns.enabled", c.dnsEnabled);
-    c.dnsListen = r.text(dns, "dns.listen", null);
+    c.dnsListen = r.text(dns, "dns.listen", c.dnsListen);
     c.dnsZone = r.text(dns, "dns.zone", c.dnsZone);
     c.dnsUpstreams.addAll(r.texts(dns, "dns.upstreams"));
     c.dnsTtl = r.integer(dns, "dns.ttl", c.dnsTtl, 0, 3600);

@@ -217,7 +217,7 @@ final class ProxyCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Programs the current network namespace; without --once keeps it in step with the"
-              + " manifests (a directory is watched) with at most one sync per minSyncPeriod, a"
+              + " manifests (every given file and directory is watched) with at most one sync per minSyncPeriod, a"
               + " full reconcile every syncPeriod, retries after failures, and serves the"
               + " healthCheckNodePorts of eTP=Local load balancers.")
   static final class Sync implements Callable<Integer> {

@@ -111,10 +111,6 @@ class NodeConfigTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("missing: no such file or directory"), r.err());
 
-    r = node("--node-name", "n", "--manifests", dir.toString());
-    assertEquals(2, r.exit());
-    assertTrue(r.err().contains("--dns-listen: missing"), r.err());
-
     r = node("--node-name", "n", "--manifests", dir.toString(), "--dns-listen", "localhost");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--dns-listen: localhost (expected: ADDR:PORT"), r.err());

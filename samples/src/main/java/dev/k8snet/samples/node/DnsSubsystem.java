@@ -60,6 +60,20 @@ public final class DnsSubsystem implements Subsystem {
     running = s;
   }
 
+  /**
+   * Returns the bound DNS address once started.
+   *
+   * @return the address
+   * @throws IllegalStateException before {@link #start}
+   */
+  public java.net.InetSocketAddress localAddress() {
+    DnsServer s = running;
+    if (s == null) {
+      throw new IllegalStateException("dns: not started");
+    }
+    return s.localAddress();
+  }
+
   @Override
   public Health health() {
     DnsServer s = running;

@@ -33,6 +33,7 @@ public final class ProxySubsystem implements Subsystem {
   private final List<IpAddress> nodeIps;
   private final Function<Optional<dev.k8snet.core.model.Node>, ProxyConfig> config;
   private final Optional<IpAddress> healthCheckBind;
+  private final NetworkNamespace namespace;
   private Nftables nft;
   private Conntrack conntrack;
   private NftablesProxy proxy;
@@ -47,16 +48,19 @@ public final class ProxySubsystem implements Subsystem {
    * @param nodeIps extra local addresses of the node (the Node object's are used too)
    * @param config the proxy settings, given the Node object when the cluster has one
    * @param healthCheckBind where health-check node ports listen; empty disables them
+   * @param namespace the network namespace to program (the node's: normally the current one)
    */
   public ProxySubsystem(
       String nodeName,
       List<IpAddress> nodeIps,
       Function<Optional<dev.k8snet.core.model.Node>, ProxyConfig> config,
-      Optional<IpAddress> healthCheckBind) {
+      Optional<IpAddress> healthCheckBind,
+      NetworkNamespace namespace) {
     this.nodeName = nodeName;
     this.nodeIps = List.copyOf(nodeIps);
     this.config = config;
     this.healthCheckBind = healthCheckBind;
+    this.namespace = namespace;
   }
 
   @Override
@@ -84,8 +88,8 @@ public final class ProxySubsystem implements Subsystem {
     if (v6) {
       families.add(IpFamily.IPV6);
     }
-    nft = Nftables.open(NetworkNamespace.current());
-    conntrack = Conntrack.open(NetworkNamespace.current());
+    nft = Nftables.open(namespace);
+    conntrack = Conntrack.open(namespace);
     proxy = NftablesProxy.create(nft);
     if (healthCheckBind.isPresent()) {
       health = HealthCheckServer.create(healthCheckBind.get());

@@ -1,6 +1,7 @@
 package dev.k8snet.samples.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.core.K8snetException;
@@ -14,6 +15,7 @@ import dev.k8snet.core.model.EndpointSlice;
 import dev.k8snet.core.model.Pod;
 import dev.k8snet.core.model.Service;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -26,6 +28,9 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Kubernetes API server source against fabric8's mock API server in CRUD mode: what is created,
@@ -330,6 +336,39 @@ class KubernetesClusterSourceTest {
       assertEquals(List.of(KubeKind.NODE_STACK.get(0)), source.watchedKinds());
       assertTrue(source.current().namespace("shop").isPresent());
     }
+  }
+
+  @Test
+  void aKubeconfigFileNamesTheServerAndABadOneIsAnErrorNamingTheFile(@TempDir Path dir)
+      throws Exception {
+    apply(NAMESPACE);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
+        users: [{name: admin, user: {token: secret}}]
+        contexts: [{name: mock, context: {cluster: mock, user: admin}}]
+        current-context: mock
+        """
+            .formatted(server.getPort()),
+        StandardCharsets.UTF_8);
+    Config config = KubernetesClusterSource.kubeconfig(kubeconfig);
+    assertEquals("http://127.0.0.1:" + server.getPort() + "/", config.getMasterUrl());
+    // The mock server speaks HTTP/1.1 only; the JDK client would try an h2c upgrade on http://.
+    config = new ConfigBuilder(config).withHttp2Disable(true).build();
+    try (KubernetesClusterSource source =
+        KubernetesClusterSource.builder(config).startTimeout(Duration.ofSeconds(20)).build()) {
+      source.start(listener);
+      assertTrue(source.current().namespace("shop").isPresent());
+    }
+    Path missing = dir.resolve("missing");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> KubernetesClusterSource.kubeconfig(missing));
+    assertTrue(e.getMessage().startsWith("kubeconfig: " + missing + " (expected:"), e.getMessage());
   }
 
   private String name(Service s) {
