@@ -49,6 +49,7 @@ class NodeCommandTest {
         apiVersion: v1
         kind: Node
         metadata: {name: node1}
+        spec: {podCIDR: 10.244.1.0/24}
         status:
           addresses: [{type: InternalIP, address: 192.168.0.2}]
         """;
@@ -113,7 +114,11 @@ class NodeCommandTest {
               "--dns-listen",
               "127.0.0.1:" + DNS_PORT,
               "--cni-socket",
-              dir.resolve("cni.sock").toString()));
+              dir.resolve("cni.sock").toString(),
+              "--state-dir",
+              dir.resolve("network").toString(),
+              "--cni-conf",
+              dir.resolve("10-k8snet.conflist").toString()));
       process =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

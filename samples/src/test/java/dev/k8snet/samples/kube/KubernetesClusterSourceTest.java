@@ -107,7 +107,12 @@ class KubernetesClusterSourceTest {
   @AfterEach
   void stopServer() {
     admin.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Vert.x may not finish closing a connection the outage test cut within the mock's own
+      // timeout on a loaded machine; the server is gone either way and nothing else shares it.
+    }
   }
 
   private KubernetesClusterSource source(KubernetesClient client) {
