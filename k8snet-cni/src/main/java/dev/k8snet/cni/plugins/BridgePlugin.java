@@ -674,6 +674,18 @@ public final class BridgePlugin implements CniPlugin {
         }
       }
     }
+    if (cfg.macspoofchk()) {
+      String id = SpoofCheck.id(r.env().requireContainerId(), ifname);
+      try (NetworkNamespace hostNs = Namespaces.openHost(host);
+          Nftables nft = hostNs.nftables()) {
+        if (!SpoofCheck.present(nft, id)) {
+          throw new CniException(
+              CniException.PLUGIN_SPECIFIC,
+              "macspoofchk rules of " + id + " missing",
+              "no rule with comment macspoofchk-" + id + " in bridge nat PREROUTING");
+        }
+      }
+    }
     if (cfg.ipamType().isPresent()) {
       Delegate.run(r, cfg.ipamType().get(), ipam, CniCommand.CHECK);
     }

@@ -187,6 +187,26 @@ class BridgeKeysTest {
       }
       assertTrue(ruleset.contains("\"cni-br-iface-ctr-" + net + "-eth0-mac\""), ruleset);
       assertTrue(ruleset.contains("\"macspoofchk-ctr-" + net + "-eth0\""), ruleset);
+      if (!reference) {
+        String withPrev = c.substring(0, c.length() - 1) + ",\"prevResult\":" + add.json() + "}";
+        Calls.run(
+                new BridgePlugin(host),
+                Calls.env("CHECK", "ctr-" + net, pod.path().toString(), "eth0"),
+                withPrev)
+            .ok();
+        try (Nftables nft = host.nftables()) {
+          nft.apply("flush chain bridge nat PREROUTING\n");
+        }
+        Outcome check =
+            Calls.run(
+                new BridgePlugin(host),
+                Calls.env("CHECK", "ctr-" + net, pod.path().toString(), "eth0"),
+                withPrev);
+        assertEquals(100, check.code(), check.stdout());
+        assertTrue(check.msg().contains("macspoofchk"), check.msg());
+        call(false, host, "DEL", "ctr-" + net, pod, c).ok();
+        add = call(false, host, "ADD", "ctr-" + net, pod, c).ok();
+      }
       Calls.exec(
               List.of(
                   "nsenter",
