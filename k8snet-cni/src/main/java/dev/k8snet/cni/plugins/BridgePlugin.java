@@ -221,6 +221,10 @@ public final class BridgePlugin implements CniPlugin {
         if (cfg.promiscMode()) {
           exec(hostNs, "ip", "link", "set", "dev", cfg.bridge(), "promisc", "on");
         }
+        if (!cfg.disableContainerInterface()) {
+          awaitOperUp(hnl, hostName);
+          Phases.mark("links");
+        }
         Link b = hnl.link(bridge.index()).orElseThrow();
         Link h = hnl.link(hostName).orElseThrow();
         Link c = pnl.link(ifname).orElseThrow();
@@ -240,6 +244,32 @@ public final class BridgePlugin implements CniPlugin {
         throw wrap(e);
       }
     }
+  }
+
+  /**
+   * Waits, as the reference plugin does, until the host end of the veth is operationally up, so
+   * that the pod can send as soon as ADD returns; fails after about 2.5 s.
+   */
+  private static void awaitOperUp(Netlink hnl, String hostName) {
+    String state = "";
+    for (int sleep : new int[] {0, 5, 20, 50, 500, 1000, 1000}) {
+      if (sleep > 0) {
+        try {
+          Thread.sleep(sleep);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted", hostName, e);
+        }
+      }
+      state = hnl.link(hostName).map(Link::operState).orElse("gone");
+      if (state.equals("UP")) {
+        return;
+      }
+    }
+    throw new CniException(
+        CniException.TRY_AGAIN_LATER,
+        "bridge port in error state: " + state,
+        "host end " + hostName + " is not up");
   }
 
   private static String mac(Link l) {

@@ -69,9 +69,20 @@ class BridgeKeysTest {
     return Calls.run(new BridgePlugin(host), env, conf);
   }
 
+  /** Whether any of three echo requests is answered. */
   private static boolean ping(NetworkNamespace from, String ip) {
     return Calls.exec(
-                List.of("nsenter", "--net=" + from.path(), "ping", "-c", "1", "-W", "1", ip),
+                List.of(
+                    "nsenter",
+                    "--net=" + from.path(),
+                    "ping",
+                    "-c",
+                    "3",
+                    "-i",
+                    "0.2",
+                    "-W",
+                    "1",
+                    ip),
                 Map.of(),
                 "")
             .rc()
