@@ -8,9 +8,11 @@ import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.internal.BridgeConfig;
 import dev.k8snet.cni.internal.Delegate;
+import dev.k8snet.cni.internal.Json;
 import dev.k8snet.cni.internal.Masquerade;
 import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.cni.internal.Phases;
+import dev.k8snet.cni.internal.ResultCodec;
 import dev.k8snet.cni.internal.SpoofCheck;
 import dev.k8snet.cni.ipam.IpamState;
 import dev.k8snet.core.Cidr;
@@ -238,7 +240,14 @@ public final class BridgePlugin implements CniPlugin {
         List<CniResult.IpConfig> ips = ipam.ips().stream().map(i -> i.withInterface(2)).toList();
         List<CniResult.Route> outRoutes = routes;
         Phases.mark("result");
-        return new CniResult(r.config().cniVersion(), ifs, ips, outRoutes, ipam.dns());
+        // As the reference plugin (v1.2+): DNS settings in the configuration win over the IPAM's.
+        CniResult.Dns dns = ResultCodec.dns(Json.object(r.config().json(), "config").get("dns"));
+        return new CniResult(
+            r.config().cniVersion(),
+            ifs,
+            ips,
+            outRoutes,
+            dns.equals(CniResult.Dns.EMPTY) ? ipam.dns() : dns);
       } catch (RuntimeException e) {
         rollback(undo, e);
         throw wrap(e);

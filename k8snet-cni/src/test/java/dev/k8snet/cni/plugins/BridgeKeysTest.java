@@ -319,6 +319,22 @@ class BridgeKeysTest {
   }
 
   @Test
+  void dnsOfTheConfigurationIsReturnedAsTheReferenceDoesSinceV12(NetworkNamespace host) {
+    NetworkNamespace pod = pods.create();
+    String c =
+        conf(
+            "k8snet-bridge",
+            "dns",
+            "dnsb",
+            "10.95.1.0/24",
+            ",\"dns\":{\"nameservers\":[\"10.96.0.10\"],\"search\":[\"svc.cluster.local\"]}");
+    Outcome add = call(false, host, "ADD", "ctr-dns", pod, c).ok();
+    assertEquals("10.96.0.10", add.json().at("/dns/nameservers/0").asText(), add.stdout());
+    assertEquals("svc.cluster.local", add.json().at("/dns/search/0").asText());
+    call(false, host, "DEL", "ctr-dns", pod, c).ok();
+  }
+
+  @Test
   void disableContainerInterfaceKeepsItDownAndRefusesIpam(NetworkNamespace host) {
     NetworkNamespace pod = pods.create();
     String l2 =
