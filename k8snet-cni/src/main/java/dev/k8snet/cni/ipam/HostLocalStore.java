@@ -338,8 +338,13 @@ public final class HostLocalStore {
     synchronized (this) { // threads of this process queue here instead of polling the flock
       try {
         return lockedOnDisk(body);
+      } catch (CniException e) {
+        if (e.code() == CniException.IO_FAILURE) {
+          byIp = null; // reload from disk on the next call instead of trusting a half change
+        }
+        throw e; // refusals (exhausted, duplicate, conflict) left memory and disk as they were
       } catch (RuntimeException e) {
-        byIp = null; // reload from disk on the next call instead of trusting a half-applied change
+        byIp = null;
         throw e;
       }
     }
