@@ -5,6 +5,7 @@ import dev.k8snet.cni.CniException;
 import dev.k8snet.cni.CniPluginRunner;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.daemon.CniDaemon;
+import dev.k8snet.cni.ipam.IpamState;
 import dev.k8snet.cni.plugins.PluginMain;
 import dev.k8snet.cni.runtime.CniRuntime;
 import dev.k8snet.cni.runtime.NetworkConfigList;
@@ -365,10 +366,21 @@ final class CniCommand implements Runnable {
     @Option(names = "--socket", description = "socket path (default: /run/k8snet/cni.sock)")
     Path socket = CniDaemon.DEFAULT_SOCKET;
 
+    @Option(
+        names = "--ipam-fsync",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description =
+            "sync every IPAM change to disk before answering (default: true; --no-ipam-fsync"
+                + " keeps the write-through but skips fsync, for data directories on disks where"
+                + " fsync is slow)")
+    boolean ipamFsync = true;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       CountDownLatch stop = new CountDownLatch(1);
-      try (CniDaemon d = new CniDaemon(socket)) {
+      try (CniDaemon d = new CniDaemon(socket, PluginMain.plugins(IpamState.inMemory(ipamFsync)))) {
         d.start();
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "k8snet-cni-daemon-stop"));
         stop.await();

@@ -46,16 +46,19 @@ public final class CniMacroBenchmark {
     System.out.println(
         "| Operation | k8snet p50 / p90 (ms) | reference p50 / p90 (ms) | ratio (p50) |");
     System.out.println("|---|---|---|---|");
-    for (int prefill : new int[] {0, 1000, 5000}) {
-      ipam(prefill, iterations);
+    for (int mode = 0; mode < 3; mode++) {
+      for (int prefill : new int[] {0, 1000, 5000}) {
+        ipam(prefill, iterations, mode);
+      }
     }
     bridge(iterations);
-    daemon(iterations);
+    daemon(iterations, true);
+    daemon(iterations, false);
     standalone(Math.max(5, iterations / 2));
   }
 
   /** Our plugin through the node daemon and the thin C client (compiled here with gcc). */
-  private static void daemon(int iterations) throws Exception {
+  private static void daemon(int iterations, boolean fsync) throws Exception {
     NetworkNamespace host = NetworkNamespace.create("k8snet-bench-host");
     Path work = Files.createTempDirectory("k8snet-bench-daemon");
     Path ref = Files.createTempDirectory("k8snet-bench-dhl");
@@ -81,7 +84,7 @@ public final class CniMacroBenchmark {
         throw new IllegalStateException("gcc failed");
       }
       Path sock = work.resolve("run/cni.sock");
-      dev.k8snet.cni.ipam.IpamState state = dev.k8snet.cni.ipam.IpamState.inMemory();
+      dev.k8snet.cni.ipam.IpamState state = dev.k8snet.cni.ipam.IpamState.inMemory(fsync);
       try (dev.k8snet.cni.daemon.CniDaemon d =
           new dev.k8snet.cni.daemon.CniDaemon(
               sock,
@@ -119,7 +122,9 @@ public final class CniMacroBenchmark {
           }
         }
         row(
-            "bridge + IPAM ADD+DEL of one pod through the daemon (thin C client) vs bridge + host-local exec",
+            "bridge + IPAM ADD+DEL of one pod through the daemon (thin C client, IPAM "
+                + (fsync ? "fsync'd" : "without fsync")
+                + ") vs bridge + host-local exec",
             o,
             r);
       }
@@ -185,7 +190,7 @@ public final class CniMacroBenchmark {
     }
   }
 
-  private static void ipam(int prefill, int iterations) throws IOException {
+  private static void ipam(int prefill, int iterations, int mode) throws IOException {
     Path ours = Files.createTempDirectory("k8snet-bench-ipam");
     Path ref = Files.createTempDirectory("k8snet-bench-hl");
     try {
@@ -203,7 +208,10 @@ public final class CniMacroBenchmark {
       }
       String cfgOurs = ipamConf(ours);
       String cfgRef = ipamConf(ref);
-      IpamPlugin plugin = new IpamPlugin();
+      IpamPlugin plugin =
+          mode == 0
+              ? new IpamPlugin()
+              : new IpamPlugin(dev.k8snet.cni.ipam.IpamState.inMemory(mode == 1));
       // warm-up (JIT, index build)
       for (int i = 0; i < 50; i++) {
         inProcess(plugin, env("ADD", "w" + i, "/run/netns/x"), cfgOurs);
@@ -226,7 +234,13 @@ public final class CniMacroBenchmark {
       row(
           "IPAM ADD, "
               + prefill
-              + " addresses allocated (k8snet-ipam in-process vs host-local exec)",
+              + " addresses allocated ("
+              + (mode == 0
+                  ? "k8snet-ipam in-process, files only"
+                  : mode == 1
+                      ? "the daemon's in-memory state, fsync'd write-through"
+                      : "the daemon's in-memory state, write-through without fsync")
+              + " vs host-local exec)",
           o,
           r);
     } finally {

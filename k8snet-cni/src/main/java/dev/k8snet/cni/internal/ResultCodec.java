@@ -160,7 +160,8 @@ public final class ResultCodec {
     }
   }
 
-  private static CniResult.Dns dns(JsonNode d) {
+  /** The {@code dns} object of a result or configuration; empty when absent. */
+  public static CniResult.Dns dns(JsonNode d) {
     if (d == null || d.isNull() || !d.isObject()) {
       return CniResult.Dns.EMPTY;
     }

@@ -68,6 +68,7 @@ public final class HostLocalStore {
   private final Path owners;
   private final Path tmp;
   private final boolean inMemory;
+  private final boolean sync;
 
   // In-memory mode (the node daemon): the reservations, valid while the stamp file and the
   // directory's modification time are what this instance last saw. Guarded by "this".
@@ -85,11 +86,12 @@ public final class HostLocalStore {
    * @param network the network name
    */
   public HostLocalStore(Path dataDir, String network) {
-    this(dataDir, network, false);
+    this(dataDir, network, false, false);
   }
 
-  HostLocalStore(Path dataDir, String network, boolean inMemory) {
+  HostLocalStore(Path dataDir, String network, boolean inMemory, boolean sync) {
     this.inMemory = inMemory;
+    this.sync = sync;
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
     this.network = Objects.requireNonNull(network, "network");
     if (network.isEmpty() || network.startsWith(".") || network.contains("/")) {
@@ -336,8 +338,13 @@ public final class HostLocalStore {
     synchronized (this) { // threads of this process queue here instead of polling the flock
       try {
         return lockedOnDisk(body);
+      } catch (CniException e) {
+        if (e.code() == CniException.IO_FAILURE) {
+          byIp = null; // reload from disk on the next call instead of trusting a half change
+        }
+        throw e; // refusals (exhausted, duplicate, conflict) left memory and disk as they were
       } catch (RuntimeException e) {
-        byIp = null; // reload from disk on the next call instead of trusting a half-applied change
+        byIp = null;
         throw e;
       }
     }
@@ -623,7 +630,9 @@ public final class HostLocalStore {
       try (FileChannel ch =
           FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(content));
-        ch.force(true);
+        if (sync) {
+          ch.force(true);
+        }
       }
       try {
         Files.createLink(target, t);
@@ -667,6 +676,9 @@ public final class HostLocalStore {
 
   /** fsync(2) of the reservation directory, so that created and removed names are durable. */
   private void syncDirectory() {
+    if (!sync) {
+      return;
+    }
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -12,12 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>In memory, each network's reservations are read from the data directory once and then served
  * from memory; every change is written through to host-local's on-disk format before the call
- * returns, with {@code fsync(2)} of the reservation file and of the directory (the files are the
- * durable journal, so host-local or a standalone call can take over at any time). Each reservation
- * file is written under a temporary name and hard-linked into place, so a process killed at any
- * point leaves either no reservation or a complete one. Calls of standalone processes (and of
- * host-local) remain safe: every operation holds host-local's {@code flock}, and the memory is
- * reloaded when the directory was changed by anyone else.
+ * returns, by default with {@code fsync(2)} of the reservation file and of the directory (the files
+ * are the durable journal, so host-local or a standalone call can take over at any time). Each
+ * reservation file is written under a temporary name and hard-linked into place, so a process
+ * killed at any point leaves either no reservation or a complete one. Calls of standalone processes
+ * (and of host-local) remain safe: every operation holds host-local's {@code flock}, and the memory
+ * is reloaded when the directory was changed by anyone else.
  *
  * <pre>{@code
  * IpamState state = IpamState.inMemory();
@@ -28,25 +28,46 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IpamState {
   private final boolean inMemory;
+  private final boolean fsync;
   private final Map<Path, HostLocalStore> stores = new ConcurrentHashMap<>();
 
-  private IpamState(boolean inMemory) {
+  private IpamState(boolean inMemory, boolean fsync) {
     this.inMemory = inMemory;
+    this.fsync = fsync;
   }
 
   /** State read from the data directory on every call (a process per call, as host-local). */
   public static IpamState standalone() {
-    return new IpamState(false);
+    return new IpamState(false, false);
   }
 
-  /** State kept in memory for this object's lifetime and written through to disk. */
+  /**
+   * State kept in memory for this object's lifetime and written through to disk with {@code
+   * fsync(2)} before each call returns.
+   */
   public static IpamState inMemory() {
-    return new IpamState(true);
+    return inMemory(true);
+  }
+
+  /**
+   * State kept in memory and written through to disk before each call returns; with {@code fsync}
+   * false the writes are not synced (they survive a killed process, which is what matters for
+   * unique addresses, but not a power loss; after one, the pods are gone anyway and reboot
+   * awareness reclaims their addresses). On a disk where {@code fsync} costs milliseconds this is
+   * the difference between meeting and missing the per-call budget; on tmpfs it costs nothing.
+   */
+  public static IpamState inMemory(boolean fsync) {
+    return new IpamState(true, fsync);
   }
 
   /** Whether this state is kept in memory. */
   public boolean isInMemory() {
     return inMemory;
+  }
+
+  /** Whether changes are synced to disk before a call returns (only in memory). */
+  public boolean isSynced() {
+    return fsync;
   }
 
   /**
@@ -63,13 +84,13 @@ public final class IpamState {
     }
     return stores.computeIfAbsent(
         dataDir.toAbsolutePath().normalize().resolve(network),
-        k -> new HostLocalStore(dataDir, network, true));
+        k -> new HostLocalStore(dataDir, network, true, fsync));
   }
 
   @Override
   public String toString() {
     return inMemory
-        ? "IpamState[in memory, " + stores.size() + " networks]"
+        ? "IpamState[in memory, " + (fsync ? "fsync, " : "") + stores.size() + " networks]"
         : "IpamState[standalone]";
   }
 }

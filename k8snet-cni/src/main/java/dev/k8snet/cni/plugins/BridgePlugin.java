@@ -8,9 +8,11 @@ import dev.k8snet.cni.CniRequest;
 import dev.k8snet.cni.CniResult;
 import dev.k8snet.cni.internal.BridgeConfig;
 import dev.k8snet.cni.internal.Delegate;
+import dev.k8snet.cni.internal.Json;
 import dev.k8snet.cni.internal.Masquerade;
 import dev.k8snet.cni.internal.Namespaces;
 import dev.k8snet.cni.internal.Phases;
+import dev.k8snet.cni.internal.ResultCodec;
 import dev.k8snet.cni.internal.SpoofCheck;
 import dev.k8snet.cni.ipam.IpamState;
 import dev.k8snet.core.Cidr;
@@ -221,6 +223,10 @@ public final class BridgePlugin implements CniPlugin {
         if (cfg.promiscMode()) {
           exec(hostNs, "ip", "link", "set", "dev", cfg.bridge(), "promisc", "on");
         }
+        if (!cfg.disableContainerInterface()) {
+          awaitOperUp(hnl, hostName);
+          Phases.mark("links");
+        }
         Link b = hnl.link(bridge.index()).orElseThrow();
         Link h = hnl.link(hostName).orElseThrow();
         Link c = pnl.link(ifname).orElseThrow();
@@ -234,12 +240,45 @@ public final class BridgePlugin implements CniPlugin {
         List<CniResult.IpConfig> ips = ipam.ips().stream().map(i -> i.withInterface(2)).toList();
         List<CniResult.Route> outRoutes = routes;
         Phases.mark("result");
-        return new CniResult(r.config().cniVersion(), ifs, ips, outRoutes, ipam.dns());
+        // As the reference plugin (v1.2+): DNS settings in the configuration win over the IPAM's.
+        CniResult.Dns dns = ResultCodec.dns(Json.object(r.config().json(), "config").get("dns"));
+        return new CniResult(
+            r.config().cniVersion(),
+            ifs,
+            ips,
+            outRoutes,
+            dns.equals(CniResult.Dns.EMPTY) ? ipam.dns() : dns);
       } catch (RuntimeException e) {
         rollback(undo, e);
         throw wrap(e);
       }
     }
+  }
+
+  /**
+   * Waits, as the reference plugin does, until the host end of the veth is operationally up, so
+   * that the pod can send as soon as ADD returns; fails after about 2.5 s.
+   */
+  private static void awaitOperUp(Netlink hnl, String hostName) {
+    String state = "";
+    for (int sleep : new int[] {0, 5, 20, 50, 500, 1000, 1000}) {
+      if (sleep > 0) {
+        try {
+          Thread.sleep(sleep);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted", hostName, e);
+        }
+      }
+      state = hnl.link(hostName).map(Link::operState).orElse("gone");
+      if (state.equals("UP")) {
+        return;
+      }
+    }
+    throw new CniException(
+        CniException.TRY_AGAIN_LATER,
+        "bridge port in error state: " + state,
+        "host end " + hostName + " is not up");
   }
 
   private static String mac(Link l) {
@@ -671,6 +710,18 @@ public final class BridgePlugin implements CniPlugin {
         } catch (dev.k8snet.core.nftables.NftablesException e) {
           throw new CniException(
               CniException.PLUGIN_SPECIFIC, "masquerade table missing", e.getMessage(), e);
+        }
+      }
+    }
+    if (cfg.macspoofchk()) {
+      String id = SpoofCheck.id(r.env().requireContainerId(), ifname);
+      try (NetworkNamespace hostNs = Namespaces.openHost(host);
+          Nftables nft = hostNs.nftables()) {
+        if (!SpoofCheck.present(nft, id)) {
+          throw new CniException(
+              CniException.PLUGIN_SPECIFIC,
+              "macspoofchk rules of " + id + " missing",
+              "no rule with comment macspoofchk-" + id + " in bridge nat PREROUTING");
         }
       }
     }

@@ -21,6 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class IpamPluginTest {
+  /** The plugin under test: a process per call's state. */
+  IpamPlugin plugin() {
+    return new IpamPlugin();
+  }
+
   @TempDir Path data;
 
   private String conf(String version, String ipam) {
@@ -40,13 +45,13 @@ class IpamPluginTest {
   private static final String SUBNET = "\"subnet\":\"10.9.0.0/24\"";
 
   private Outcome call(String cmd, String cid, String conf) {
-    return Calls.run(new IpamPlugin(), Calls.env(cmd, cid, "/run/netns/x", "eth0"), conf);
+    return Calls.run(plugin(), Calls.env(cmd, cid, "/run/netns/x", "eth0"), conf);
   }
 
   private Outcome call(String cmd, String cid, String conf, String args) {
     Map<String, String> env = Calls.env(cmd, cid, "/run/netns/x", "eth0");
     env.put("CNI_ARGS", args);
-    return Calls.run(new IpamPlugin(), env, conf);
+    return Calls.run(plugin(), env, conf);
   }
 
   private String file(String name) throws IOException {
@@ -234,19 +239,19 @@ class IpamPluginTest {
         c.replace(
             "\"name\":\"t1\"",
             "\"name\":\"t1\",\"cni.dev/valid-attachments\":[{\"containerID\":\"b\",\"ifname\":\"eth0\"}]");
-    Calls.run(new IpamPlugin(), Calls.env("GC", null, null, null), gc).ok();
+    Calls.run(plugin(), Calls.env("GC", null, null, null), gc).ok();
     assertEquals(Set.of("10.9.0.3", "last_reserved_ip.0", "lock"), files());
     String none = c.replace("\"name\":\"t1\"", "\"name\":\"t1\",\"cni.dev/valid-attachments\":[]");
-    Calls.run(new IpamPlugin(), Calls.env("GC", null, null, null), none).ok();
+    Calls.run(plugin(), Calls.env("GC", null, null, null), none).ok();
     assertEquals(Set.of("last_reserved_ip.0", "lock"), files());
   }
 
   @Test
   void statusReportsAnExhaustedPoolAsNotAvailable() {
     String c = conf("1.1.0", "\"subnet\":\"10.9.0.0/30\"");
-    Calls.run(new IpamPlugin(), Calls.env("STATUS", null, null, null), c).ok();
+    Calls.run(plugin(), Calls.env("STATUS", null, null, null), c).ok();
     call("ADD", "a", c).ok();
-    Outcome o = Calls.run(new IpamPlugin(), Calls.env("STATUS", null, null, null), c);
+    Outcome o = Calls.run(plugin(), Calls.env("STATUS", null, null, null), c);
     assertEquals(50, o.code());
   }
 
@@ -280,7 +285,7 @@ class IpamPluginTest {
     String c = conf("\"subnet\":\"10.9.0.0/30\"");
     Path sandbox = Files.createFile(data.resolve("netns-a"));
     Map<String, String> env = Calls.env("ADD", "a", sandbox.toString(), "eth0");
-    Calls.run(new IpamPlugin(), env, c).ok();
+    Calls.run(plugin(), env, c).ok();
     Outcome full = call("ADD", "b", c);
     assertEquals(11, full.code(), "the sandbox of a still exists");
     Files.delete(sandbox);

@@ -69,9 +69,20 @@ class BridgeKeysTest {
     return Calls.run(new BridgePlugin(host), env, conf);
   }
 
+  /** Whether any of three echo requests is answered. */
   private static boolean ping(NetworkNamespace from, String ip) {
     return Calls.exec(
-                List.of("nsenter", "--net=" + from.path(), "ping", "-c", "1", "-W", "1", ip),
+                List.of(
+                    "nsenter",
+                    "--net=" + from.path(),
+                    "ping",
+                    "-c",
+                    "3",
+                    "-i",
+                    "0.2",
+                    "-W",
+                    "1",
+                    ip),
                 Map.of(),
                 "")
             .rc()
@@ -187,6 +198,26 @@ class BridgeKeysTest {
       }
       assertTrue(ruleset.contains("\"cni-br-iface-ctr-" + net + "-eth0-mac\""), ruleset);
       assertTrue(ruleset.contains("\"macspoofchk-ctr-" + net + "-eth0\""), ruleset);
+      if (!reference) {
+        String withPrev = c.substring(0, c.length() - 1) + ",\"prevResult\":" + add.json() + "}";
+        Calls.run(
+                new BridgePlugin(host),
+                Calls.env("CHECK", "ctr-" + net, pod.path().toString(), "eth0"),
+                withPrev)
+            .ok();
+        try (Nftables nft = host.nftables()) {
+          nft.apply("flush chain bridge nat PREROUTING\n");
+        }
+        Outcome check =
+            Calls.run(
+                new BridgePlugin(host),
+                Calls.env("CHECK", "ctr-" + net, pod.path().toString(), "eth0"),
+                withPrev);
+        assertEquals(100, check.code(), check.stdout());
+        assertTrue(check.msg().contains("macspoofchk"), check.msg());
+        call(false, host, "DEL", "ctr-" + net, pod, c).ok();
+        add = call(false, host, "ADD", "ctr-" + net, pod, c).ok();
+      }
       Calls.exec(
               List.of(
                   "nsenter",
@@ -285,6 +316,22 @@ class BridgeKeysTest {
     } finally {
       nl.deleteLink(br);
     }
+  }
+
+  @Test
+  void dnsOfTheConfigurationIsReturnedAsTheReferenceDoesSinceV12(NetworkNamespace host) {
+    NetworkNamespace pod = pods.create();
+    String c =
+        conf(
+            "k8snet-bridge",
+            "dns",
+            "dnsb",
+            "10.95.1.0/24",
+            ",\"dns\":{\"nameservers\":[\"10.96.0.10\"],\"search\":[\"svc.cluster.local\"]}");
+    Outcome add = call(false, host, "ADD", "ctr-dns", pod, c).ok();
+    assertEquals("10.96.0.10", add.json().at("/dns/nameservers/0").asText(), add.stdout());
+    assertEquals("svc.cluster.local", add.json().at("/dns/search/0").asText());
+    call(false, host, "DEL", "ctr-dns", pod, c).ok();
   }
 
   @Test
