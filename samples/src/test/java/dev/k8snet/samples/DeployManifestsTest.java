@@ -74,6 +74,13 @@ class DeployManifestsTest {
     assertTrue(c.inCluster);
     assertEquals("169.254.20.10:53", c.dnsListen);
     assertEquals(Path.of("/etc/k8snet/kube-proxy.yaml"), c.proxyConfig);
+    assertEquals(Path.of("/etc/k8snet/net-conf.json"), c.networkConfig);
+    assertEquals("0.0.0.0:80", c.ingressListen);
+    Path netConf = tmp.resolve("net-conf.json");
+    Files.writeString(netConf, data.path("net-conf.json").asText(), StandardCharsets.UTF_8);
+    assertEquals(
+        dev.k8snet.cni.network.BackendType.VXLAN,
+        dev.k8snet.cni.network.NetConf.read(netConf).backend().type());
     KubeProxyConfiguration.parse(data.path("kube-proxy.yaml").asText(), Optional.empty());
   }
 
