@@ -104,7 +104,11 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
     return new NetworkPlan(localName, Optional.ofNullable(local), plans);
   }
 
-  private static NodePlan plan(
+  /**
+   * Plans one node against {@code owners} (the pod CIDRs already taken, by first address), adding
+   * its CIDRs there.
+   */
+  public static NodePlan plan(
       NetConf conf, Node n, java.util.NavigableMap<IpAddress, Map.Entry<Cidr, String>> owners) {
     String name = n.metadata().name();
     List<String> problems = new ArrayList<>();
