@@ -40,6 +40,8 @@ public final class PodNetworkProgramming {
 
   private static final Cidr NETWORK = Cidr.parse("10.0.0.0/8");
   private static final int STEADY = 40;
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   /**
    * Runs the benchmark.
@@ -99,9 +101,14 @@ public final class PodNetworkProgramming {
     NetConf conf = NetConf.of(NETWORK, vxlan ? NetConf.Backend.vxlan(1) : NetConf.Backend.hostGw());
     String backend = vxlan ? "VXLAN" : "host-gw";
     ClusterState state = cluster(n);
-    ClusterState plusOne = cluster(n + 1);
+    // as an informer does: the unchanged Node objects are the same instances in the next snapshot
+    List<Node> more = new ArrayList<>(state.nodes());
+    more.add(node(n + 1));
+    ClusterState plusOne = ClusterState.of(n + 1, more);
     double[] cold = new double[reps];
     double[] one = new double[reps];
+    double[] oneCpu = new double[reps];
+    double[] coldCpu = new double[reps];
     double[] noop = new double[reps];
     double[] full = new double[reps];
     double[] ipBatch = new double[reps];
@@ -114,20 +121,26 @@ public final class PodNetworkProgramming {
       try (Netlink nl = ns.netlink();
           RouteManager m = RouteManager.builder(nl, conf, "node-0").build()) {
         long t0 = System.nanoTime();
+        long c0 = CPU.getCurrentThreadCpuTime();
         NetworkStatus s = m.sync(state);
         long t1 = System.nanoTime();
+        double cpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
         check(s, n);
         if (r >= 0) {
           cold[r] = (t1 - t0) / 1e6;
+          coldCpu[r] = cpu;
           coldWrites = s.lastWrites();
         }
         // one node added, then removed again, many times: the steady state of a running agent
         double[] adds = new double[STEADY];
+        double[] addsCpu = new double[STEADY];
         double[] noops = new double[STEADY];
         for (int i = 0; i < STEADY; i++) {
           long a = System.nanoTime();
+          long ac = CPU.getCurrentThreadCpuTime();
           NetworkStatus s1 = m.sync(plusOne);
           long b = System.nanoTime();
+          addsCpu[i] = (CPU.getCurrentThreadCpuTime() - ac) / 1e6;
           NetworkStatus s2 = m.sync(plusOne);
           long c = System.nanoTime();
           m.sync(state);
@@ -141,6 +154,7 @@ public final class PodNetworkProgramming {
         long t4 = System.nanoTime();
         if (r >= 0) {
           one[r] = median(adds);
+          oneCpu[r] = median(addsCpu);
           noop[r] = median(noops);
           full[r] = (t4 - t3) / 1e6;
           fullWrites = s3.lastWrites();
@@ -161,7 +175,19 @@ public final class PodNetworkProgramming {
     double c = median(cold);
     double ib = median(ipBatch);
     row(backend, n + " peers from cold", c, coldWrites, ib);
+    row(
+        backend,
+        n + " peers from cold, CPU time of the syncing thread",
+        median(coldCpu),
+        coldWrites,
+        Double.NaN);
     row(backend, "one new node on top of " + n, median(one), oneWrites, Double.NaN);
+    row(
+        backend,
+        "one new node on top of " + n + ", CPU time of the syncing thread",
+        median(oneCpu),
+        oneWrites,
+        Double.NaN);
     row(backend, "resync, nothing changed (in-memory diff)", median(noop), noopWrites, Double.NaN);
     row(
         backend,
