@@ -299,4 +299,27 @@ class PodNetworkRepairTest {
           "fd00:10:244:1:0:0:0:0", lab.tcp(n1.ns, tunnel2, 7020, 64 * 1024), "over the v6 tunnel");
     }
   }
+
+  @Test
+  void anUnderlayFlapThatDeletesHostGwRoutesIsRepaired(NetworkNamespace ul, Netlink ulNl)
+      throws Exception {
+    try (Lab lab = new Lab(ul, ulNl, tmp, NetConf.of(Lab.NETWORK, NetConf.Backend.hostGw()))) {
+      LabNode n1 = lab.addNode(1);
+      lab.addNode(2);
+      lab.addNode(3);
+      lab.syncAll();
+      n1.manager.close();
+      SettableSource source = new SettableSource();
+      source.set(lab.state());
+      RouteManager m = n1.newManager();
+      m.start(source);
+      assertEquals(2, routesOf(n1.nl));
+      Link eth0 = n1.nl.link("eth0").orElseThrow();
+      n1.nl.setDown(eth0);
+      eventually("the kernel deleted the routes", () -> routesOf(n1.nl) == 0);
+      n1.nl.setUp(eth0);
+      eventually("routes back after the underlay came up", () -> routesOf(n1.nl) == 2);
+      m.close();
+    }
+  }
 }
