@@ -181,7 +181,7 @@ public final class RouteManager implements AutoCloseable {
    * as Flannel) find it: {@code flannel.alpha.coreos.com/backend-type}, {@code backend-data} with
    * VNI and VTEP MAC, and {@code public-ip}. Empty before the first sync.
    */
-  public Map<String, String> nodeAnnotations() {
+  public synchronized Map<String, String> nodeAnnotations() {
     NetworkStatus s = status.get();
     Map<String, String> out = new LinkedHashMap<>();
     if (s.syncs() == 0) {
@@ -196,6 +196,17 @@ public final class RouteManager implements AutoCloseable {
                 out.put(
                     p + "backend-data",
                     "{\"VNI\":" + conf.backend().vni() + ",\"VtepMAC\":\"" + m + "\"}"));
+    NodePlan local = peerPlansLocal;
+    if (local != null) {
+      IpAddress v4 = local.underlay().get(IpFamily.IPV4);
+      IpAddress v6 = local.underlay().get(IpFamily.IPV6);
+      if (v4 != null) {
+        out.put(p + "public-ip", v4.toString());
+      }
+      if (v6 != null) {
+        out.put(p + "public-ipv6", v6.toString());
+      }
+    }
     return Map.copyOf(out);
   }
 

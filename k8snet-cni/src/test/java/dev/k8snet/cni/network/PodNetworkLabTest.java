@@ -119,6 +119,15 @@ class PodNetworkLabTest {
           vx.mac().orElseThrow().toString(),
           Files.readString(n1.state.resolve("k8snet.1.mac")).trim(),
           "VTEP MAC persisted");
+      assertEquals(
+          Map.of(
+              "flannel.alpha.coreos.com/backend-type", "vxlan",
+              "flannel.alpha.coreos.com/kube-subnet-manager", "true",
+              "flannel.alpha.coreos.com/backend-data",
+                  "{\"VNI\":1,\"VtepMAC\":\"" + vx.mac().orElseThrow() + "\"}",
+              "flannel.alpha.coreos.com/public-ip", "192.168.50.11"),
+          n1.manager.nodeAnnotations(),
+          "what this node would publish for Flannel-style peers");
       assertEquals(2, ourRoutes(n1.nl).size());
       assertEquals(2, permanentNeighbours(n1.nl, vx).size());
       assertEquals(2, fdb(n1.nl, vx).size());
