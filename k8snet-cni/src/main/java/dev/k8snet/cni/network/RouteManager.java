@@ -18,6 +18,7 @@ import dev.k8snet.core.MacAddress;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.ClusterUpdate;
+import dev.k8snet.core.model.Node;
 import dev.k8snet.core.netlink.Address;
 import dev.k8snet.core.netlink.AddressFlag;
 import dev.k8snet.core.netlink.InterfaceAddress;
@@ -42,10 +43,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,8 +105,19 @@ public final class RouteManager implements AutoCloseable {
   private final Duration resync;
   private final Clock clock;
 
-  private KernelState committed = KernelState.EMPTY;
-  private Map<IpFamily, Topology> topology = Map.of();
+  private volatile KernelState committed = KernelState.EMPTY;
+  private volatile Map<IpFamily, Topology> topology = Map.of();
+  // the steady-state cache: what the last full sync planned, updated per changed node
+  private boolean fastReady;
+  private Map<String, Node> lastNodes = new HashMap<>();
+  private Map<String, NodePlan> peerPlans = new HashMap<>();
+  private Map<String, PeerPath> paths = new HashMap<>();
+  private NavigableMap<IpAddress, Map.Entry<Cidr, String>> owners = new TreeMap<>();
+  private Map<KernelState.FdbKey, String> fdbOwners = new HashMap<>();
+  private TreeMap<String, PeerStatus> statuses = new TreeMap<>();
+  private Map<Cidr, KernelState.RouteEntry> cRoutes = new HashMap<>();
+  private Map<KernelState.NeighKey, KernelState.NeighEntry> cNeigh = new HashMap<>();
+  private Map<KernelState.FdbKey, KernelState.FdbEntry> cFdb = new HashMap<>();
   private Optional<String> appliedMasquerade;
   private long syncs;
   private final AtomicReference<NetworkStatus> status;
@@ -167,7 +181,7 @@ public final class RouteManager implements AutoCloseable {
    * as Flannel) find it: {@code flannel.alpha.coreos.com/backend-type}, {@code backend-data} with
    * VNI and VTEP MAC, and {@code public-ip}. Empty before the first sync.
    */
-  public Map<String, String> nodeAnnotations() {
+  public synchronized Map<String, String> nodeAnnotations() {
     NetworkStatus s = status.get();
     Map<String, String> out = new LinkedHashMap<>();
     if (s.syncs() == 0) {
@@ -182,6 +196,17 @@ public final class RouteManager implements AutoCloseable {
                 out.put(
                     p + "backend-data",
                     "{\"VNI\":" + conf.backend().vni() + ",\"VtepMAC\":\"" + m + "\"}"));
+    NodePlan local = peerPlansLocal;
+    if (local != null) {
+      IpAddress v4 = local.underlay().get(IpFamily.IPV4);
+      IpAddress v6 = local.underlay().get(IpFamily.IPV6);
+      if (v4 != null) {
+        out.put(p + "public-ip", v4.toString());
+      }
+      if (v6 != null) {
+        out.put(p + "public-ipv6", v6.toString());
+      }
+    }
     return Map.copyOf(out);
   }
 
@@ -227,6 +252,248 @@ public final class RouteManager implements AutoCloseable {
   }
 
   private NetworkStatus run(ClusterState state, boolean readKernel) {
+    if (!readKernel && fastReady) {
+      Optional<NetworkStatus> fast = incremental(state.nodes());
+      if (fast.isPresent()) {
+        status.set(fast.get());
+        return fast.get();
+      }
+    }
+    return full(state, readKernel);
+  }
+
+  /**
+   * The steady-state path: only the nodes that changed since the last sync are planned, diffed and
+   * written. Empty when a full sync is needed (this node changed, or overlaps are involved).
+   */
+  @SuppressWarnings("ReferenceEquality") // identity first: sources reuse unchanged objects
+  private Optional<NetworkStatus> incremental(List<Node> nodes) {
+    long before = dataplane.writes();
+    List<Node> changed = new ArrayList<>();
+    int seen = 0;
+    for (Node n : nodes) {
+      Node old = lastNodes.get(n.metadata().name());
+      if (old != null) {
+        seen++;
+      }
+      if (old != n && !n.equals(old)) {
+        if (n.metadata().name().equals(nodeName)) {
+          return Optional.empty();
+        }
+        changed.add(n);
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    if (seen < lastNodes.size()) {
+      Set<String> names = new HashSet<>();
+      for (Node n : nodes) {
+        names.add(n.metadata().name());
+      }
+      for (String name : lastNodes.keySet()) {
+        if (!names.contains(name)) {
+          if (name.equals(nodeName)) {
+            return Optional.empty();
+          }
+          removed.add(name);
+        }
+      }
+    }
+    NetworkStatus last = status.get();
+    if (changed.isEmpty() && removed.isEmpty()) {
+      syncs++;
+      return Optional.of(withPeers(last, statuses, 0));
+    }
+    // release the old objects and CIDRs of every changed node, then plan them again
+    List<String> touched = new ArrayList<>(removed);
+    for (Node n : changed) {
+      touched.add(n.metadata().name());
+    }
+    List<Object> oldObjects = new ArrayList<>();
+    for (String name : touched) {
+      NodePlan p = peerPlans.get(name);
+      if (p != null) {
+        if (p.problems().stream().anyMatch(x -> x.contains("overlaps"))) {
+          fastReady = false;
+          return Optional.empty();
+        }
+        for (Cidr c : p.podCidrs().values()) {
+          owners.remove(c.first());
+        }
+      }
+      PeerPath path = paths.get(name);
+      if (path != null) {
+        oldObjects.addAll(path.objects());
+        for (Object o : path.objects()) {
+          if (o instanceof KernelState.FdbEntry f) {
+            fdbOwners.remove(f.key());
+          }
+        }
+      }
+    }
+    Optional<NodePlan> local = Optional.ofNullable(peerPlansLocal);
+    Map<String, NodePlan> newPlans = new LinkedHashMap<>();
+    Map<String, PeerPath> newPaths = new LinkedHashMap<>();
+    List<Object> newObjects = new ArrayList<>();
+    for (Node n : changed) {
+      NodePlan p = NetworkPlan.plan(conf, n, owners);
+      PeerPath path = DesiredState.peerPath(conf, local, p, topology, fdbOwners.keySet());
+      if (p.problems().stream().anyMatch(x -> x.contains("overlaps"))
+          || path.problems().stream().anyMatch(x -> x.contains("used by another node"))) {
+        fastReady = false;
+        return Optional.empty();
+      }
+      for (Object o : path.objects()) {
+        if (o instanceof KernelState.FdbEntry f) {
+          fdbOwners.put(f.key(), p.name());
+        }
+      }
+      newPlans.put(p.name(), p);
+      newPaths.put(p.name(), path);
+      newObjects.addAll(path.objects());
+    }
+    KernelState desiredSub = stateOf(newObjects);
+    KernelState actualSub = committedFor(oldObjects, newObjects);
+    List<KernelOp> ops = KernelDiff.diff(desiredSub, actualSub);
+    Map<KernelOp, NetlinkException> failed = dataplane.apply(ops);
+    commit(ops, failed);
+    Map<Object, String> errors = errors(failed);
+    for (String name : removed) {
+      lastNodes.remove(name);
+      peerPlans.remove(name);
+      paths.remove(name);
+      statuses.remove(name);
+    }
+    for (Node n : changed) {
+      String name = n.metadata().name();
+      lastNodes.put(name, n);
+      peerPlans.put(name, newPlans.get(name));
+      paths.put(name, newPaths.get(name));
+      statuses.put(name, peerStatus(newPlans.get(name), newPaths.get(name), errors));
+    }
+    syncs++;
+    if (!ops.isEmpty()) {
+      log.info("pod network: {} kernel writes, {} failed", ops.size(), failed.size());
+    }
+    return Optional.of(withPeers(last, statuses, dataplane.writes() - before));
+  }
+
+  private NodePlan peerPlansLocal;
+
+  private NetworkStatus withPeers(NetworkStatus last, Map<String, PeerStatus> peers, long writes) {
+    return new NetworkStatus(
+        last.node(),
+        last.backend(),
+        last.podCidrs(),
+        last.podMtu(),
+        last.vtepMac(),
+        List.copyOf(peers.values()),
+        last.problems(),
+        writes,
+        dataplane.writes(),
+        syncs,
+        Optional.of(clock.instant()));
+  }
+
+  private static KernelState stateOf(List<Object> objects) {
+    Map<Cidr, KernelState.RouteEntry> routes = new HashMap<>();
+    Map<KernelState.NeighKey, KernelState.NeighEntry> neigh = new HashMap<>();
+    Map<KernelState.FdbKey, KernelState.FdbEntry> fdb = new HashMap<>();
+    for (Object o : objects) {
+      if (o instanceof KernelState.RouteEntry r) {
+        routes.put(r.destination(), r);
+      } else if (o instanceof KernelState.NeighEntry n) {
+        neigh.put(n.key(), n);
+      } else if (o instanceof KernelState.FdbEntry d) {
+        fdb.put(d.key(), d);
+      }
+    }
+    return new KernelState(routes, neigh, fdb);
+  }
+
+  /** What was committed under the keys of {@code a} and {@code b}. */
+  private KernelState committedFor(List<Object> a, List<Object> b) {
+    Map<Cidr, KernelState.RouteEntry> routes = new HashMap<>();
+    Map<KernelState.NeighKey, KernelState.NeighEntry> neigh = new HashMap<>();
+    Map<KernelState.FdbKey, KernelState.FdbEntry> fdb = new HashMap<>();
+    for (List<Object> list : List.of(a, b)) {
+      for (Object o : list) {
+        if (o instanceof KernelState.RouteEntry r) {
+          KernelState.RouteEntry c = cRoutes.get(r.destination());
+          if (c != null) {
+            routes.put(c.destination(), c);
+          }
+        } else if (o instanceof KernelState.NeighEntry n) {
+          KernelState.NeighEntry c = cNeigh.get(n.key());
+          if (c != null) {
+            neigh.put(c.key(), c);
+          }
+        } else if (o instanceof KernelState.FdbEntry d) {
+          KernelState.FdbEntry c = cFdb.get(d.key());
+          if (c != null) {
+            fdb.put(c.key(), c);
+          }
+        }
+      }
+    }
+    return new KernelState(routes, neigh, fdb);
+  }
+
+  /** Records the successful ops in the committed maps. */
+  private void commit(List<KernelOp> ops, Map<KernelOp, NetlinkException> failed) {
+    for (KernelOp op : ops) {
+      if (failed.containsKey(op)) {
+        continue;
+      }
+      if (op instanceof KernelOp.ReplaceRoute r) {
+        cRoutes.put(r.route().destination(), r.route());
+      } else if (op instanceof KernelOp.DeleteRoute r) {
+        cRoutes.remove(r.route().destination());
+      } else if (op instanceof KernelOp.ReplaceNeigh n) {
+        cNeigh.put(n.neighbour().key(), n.neighbour());
+      } else if (op instanceof KernelOp.DeleteNeigh n) {
+        cNeigh.remove(n.neighbour().key());
+      } else if (op instanceof KernelOp.ReplaceFdb f) {
+        cFdb.put(f.fdb().key(), f.fdb());
+      } else if (op instanceof KernelOp.DeleteFdb f) {
+        cFdb.remove(f.fdb().key());
+      }
+    }
+    committedRoutes = Set.copyOf(cRoutes.keySet());
+  }
+
+  private volatile Set<Cidr> committedRoutes = Set.of();
+
+  private static Map<Object, String> errors(Map<KernelOp, NetlinkException> failed) {
+    Map<Object, String> errors = new HashMap<>();
+    for (Map.Entry<KernelOp, NetlinkException> e : failed.entrySet()) {
+      errors.put(entryOf(e.getKey()), e.getValue().getMessage());
+    }
+    return errors;
+  }
+
+  private static PeerStatus peerStatus(NodePlan p, PeerPath path, Map<Object, String> errors) {
+    List<String> why = new ArrayList<>(path.problems());
+    for (Object o : path.objects()) {
+      if (errors.containsKey(o)) {
+        why.add(errors.get(o));
+      }
+    }
+    Optional<MacAddress> mac =
+        path.mode() == PathMode.VXLAN
+            ? p.vtepMacs().values().stream().findFirst()
+            : Optional.empty();
+    return new PeerStatus(
+        p.name(),
+        p.podCidrList(),
+        p.underlayList(),
+        mac,
+        path.mode(),
+        why.isEmpty() && !path.objects().isEmpty(),
+        path.mtu(),
+        why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why)));
+  }
+
+  private NetworkStatus full(ClusterState state, boolean readKernel) {
     long before = dataplane.writes();
     List<String> problems = new ArrayList<>();
     NetworkPlan plan = NetworkPlan.compute(conf, state.nodes(), nodeName);
@@ -248,7 +515,7 @@ public final class RouteManager implements AutoCloseable {
       }
     }
     DesiredState desired = DesiredState.compute(conf, plan, topo);
-    KernelState actual = committed;
+    KernelState actual = new KernelState(cRoutes, cNeigh, cFdb);
     if (readKernel || devicesChanged || syncs == 0 || !topo.equals(topology)) {
       actual =
           dataplane.read(
@@ -265,6 +532,11 @@ public final class RouteManager implements AutoCloseable {
     done.removeAll(failed.keySet());
     committed = KernelDiff.apply(actual, done);
     topology = Map.copyOf(topo);
+    cRoutes = new HashMap<>(committed.routes());
+    cNeigh = new HashMap<>(committed.neighbours());
+    cFdb = new HashMap<>(committed.fdb());
+    committedRoutes = Set.copyOf(cRoutes.keySet());
+    cache(state.nodes(), plan, desired, errors(failed));
     if (!ops.isEmpty()) {
       log.info("pod network: {} kernel writes, {} failed", ops.size(), failed.size());
     }
@@ -273,6 +545,48 @@ public final class RouteManager implements AutoCloseable {
     NetworkStatus s = status(plan, desired, failed, topo, ownMacs, problems, before);
     status.set(s);
     return s;
+  }
+
+  /** Rebuilds the steady-state cache after a full sync. */
+  private void cache(
+      List<Node> nodes, NetworkPlan plan, DesiredState desired, Map<Object, String> errors) {
+    lastNodes = new HashMap<>();
+    for (Node n : nodes) {
+      lastNodes.put(n.metadata().name(), n);
+    }
+    peerPlansLocal = plan.local().orElse(null);
+    peerPlans = new HashMap<>();
+    owners = new TreeMap<>();
+    boolean overlaps = false;
+    for (NodePlan p : plan.peers()) {
+      peerPlans.put(p.name(), p);
+      overlaps |= p.problems().stream().anyMatch(x -> x.contains("overlaps"));
+    }
+    for (NodePlan p : plan.local().map(List::of).orElse(List.of())) {
+      for (Cidr c : p.podCidrs().values()) {
+        owners.put(c.first(), Map.entry(c, p.name()));
+      }
+    }
+    for (NodePlan p : plan.peers()) {
+      for (Cidr c : p.podCidrs().values()) {
+        owners.put(c.first(), Map.entry(c, p.name()));
+      }
+    }
+    paths = new HashMap<>(desired.paths());
+    fdbOwners = new HashMap<>();
+    statuses = new TreeMap<>();
+    for (PeerPath path : desired.paths().values()) {
+      overlaps |= path.problems().stream().anyMatch(x -> x.contains("used by another node"));
+      for (Object o : path.objects()) {
+        if (o instanceof KernelState.FdbEntry f) {
+          fdbOwners.put(f.key(), path.node());
+        }
+      }
+    }
+    for (NodePlan p : plan.peers()) {
+      statuses.put(p.name(), peerStatus(p, desired.paths().get(p.name()), errors));
+    }
+    fastReady = plan.local().isPresent() && !overlaps;
   }
 
   private boolean ensureFamily(
@@ -425,33 +739,10 @@ public final class RouteManager implements AutoCloseable {
       Map<IpFamily, MacAddress> ownMacs,
       List<String> problems,
       long before) {
-    Map<Object, String> errors = new HashMap<>();
-    for (Map.Entry<KernelOp, NetlinkException> e : failed.entrySet()) {
-      errors.put(entryOf(e.getKey()), e.getValue().getMessage());
-    }
+    Map<Object, String> errors = errors(failed);
     List<PeerStatus> peers = new ArrayList<>();
     for (NodePlan p : plan.peers()) {
-      PeerPath path = desired.paths().get(p.name());
-      List<String> why = new ArrayList<>(path.problems());
-      for (Object o : path.objects()) {
-        if (errors.containsKey(o)) {
-          why.add(errors.get(o));
-        }
-      }
-      Optional<MacAddress> mac =
-          path.mode() == PathMode.VXLAN
-              ? p.vtepMacs().values().stream().findFirst()
-              : Optional.empty();
-      peers.add(
-          new PeerStatus(
-              p.name(),
-              p.podCidrList(),
-              p.underlayList(),
-              mac,
-              path.mode(),
-              why.isEmpty() && !path.objects().isEmpty(),
-              path.mtu(),
-              why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why))));
+      peers.add(peerStatus(p, desired.paths().get(p.name()), errors));
     }
     peers.sort(java.util.Comparator.comparing(PeerStatus::node));
     List<Cidr> pods = plan.local().map(NodePlan::podCidrList).orElse(List.of());
@@ -629,9 +920,8 @@ public final class RouteManager implements AutoCloseable {
     } else if (e instanceof NetlinkEvent.AddressEvent) {
       return true;
     } else if (e instanceof NetlinkEvent.RouteEvent r) {
-      KernelState c = committed;
       boolean ours = r.route().protocol().equals(dataplane.protocol());
-      boolean known = c.routes().containsKey(r.route().destination());
+      boolean known = committedRoutes.contains(r.route().destination());
       return r.change() == NetlinkEvent.Change.DELETED ? ours && known : !ours && known;
     } else if (e instanceof NetlinkEvent.NeighbourEvent n) {
       return n.change() == NetlinkEvent.Change.DELETED

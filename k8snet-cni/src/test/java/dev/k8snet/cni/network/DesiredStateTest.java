@@ -131,4 +131,45 @@ class DesiredStateTest {
     assertEquals(
         IpAddress.parse("192.168.50.99"), d.state().fdb().values().iterator().next().remote());
   }
+
+  @Test
+  void dualStackPeersGetARoutePerFamilyOverTheirOwnDevices() {
+    NetConf conf =
+        new NetConf(
+            Optional.of(Cidr.parse("10.244.0.0/16")),
+            Optional.of(Cidr.parse("fd00:10:244::/56")),
+            NetConf.Backend.vxlan(1),
+            true);
+    Map<IpFamily, Topology> topo =
+        Map.of(
+            IpFamily.IPV4,
+            new Topology(2, 1500, List.of(Cidr.parse("192.168.50.0/24")), OptionalInt.of(9), 1450),
+            IpFamily.IPV6,
+            new Topology(2, 1500, List.of(Cidr.parse("fd00:50::/64")), OptionalInt.of(10), 1430));
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      nodes.add(
+          new Node(
+              new ObjectMeta("", "node-" + i, Map.of(), Map.of(), "", "", Optional.empty()),
+              List.of(
+                  new NodeAddress(NodeAddress.Type.INTERNAL_IP, "192.168.50.1" + i),
+                  new NodeAddress(NodeAddress.Type.INTERNAL_IP, "fd00:50::" + i)),
+              List.of(
+                  Cidr.parse("fd00:10:244:" + i + "::/64"), Cidr.parse("10.244." + i + ".0/24")),
+              false));
+    }
+    DesiredState d = DesiredState.compute(conf, NetworkPlan.compute(conf, nodes, "node-1"), topo);
+    assertEquals(2, d.state().routes().size());
+    RouteEntry v6 = d.state().routes().get(Cidr.parse("fd00:10:244:2::/64"));
+    assertEquals(10, v6.linkIndex());
+    assertEquals(IpAddress.parse("fd00:10:244:2::"), v6.gateway());
+    assertEquals(
+        IpAddress.parse("fd00:50::2"),
+        d.state().fdb().values().stream()
+            .filter(f -> f.linkIndex() == 10)
+            .findFirst()
+            .orElseThrow()
+            .remote());
+    assertEquals(1430, d.paths().get("node-2").mtu().getAsInt(), "the smaller, IPv6's −70");
+  }
 }

@@ -167,6 +167,20 @@ final class Lab implements AutoCloseable {
             false));
   }
 
+  /** Makes node {@code n} dual-stack: fd00:10:244:N::/64 and underlay fd00:50::N. */
+  void putDualStack(String name, int n) {
+    Node old = objects.get(name);
+    objects.put(
+        name,
+        new Node(
+            old.metadata(),
+            List.of(
+                new NodeAddress(NodeAddress.Type.INTERNAL_IP, nodeIp(n).toString()),
+                new NodeAddress(NodeAddress.Type.INTERNAL_IP, "fd00:50::" + n)),
+            List.of(Cidr.parse("10.244." + n + ".0/24"), Cidr.parse("fd00:10:244:" + n + "::/64")),
+            false));
+  }
+
   void removeNode(String name) {
     objects.remove(name);
   }

@@ -119,6 +119,15 @@ class PodNetworkLabTest {
           vx.mac().orElseThrow().toString(),
           Files.readString(n1.state.resolve("k8snet.1.mac")).trim(),
           "VTEP MAC persisted");
+      assertEquals(
+          Map.of(
+              "flannel.alpha.coreos.com/backend-type", "vxlan",
+              "flannel.alpha.coreos.com/kube-subnet-manager", "true",
+              "flannel.alpha.coreos.com/backend-data",
+                  "{\"VNI\":1,\"VtepMAC\":\"" + vx.mac().orElseThrow() + "\"}",
+              "flannel.alpha.coreos.com/public-ip", "192.168.50.11"),
+          n1.manager.nodeAnnotations(),
+          "what this node would publish for Flannel-style peers");
       assertEquals(2, ourRoutes(n1.nl).size());
       assertEquals(2, permanentNeighbours(n1.nl, vx).size());
       assertEquals(2, fdb(n1.nl, vx).size());
@@ -245,6 +254,57 @@ class PodNetworkLabTest {
         assertFalse(n1.nft.listJson("tables").contains("k8snet-podnet"), "masquerade off");
       } finally {
         off.close();
+      }
+    }
+  }
+
+  private static long packets(LabNode n, String chain) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode j =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(n.nft.listJson("chain ip kp-emul " + chain));
+    long total = 0;
+    for (com.fasterxml.jackson.databind.JsonNode item : j.path("nftables")) {
+      for (com.fasterxml.jackson.databind.JsonNode e : item.path("rule").path("expr")) {
+        total += e.path("counter").path("packets").asLong(0);
+      }
+    }
+    return total;
+  }
+
+  @Test
+  void tunnelOuterPacketsCarryingKubeProxysMarkAreNeverMasqueraded(
+      NetworkNamespace ul, Netlink ulNl) throws Exception {
+    try (Lab lab = new Lab(ul, ulNl, tmp, vxlan())) {
+      LabNode n1 = lab.addNode(1);
+      LabNode n2 = lab.addNode(2);
+      lab.syncAll();
+      LabPod a = n1.addPod();
+      LabPod b = n2.addPod();
+      lab.tcpEcho(b.ns(), b.ip(), 7001);
+      // kube-proxy as seen from the node: marks the inner packet, masquerades whatever is marked
+      n1.nft.apply(
+          """
+          table ip kp-emul {
+            chain pre {
+              type filter hook prerouting priority mangle; policy accept;
+              ip saddr 10.244.1.0/24 ip daddr 10.244.2.0/24 meta mark set 0x4000
+            }
+            chain post {
+              type nat hook postrouting priority 105; policy accept;
+              meta mark & 0x4000 == 0x4000 udp dport 8472 counter masquerade random,fully-random
+            }
+          }
+          """);
+      try {
+        lab.tcp(a.ns(), b.ip(), 7001, LARGE);
+        assertEquals(
+            0, packets(n1, "post"), "no outer VXLAN packet reached kube-proxy's rule marked");
+
+        n1.nft.apply("delete table " + "inet k8snet-podnet");
+        lab.tcpConnects(a.ns(), b.ip(), 7001);
+        assertTrue(packets(n1, "post") > 0, "without our table the outer packets carry the mark");
+      } finally {
+        n1.nft.apply("delete table ip kp-emul");
       }
     }
   }

@@ -257,4 +257,69 @@ class PodNetworkRepairTest {
       m.close();
     }
   }
+
+  @Test
+  void dualStackVxlanHasAnIpv6DeviceAtUnderlayMinus70AndCarriesIpv6(
+      NetworkNamespace ul, Netlink ulNl) {
+    NetConf conf =
+        new NetConf(
+            java.util.Optional.of(Lab.NETWORK),
+            java.util.Optional.of(Cidr.parse("fd00:10:244::/56")),
+            NetConf.Backend.vxlan(1),
+            true);
+    try (Lab lab = new Lab(ul, ulNl, tmp, conf)) {
+      LabNode n1 = lab.addNode(1);
+      LabNode n2 = lab.addNode(2);
+      for (LabNode n : List.of(n1, n2)) {
+        Link eth0 = n.nl.link("eth0").orElseThrow();
+        n.nl.addAddress(
+            dev.k8snet.core.netlink.Address.of(
+                    eth0, dev.k8snet.core.netlink.InterfaceAddress.parse("fd00:50::" + n.n + "/64"))
+                .flags(java.util.Set.of(dev.k8snet.core.netlink.AddressFlag.NODAD)));
+        n.ns.sysctls().setForwarding(IpFamily.IPV6, true);
+        lab.putDualStack(n.name, n.n);
+      }
+      lab.syncAll();
+      NetworkStatus s = n1.manager.status();
+      assertEquals(List.of(), s.problems());
+      assertTrue(s.peer("node-2").orElseThrow().programmed(), s.toString());
+      Link v6 = n1.nl.link("k8snv6.1").orElseThrow();
+      assertEquals(1430, v6.mtu(), "VXLAN over IPv6 costs 70 bytes");
+      assertEquals(1430, s.podMtu().getAsInt(), "pods get the smaller of both families");
+      Route r =
+          n1.nl.routes(IpFamily.IPV6).stream()
+              .filter(x -> x.destination().equals(Cidr.parse("fd00:10:244:2::/64")))
+              .findFirst()
+              .orElseThrow();
+      assertTrue(r.onlink());
+      assertEquals(v6.index(), r.linkIndex().getAsInt());
+      IpAddress tunnel2 = IpAddress.parse("fd00:10:244:2::");
+      lab.tcpEcho(n2.ns, tunnel2, 7020);
+      assertEquals(
+          "fd00:10:244:1:0:0:0:0", lab.tcp(n1.ns, tunnel2, 7020, 64 * 1024), "over the v6 tunnel");
+    }
+  }
+
+  @Test
+  void anUnderlayFlapThatDeletesHostGwRoutesIsRepaired(NetworkNamespace ul, Netlink ulNl)
+      throws Exception {
+    try (Lab lab = new Lab(ul, ulNl, tmp, NetConf.of(Lab.NETWORK, NetConf.Backend.hostGw()))) {
+      LabNode n1 = lab.addNode(1);
+      lab.addNode(2);
+      lab.addNode(3);
+      lab.syncAll();
+      n1.manager.close();
+      SettableSource source = new SettableSource();
+      source.set(lab.state());
+      RouteManager m = n1.newManager();
+      m.start(source);
+      assertEquals(2, routesOf(n1.nl));
+      Link eth0 = n1.nl.link("eth0").orElseThrow();
+      n1.nl.setDown(eth0);
+      eventually("the kernel deleted the routes", () -> routesOf(n1.nl) == 0);
+      n1.nl.setUp(eth0);
+      eventually("routes back after the underlay came up", () -> routesOf(n1.nl) == 2);
+      m.close();
+    }
+  }
 }

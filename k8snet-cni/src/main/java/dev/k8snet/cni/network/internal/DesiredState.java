@@ -87,74 +87,88 @@ public record DesiredState(KernelState state, Map<String, PeerPath> paths) {
     Map<String, PeerPath> paths = new LinkedHashMap<>();
     Optional<NodePlan> local = plan.local();
     for (NodePlan peer : plan.peers()) {
-      List<String> problems = new ArrayList<>(peer.problems());
-      List<Object> objects = new ArrayList<>();
-      PathMode mode = PathMode.NONE;
-      OptionalInt mtu = OptionalInt.empty();
-      if (!problems.isEmpty()) {
-        // bad node data (overlap, foreign VNI, no address…): program nothing for it
-        paths.put(peer.name(), new PeerPath(peer.name(), mode, mtu, problems, objects));
-        continue;
-      }
-      for (Map.Entry<IpFamily, Cidr> e : peer.podCidrs().entrySet()) {
-        IpFamily f = e.getKey();
-        Cidr cidr = e.getValue();
-        IpAddress remote = peer.underlay().get(f);
-        Topology t = topology.get(f);
-        if (remote == null) {
-          continue;
-        }
-        if (t == null || local.isEmpty() || !local.get().podCidrs().containsKey(f)) {
-          problems.add(f + ": this node has no " + f + " pod network to route from");
-          continue;
-        }
-        boolean adjacent = t.adjacent(remote);
-        if (conf.backend().type() == BackendType.HOST_GW
-            || (conf.backend().directRouting() && adjacent)) {
-          if (!adjacent) {
-            problems.add(
-                f
-                    + ": underlay "
-                    + remote
-                    + " is not on a subnet of this node's "
-                    + "underlay link "
-                    + t.connected()
-                    + " (host-gw needs the nodes on one L2 segment)");
-            continue;
-          }
-          RouteEntry r = new RouteEntry(cidr, remote, t.underlayIndex(), false);
-          routes.put(cidr, r);
-          objects.add(r);
-          mode = conf.backend().type() == BackendType.HOST_GW ? PathMode.HOST_GW : PathMode.DIRECT;
-          mtu = min(mtu, conf.backend().mtu().orElse(t.underlayMtu()));
-        } else {
-          int vx = t.vxlanIndex().orElse(0);
-          if (vx == 0) {
-            problems.add(f + ": no VXLAN device");
-            continue;
-          }
-          MacAddress mac = peer.vtepMacs().get(f);
-          IpAddress gw = cidr.first();
-          NeighEntry n = new NeighEntry(vx, gw, mac);
-          FdbEntry d = new FdbEntry(vx, mac, remote);
-          RouteEntry r = new RouteEntry(cidr, gw, vx, true);
-          if (fdb.containsKey(d.key())) {
-            problems.add(f + ": VTEP MAC " + mac + " is used by another node too");
-            continue;
-          }
+      PeerPath path = peerPath(conf, local, peer, topology, fdb.keySet());
+      for (Object o : path.objects()) {
+        if (o instanceof RouteEntry r) {
+          routes.put(r.destination(), r);
+        } else if (o instanceof NeighEntry n) {
           neigh.put(n.key(), n);
+        } else if (o instanceof FdbEntry d) {
           fdb.put(d.key(), d);
-          routes.put(cidr, r);
-          objects.add(n);
-          objects.add(d);
-          objects.add(r);
-          mode = mode == PathMode.DIRECT ? PathMode.DIRECT : PathMode.VXLAN;
-          mtu = min(mtu, t.vxlanMtu());
         }
       }
-      paths.put(peer.name(), new PeerPath(peer.name(), mode, mtu, problems, objects));
+      paths.put(peer.name(), path);
     }
     return new DesiredState(new KernelState(routes, neigh, fdb), paths);
+  }
+
+  /**
+   * The path to one peer. {@code takenFdb} holds the FDB keys of the other peers (a VTEP MAC used
+   * twice is a problem of the second).
+   */
+  public static PeerPath peerPath(
+      NetConf conf,
+      Optional<NodePlan> local,
+      NodePlan peer,
+      Map<IpFamily, Topology> topology,
+      java.util.Set<FdbKey> takenFdb) {
+    List<String> problems = new ArrayList<>(peer.problems());
+    List<Object> objects = new ArrayList<>();
+    PathMode mode = PathMode.NONE;
+    OptionalInt mtu = OptionalInt.empty();
+    if (!problems.isEmpty()) {
+      // bad node data (overlap, foreign VNI, no address…): program nothing for it
+      return new PeerPath(peer.name(), mode, mtu, problems, objects);
+    }
+    for (Map.Entry<IpFamily, Cidr> e : peer.podCidrs().entrySet()) {
+      IpFamily f = e.getKey();
+      Cidr cidr = e.getValue();
+      IpAddress remote = peer.underlay().get(f);
+      Topology t = topology.get(f);
+      if (remote == null) {
+        continue;
+      }
+      if (t == null || local.isEmpty() || !local.get().podCidrs().containsKey(f)) {
+        problems.add(f + ": this node has no " + f + " pod network to route from");
+        continue;
+      }
+      boolean adjacent = t.adjacent(remote);
+      if (conf.backend().type() == BackendType.HOST_GW
+          || (conf.backend().directRouting() && adjacent)) {
+        if (!adjacent) {
+          problems.add(
+              f
+                  + ": underlay "
+                  + remote
+                  + " is not on a subnet of this node's underlay link "
+                  + t.connected()
+                  + " (host-gw needs the nodes on one L2 segment)");
+          continue;
+        }
+        objects.add(new RouteEntry(cidr, remote, t.underlayIndex(), false));
+        mode = conf.backend().type() == BackendType.HOST_GW ? PathMode.HOST_GW : PathMode.DIRECT;
+        mtu = min(mtu, conf.backend().mtu().orElse(t.underlayMtu()));
+      } else {
+        int vx = t.vxlanIndex().orElse(0);
+        if (vx == 0) {
+          problems.add(f + ": no VXLAN device");
+          continue;
+        }
+        MacAddress mac = peer.vtepMacs().get(f);
+        IpAddress gw = cidr.first();
+        FdbEntry d = new FdbEntry(vx, mac, remote);
+        if (takenFdb.contains(d.key())) {
+          problems.add(f + ": VTEP MAC " + mac + " is used by another node too");
+          continue;
+        }
+        objects.add(new NeighEntry(vx, gw, mac));
+        objects.add(d);
+        objects.add(new RouteEntry(cidr, gw, vx, true));
+        mode = mode == PathMode.DIRECT ? PathMode.DIRECT : PathMode.VXLAN;
+        mtu = min(mtu, t.vxlanMtu());
+      }
+    }
+    return new PeerPath(peer.name(), mode, mtu, problems, objects);
   }
 
   private static OptionalInt min(OptionalInt a, int b) {

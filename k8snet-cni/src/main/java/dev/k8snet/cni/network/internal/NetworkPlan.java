@@ -91,7 +91,7 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
         Comparator.comparing((Node n) -> !n.metadata().name().equals(localName))
             .thenComparing(n -> n.metadata().name()));
     List<NodePlan> plans = new ArrayList<>();
-    Map<Cidr, String> owners = new java.util.HashMap<>();
+    java.util.NavigableMap<IpAddress, Map.Entry<Cidr, String>> owners = new java.util.TreeMap<>();
     NodePlan local = null;
     for (Node n : sorted) {
       NodePlan p = plan(conf, n, owners);
@@ -104,7 +104,12 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
     return new NetworkPlan(localName, Optional.ofNullable(local), plans);
   }
 
-  private static NodePlan plan(NetConf conf, Node n, Map<Cidr, String> owners) {
+  /**
+   * Plans one node against {@code owners} (the pod CIDRs already taken, by first address), adding
+   * its CIDRs there.
+   */
+  public static NodePlan plan(
+      NetConf conf, Node n, java.util.NavigableMap<IpAddress, Map.Entry<Cidr, String>> owners) {
     String name = n.metadata().name();
     List<String> problems = new ArrayList<>();
     Map<IpFamily, Cidr> cidrs = new EnumMap<>(IpFamily.class);
@@ -122,8 +127,7 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
             "spec.podCIDR: " + c + " (expected: inside the cluster network " + net.get() + ")");
         continue;
       }
-      Optional<Map.Entry<Cidr, String>> clash =
-          owners.entrySet().stream().filter(e -> e.getKey().overlaps(c)).findFirst();
+      Optional<Map.Entry<Cidr, String>> clash = clash(owners, c);
       if (clash.isPresent()) {
         problems.add(
             "spec.podCIDR: "
@@ -134,7 +138,7 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
                 + clash.get().getValue());
         continue;
       }
-      owners.put(c, name);
+      owners.put(c.first(), Map.entry(c, name));
       cidrs.put(c.family(), c);
     }
     if (cidrs.isEmpty() && problems.isEmpty()) {
@@ -192,6 +196,20 @@ public record NetworkPlan(String localName, Optional<NodePlan> local, List<NodeP
       macs.put(f, mac.orElseGet(() -> derivedVtepMac(cidrs.get(f))));
     }
     return new NodePlan(name, cidrs, underlay, macs, problems);
+  }
+
+  /** The owned CIDR overlapping {@code c}, if any (owned CIDRs never overlap each other). */
+  private static Optional<Map.Entry<Cidr, String>> clash(
+      java.util.NavigableMap<IpAddress, Map.Entry<Cidr, String>> owners, Cidr c) {
+    Map.Entry<IpAddress, Map.Entry<Cidr, String>> below = owners.floorEntry(c.first());
+    if (below != null && below.getValue().getKey().overlaps(c)) {
+      return Optional.of(below.getValue());
+    }
+    Map.Entry<IpAddress, Map.Entry<Cidr, String>> above = owners.ceilingEntry(c.first());
+    if (above != null && above.getValue().getKey().overlaps(c)) {
+      return Optional.of(above.getValue());
+    }
+    return Optional.empty();
   }
 
   /**
