@@ -6,7 +6,20 @@
  * dev.k8snet.cni.CniException} with the spec's codes).
  *
  * <p>Sub-packages: {@code ipam} (host-local compatible IPAM), {@code plugins} (bridge, IPAM,
- * loopback, portmap), {@code runtime} (the libcni equivalent).
+ * loopback, portmap), {@code runtime} (the libcni equivalent), {@code daemon} (the node daemon the
+ * thin plugin executables talk to), {@code network} (the cross-node pod network, as Flannel).
+ *
+ * <p>Attaching a pod as a container runtime does, with the plugins {@code k8snet cni install}
+ * wrote:
+ *
+ * <pre>{@code
+ * CniRuntime cni = new CniRuntime(List.of(Path.of("/opt/cni/bin")), Path.of("/var/lib/cni"));
+ * NetworkConfigList pods = NetworkConfigList.load(Path.of("/etc/cni/net.d/10-k8snet.conflist"));
+ * CniResult r = cni.add(pods, RuntimeConf.of(containerId, "/run/netns/" + sandbox, "eth0"));
+ * IpAddress podIp = r.ips().get(0).address().address();
+ * ...
+ * cni.del(pods, RuntimeConf.of(containerId, "/run/netns/" + sandbox, "eth0")); // idempotent
+ * }</pre>
  *
  * <p>Error codes used by k8snet plugins: 1 incompatible version, 2 unsupported field, 3 the
  * container's network namespace does not exist (ADD/CHECK), 4 invalid environment, 5 I/O failure, 6

@@ -17,7 +17,16 @@
  *       meant.
  * </ul>
  *
+ * <pre>{@code
+ * ClusterState state = ClusterState.of(1, ManifestReader.create().read(dir).orThrow());
+ * PolicyEngine engine = PolicyEngine.compile(state);
+ * Verdict v = engine.check(Connection.of("tools/debug", "shop/db-0", Protocol.TCP, 5432));
+ * if (!v.allowed()) {
+ *   System.out.println(v.explain()); // tier, policy and rule per direction
+ * }
+ * }</pre>
+ *
  * <p>Everything here is pure (no I/O, no threads) and immutable once built; enforcement in the
- * kernel is a separate concern.
+ * kernel is {@link dev.k8snet.policy.enforce}.
  */
 package dev.k8snet.policy;
