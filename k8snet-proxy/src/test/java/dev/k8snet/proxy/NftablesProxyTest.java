@@ -388,6 +388,32 @@ class NftablesProxyTest {
   }
 
   @Test
+  void affinityCanBeTurnedOffAndOnByAPartialSync(NetworkNamespace ns) {
+    List<KubernetesObject> plain = sticky(true);
+    plain.set(
+        0,
+        svc("default", "sticky", "10.96.0.40")
+            .type(ServiceType.NODE_PORT)
+            .port(port("http", Protocol.TCP, 80, 8080, 30040))
+            .build());
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(sticky(true)));
+      SyncResult off = proxy.sync(tables(plain));
+      assertFalse(off.full(), off.toString());
+      assertTrue(proxy.committedPortObjects(IpFamily.IPV4).isEmpty());
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.40", 80, 30));
+      SyncResult on = proxy.sync(tables(sticky(true)));
+      assertFalse(on.full(), on.toString());
+      Set<String> seen = names(lab, "10.96.0.40", 80, 15);
+      assertEquals(1, seen.size(), "sticky again: " + seen);
+      assertEquals(0, proxy.sync(tables(sticky(true)), true).repairs(), "mirror equals kernel");
+      proxy.delete();
+    }
+  }
+
+  @Test
   void clientIpAffinitySticksPerClientAcrossFrontendsAndSpreadsClients(NetworkNamespace ns) {
     clientIpAffinity(ns, CONFIG);
   }
@@ -502,7 +528,9 @@ class NftablesProxyTest {
 
   @Test
   void renderedRulesetLoadsWithNftAndMatchesTheSyncedOne(NetworkNamespace ns) {
-    ClusterState s = state(cluster(true).toArray(KubernetesObject[]::new));
+    List<KubernetesObject> objects = cluster(true);
+    objects.addAll(sticky(true));
+    ClusterState s = state(objects.toArray(KubernetesObject[]::new));
     List<ServiceTable> both =
         List.of(
             ServiceTable.build(s, NODE, CONFIG, IpFamily.IPV4),
@@ -513,7 +541,8 @@ class NftablesProxyTest {
       nft.apply(text); // replaces itself
       List<String> els =
           nft.ruleset().set("ip", "k8snet-proxy", "service-ips").orElseThrow().elements();
-      assertEquals(3, els.size(), els.toString());
+      assertEquals(4, els.size(), els.toString());
+      assertTrue(els.stream().anyMatch(e -> e.contains("goto affinity-")), els.toString());
     }
   }
 }
