@@ -142,7 +142,7 @@ public final class HealthCheckServer implements AutoCloseable {
 
   /**
    * Sets whether the proxy itself is healthy (its last sync succeeded); when not, every listener
-   * answers 503.
+   * answers 503, as it does while the proxy does not keep up ({@link #keepsUp()}).
    *
    * @param healthy the proxy's health
    */
@@ -308,7 +308,10 @@ public final class HealthCheckServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       Entry e = entries.get(port);
       int n = e == null ? 0 : e.localEndpoints();
-      boolean healthy = proxyHealthy;
+      boolean healthy;
+      synchronized (HealthCheckServer.this) {
+        healthy = proxyHealthy && keepsUp();
+      }
       String body =
           e == null
               ? "{}"
