@@ -459,6 +459,49 @@ class NftablesProxyTest {
   }
 
   @Test
+  void clientIpAffinityInTheIp6Table(NetworkNamespace ns) {
+    ProxyNode node6 =
+        new ProxyNode("node1", List.of(ip("192.168.50.1"), ip("fd00:50::1")), Map.of());
+    ClusterState s =
+        state(
+            svc("default", "sticky6", "fd00:96::40")
+                .clientIpAffinity(Duration.ofSeconds(60))
+                .port(port("http", Protocol.TCP, 80, 8080, 0))
+                .build(),
+            slice(
+                "default",
+                "sticky6",
+                "http",
+                Protocol.TCP,
+                8080,
+                ep("fd00:244:1::2", true, true, false, "node1"),
+                ep("fd00:244:2::2", true, true, false, "node2")));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(List.of(ServiceTable.build(s, node6, CONFIG, IpFamily.IPV6)));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 12; i++) {
+        seen.add(lab.tcp("fd00:96::40", 80, 3000));
+      }
+      assertEquals(1, seen.size(), "sticky over IPv6: " + seen);
+      assertTrue(
+          seen.iterator().next().matches("b[12] fd00:50::2"),
+          "no IPv6 cluster CIDR, so no local-traffic detector: not masqueraded " + seen);
+      assertEquals(
+          4,
+          proxy.committedPortObjects(IpFamily.IPV6).keySet().stream()
+              .filter(n -> n.contains("fd00.244."))
+              .count(),
+          "a set and a chain per endpoint");
+      assertEquals(
+          0,
+          proxy.sync(List.of(ServiceTable.build(s, node6, CONFIG, IpFamily.IPV6)), true).repairs());
+      proxy.delete();
+    }
+  }
+
+  @Test
   void ipv6ClusterIpAndNodePortInTheIp6Table(NetworkNamespace ns) {
     ProxyNode node6 =
         new ProxyNode("node1", List.of(ip("192.168.50.1"), ip("fd00:50::1")), Map.of());
