@@ -27,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * deliberately ignored, so a policy change does not cut existing flows. Unlike kube-proxy before
  * its fix for scale-to-zero, a port with no serving endpoint at all loses every flow. Also stale:
  * DNATed entries to a frontend that the previous clean saw and that no longer exists (a deleted
- * service, a changed ClusterIP or node port). TCP is left to its own state machine. Nothing is
- * removed on the first clean that a serving endpoint still answers, so a restart keeps healthy
- * flows.
+ * service, a changed ClusterIP or node port). TCP is left to its own state machine. A restart keeps
+ * healthy flows: a flow answered by a serving endpoint is never removed, the first clean included.
  *
  * <p>Not thread-safe: call it from the thread that syncs, after each successful sync.
  *

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>It also serves kube-proxy's node-level health endpoint ({@link #serveProxyHealth}, port 10256
  * by default there): {@code /healthz} and {@code /livez} answer 200 while the proxy keeps up (no
  * cluster update has waited longer than the health timeout for a successful sync) and 503 once it
- * does not, with {@code {"lastUpdated": …, "currentTime": …, "nodeEligible": true}}.
+ * does not, with {@code {"lastUpdated": …, "currentTime": …, "nodeEligible": …}}; {@code /healthz}
+ * (not {@code /livez}) also answers 503 while the node is going away ({@link #nodeEligible}: being
+ * deleted or tainted by the cluster autoscaler, KEP-3836) so that load balancers drain it.
  *
  * <p>Thread-safe. No thread or socket is started before the first {@link #sync} that needs a
  * listener or {@link #serveProxyHealth}; {@link #close()} stops them all.
@@ -65,6 +67,7 @@ public final class HealthCheckServer implements AutoCloseable {
   // Guarded by this.
   private java.time.Instant lastUpdated;
   private java.time.Instant oldestQueued;
+  private boolean nodeEligible = true;
   private EventLoopGroup group;
   private boolean closed;
 
@@ -142,7 +145,7 @@ public final class HealthCheckServer implements AutoCloseable {
 
   /**
    * Sets whether the proxy itself is healthy (its last sync succeeded); when not, every listener
-   * answers 503.
+   * answers 503, as it does while the proxy does not keep up ({@link #keepsUp()}).
    *
    * @param healthy the proxy's health
    */
@@ -198,6 +201,17 @@ public final class HealthCheckServer implements AutoCloseable {
   }
 
   /**
+   * Sets whether this node should receive load-balancer traffic: false once its Node is being
+   * deleted or tainted {@code ToBeDeletedByClusterAutoscaler} (see {@link
+   * dev.k8snet.core.model.Node#goingAway()}), or gone.
+   *
+   * @param eligible whether the node is eligible
+   */
+  public synchronized void nodeEligible(boolean eligible) {
+    this.nodeEligible = eligible;
+  }
+
+  /**
    * Returns whether the proxy keeps up: no update has waited longer than the health timeout.
    *
    * @return the node-level health
@@ -223,10 +237,12 @@ public final class HealthCheckServer implements AutoCloseable {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       } else {
         boolean ok;
+        boolean eligible;
         java.time.Instant last;
         java.time.Instant now;
         synchronized (HealthCheckServer.this) {
-          ok = keepsUp();
+          eligible = nodeEligible;
+          ok = keepsUp() && (eligible || path.equals("/livez"));
           last = lastUpdated;
           now = clock.instant();
         }
@@ -235,7 +251,9 @@ public final class HealthCheckServer implements AutoCloseable {
                 + (last == null ? "" : last.toString())
                 + "\", \"currentTime\": \""
                 + now
-                + "\", \"nodeEligible\": true}";
+                + "\", \"nodeEligible\": "
+                + eligible
+                + "}";
         r =
             new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
@@ -308,7 +326,10 @@ public final class HealthCheckServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       Entry e = entries.get(port);
       int n = e == null ? 0 : e.localEndpoints();
-      boolean healthy = proxyHealthy;
+      boolean healthy;
+      synchronized (HealthCheckServer.this) {
+        healthy = proxyHealthy && keepsUp();
+      }
       String body =
           e == null
               ? "{}"

@@ -210,6 +210,12 @@ public final class ServiceProxy implements AutoCloseable {
           case "Node" -> {
             if (c.ref().name().equals(node.name())) {
               rebuildTables = true; // labels (zone) or addresses may have changed
+              boolean eligible =
+                  c.after()
+                      .filter(dev.k8snet.core.model.Node.class::isInstance)
+                      .map(n -> !((dev.k8snet.core.model.Node) n).goingAway())
+                      .orElse(false);
+              health.ifPresent(h -> h.nodeEligible(eligible));
             }
           }
           default -> {}

@@ -7,6 +7,7 @@ import static dev.k8snet.proxy.Fixtures.slice;
 import static dev.k8snet.proxy.Fixtures.state;
 import static dev.k8snet.proxy.Fixtures.svc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.Protocol;
@@ -127,6 +128,11 @@ class HealthCheckServerTest {
               + " \"2026-01-01T00:01:01Z\", \"nodeEligible\": true}",
           ok.body());
       assertEquals(404, get(port, "/other").statusCode());
+      server.nodeEligible(false);
+      HttpResponse<String> draining = get(port, "/healthz");
+      assertEquals(503, draining.statusCode(), "a node going away is drained");
+      assertTrue(draining.body().contains("\"nodeEligible\": false"), draining.body());
+      assertEquals(200, get(port, "/livez").statusCode(), "but still alive");
     }
   }
 }

@@ -388,6 +388,32 @@ class NftablesProxyTest {
   }
 
   @Test
+  void affinityCanBeTurnedOffAndOnByAPartialSync(NetworkNamespace ns) {
+    List<KubernetesObject> plain = sticky(true);
+    plain.set(
+        0,
+        svc("default", "sticky", "10.96.0.40")
+            .type(ServiceType.NODE_PORT)
+            .port(port("http", Protocol.TCP, 80, 8080, 30040))
+            .build());
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(tables(sticky(true)));
+      SyncResult off = proxy.sync(tables(plain));
+      assertFalse(off.full(), off.toString());
+      assertTrue(proxy.committedPortObjects(IpFamily.IPV4).isEmpty());
+      assertEquals(Set.of("b1 10.244.1.1", "b2 10.244.2.1"), names(lab, "10.96.0.40", 80, 30));
+      SyncResult on = proxy.sync(tables(sticky(true)));
+      assertFalse(on.full(), on.toString());
+      Set<String> seen = names(lab, "10.96.0.40", 80, 15);
+      assertEquals(1, seen.size(), "sticky again: " + seen);
+      assertEquals(0, proxy.sync(tables(sticky(true)), true).repairs(), "mirror equals kernel");
+      proxy.delete();
+    }
+  }
+
+  @Test
   void clientIpAffinitySticksPerClientAcrossFrontendsAndSpreadsClients(NetworkNamespace ns) {
     clientIpAffinity(ns, CONFIG);
   }
@@ -428,6 +454,49 @@ class NftablesProxyTest {
       List<ServiceTable> v3 = List.of(ConntrackCleanerTest.table());
       proxy.sync(v3);
       assertEquals(2, cleaner.clean(v3));
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void clientIpAffinityInTheIp6Table(NetworkNamespace ns) {
+    ProxyNode node6 =
+        new ProxyNode("node1", List.of(ip("192.168.50.1"), ip("fd00:50::1")), Map.of());
+    ClusterState s =
+        state(
+            svc("default", "sticky6", "fd00:96::40")
+                .clientIpAffinity(Duration.ofSeconds(60))
+                .port(port("http", Protocol.TCP, 80, 8080, 0))
+                .build(),
+            slice(
+                "default",
+                "sticky6",
+                "http",
+                Protocol.TCP,
+                8080,
+                ep("fd00:244:1::2", true, true, false, "node1"),
+                ep("fd00:244:2::2", true, true, false, "node2")));
+    try (Lab lab = new Lab(ns, 2);
+        Nftables nft = ns.nftables();
+        NftablesProxy proxy = NftablesProxy.create(nft)) {
+      proxy.sync(List.of(ServiceTable.build(s, node6, CONFIG, IpFamily.IPV6)));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 12; i++) {
+        seen.add(lab.tcp("fd00:96::40", 80, 3000));
+      }
+      assertEquals(1, seen.size(), "sticky over IPv6: " + seen);
+      assertTrue(
+          seen.iterator().next().matches("b[12] fd00:50::2"),
+          "no IPv6 cluster CIDR, so no local-traffic detector: not masqueraded " + seen);
+      assertEquals(
+          4,
+          proxy.committedPortObjects(IpFamily.IPV6).keySet().stream()
+              .filter(n -> n.contains("fd00.244."))
+              .count(),
+          "a set and a chain per endpoint");
+      assertEquals(
+          0,
+          proxy.sync(List.of(ServiceTable.build(s, node6, CONFIG, IpFamily.IPV6)), true).repairs());
       proxy.delete();
     }
   }
@@ -502,7 +571,9 @@ class NftablesProxyTest {
 
   @Test
   void renderedRulesetLoadsWithNftAndMatchesTheSyncedOne(NetworkNamespace ns) {
-    ClusterState s = state(cluster(true).toArray(KubernetesObject[]::new));
+    List<KubernetesObject> objects = cluster(true);
+    objects.addAll(sticky(true));
+    ClusterState s = state(objects.toArray(KubernetesObject[]::new));
     List<ServiceTable> both =
         List.of(
             ServiceTable.build(s, NODE, CONFIG, IpFamily.IPV4),
@@ -513,7 +584,8 @@ class NftablesProxyTest {
       nft.apply(text); // replaces itself
       List<String> els =
           nft.ruleset().set("ip", "k8snet-proxy", "service-ips").orElseThrow().elements();
-      assertEquals(3, els.size(), els.toString());
+      assertEquals(4, els.size(), els.toString());
+      assertTrue(els.stream().anyMatch(e -> e.contains("goto affinity-")), els.toString());
     }
   }
 }

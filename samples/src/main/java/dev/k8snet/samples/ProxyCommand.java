@@ -302,9 +302,19 @@ final class ProxyCommand implements Runnable {
     private void applyConntrackSettings(NetworkNamespace ns, PrintWriter err) {
       Sysctls sysctls = ns.sysctls();
       ConntrackConfig c = options.proxyConfig.conntrack();
+      boolean initial;
+      try (NetworkNamespace init = NetworkNamespace.ofPid(1)) {
+        initial = init.inode() == ns.inode();
+      } catch (RuntimeException e) {
+        initial = true;
+      }
+      boolean inInitial = initial;
       c.sysctls(Runtime.getRuntime().availableProcessors())
           .forEach(
               (k, v) -> {
+                if (!inInitial && k.equals("net.netfilter.nf_conntrack_max")) {
+                  return; // the table size belongs to the initial namespace alone
+                }
                 try {
                   if (!sysctls.get(k).equals(v)) {
                     sysctls.set(k, v);

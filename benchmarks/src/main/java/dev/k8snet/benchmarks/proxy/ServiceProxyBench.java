@@ -318,8 +318,8 @@ public final class ServiceProxyBench {
   public static void main(String[] args) throws Exception {
     List<String> sizes = args.length == 0 ? List.of("1000x5", "10000x5") : Arrays.asList(args);
     System.out.println(
-        "| Services × endpoints | upstream shape: cold `nft -f` (s) | ours: cold sync (s) | ours: table build (s) | cold ratio | upstream: change 1 service (ms, median) | ours: change 1 service, update + sync (ms, median / p90) | change ratio | ours: elements / chains |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        "| Services × endpoints | upstream shape: cold `nft -f` (s) | ours: cold sync (s) | ours: table build (s) | cold ratio | upstream: change 1 service (ms, median) | ours: change 1 service, update + sync (ms, median / p90) | change ratio | ours: elements / chains | ours: full sync, read back + compare, no drift (s, median of 3) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (String size : sizes) {
       String[] p = size.split("x");
       int services = Integer.parseInt(p[0]);
@@ -368,6 +368,7 @@ public final class ServiceProxyBench {
 
       // ours
       double ourCold;
+      double ourFull;
       double build;
       List<Double> ourChange = new ArrayList<>();
       int elements;
@@ -401,6 +402,17 @@ public final class ServiceProxyBench {
             }
             table = next;
           }
+          // The periodic full sync: read the table back, compare, nothing to repair.
+          List<Double> fulls = new ArrayList<>();
+          for (int k = 0; k < 3; k++) {
+            long f0 = System.nanoTime();
+            SyncResult fr = proxy.sync(List.of(table), true);
+            fulls.add((System.nanoTime() - f0) / 1e9);
+            if (!fr.full() || fr.transactions() != 0) {
+              throw new IllegalStateException("expected a full sync with nothing to repair: " + fr);
+            }
+          }
+          ourFull = median(fulls);
           proxy.delete();
         } finally {
           ns.delete();
@@ -410,7 +422,7 @@ public final class ServiceProxyBench {
       double p90 = sorted[(int) Math.ceil(sorted.length * 0.9) - 1];
       System.out.printf(
           Locale.ROOT,
-          "| %d × %d | %.2f | %.2f | %.3f | %.1f× | %.0f | %.1f / %.1f | %.0f× | %d / %d |%n",
+          "| %d × %d | %.2f | %.2f | %.3f | %.1f× | %.0f | %.1f / %.1f | %.0f× | %d / %d | %.2f |%n",
           services,
           endpoints,
           upCold,
@@ -422,7 +434,8 @@ public final class ServiceProxyBench {
           p90,
           median(upChange) / median(ourChange),
           elements,
-          chains);
+          chains,
+          ourFull);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * rtnetlink from Java: links, addresses, routes, neighbours (including VXLAN FDB entries), the
  * {@code net.*} sysctls of a namespace, and change notifications, over a netlink socket driven
- * through jnr-ffi.
+ * through jnr-ffi; and the connection-tracking table over ctnetlink ({@link
+ * dev.k8snet.core.netlink.Conntrack}: list entries, delete stale ones).
  *
  * <p>The entry point is {@link dev.k8snet.core.netlink.Netlink}, bound to one network namespace:
  *

@@ -82,6 +82,40 @@ class CoreKindsTest {
     assertEquals(Optional.of("z1"), n.zone());
     assertTrue(n.unschedulable());
     assertEquals("", n.metadata().namespace());
+    assertFalse(n.goingAway());
+  }
+
+  @Test
+  void nodeReadsTaintsAndDeletion() {
+    Node tainted =
+        one(
+            Node.class,
+            """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: node-2}
+            spec:
+              taints:
+              - {key: ToBeDeletedByClusterAutoscaler, value: "1700000000", effect: NoSchedule}
+              - {key: dedicated, effect: NoExecute}
+            """);
+    assertEquals(
+        List.of(
+            new Node.Taint("ToBeDeletedByClusterAutoscaler", "1700000000", "NoSchedule"),
+            new Node.Taint("dedicated", "", "NoExecute")),
+        tainted.taints());
+    assertTrue(tainted.goingAway(), "tainted by the autoscaler");
+    Node deleting =
+        one(
+            Node.class,
+            """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: node-3, deletionTimestamp: "2026-01-01T00:00:00Z"}
+            """);
+    assertEquals(
+        Optional.of(java.time.Instant.parse("2026-01-01T00:00:00Z")), deleting.deletionTimestamp());
+    assertTrue(deleting.goingAway());
   }
 
   @Test

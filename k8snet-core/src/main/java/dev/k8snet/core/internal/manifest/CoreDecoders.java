@@ -109,7 +109,21 @@ final class CoreDecoders {
       }
       addresses.add(new NodeAddress(type, value));
     }
-    return new Node(m, addresses, cidrs, unschedulable);
+    List<Node.Taint> taints = new ArrayList<>();
+    for (Field t : spec.get("taints").items()) {
+      Field key = t.get("key");
+      Field effect = t.get("effect");
+      taints.add(
+          new Node.Taint(
+              key.nonEmptyString().orElseThrow(() -> key.required("")),
+              t.get("value").string().orElse(""),
+              effect
+                  .oneOf(List.of("NoExecute", "NoSchedule", "PreferNoSchedule"))
+                  .orElseThrow(() -> effect.required(""))));
+    }
+    Optional<java.time.Instant> deletion =
+        Decode.timestamp(root.get("metadata").get("deletionTimestamp"));
+    return new Node(m, addresses, cidrs, unschedulable, taints, deletion);
   }
 
   static Pod pod(Field root) {
