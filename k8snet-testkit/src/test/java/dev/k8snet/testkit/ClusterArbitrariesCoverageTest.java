@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 /** The generators are not vacuous: each feature they promise shows up in a modest sample. */
 class ClusterArbitrariesCoverageTest {
@@ -30,9 +30,9 @@ class ClusterArbitrariesCoverageTest {
             assertTrue(sample.stream().anyMatch(feature), () -> "no sample has: " + name));
   }
 
-  @Test
+  @Example
   void servicesCoverTheSchema() {
-    List<Service> sample = ClusterArbitraries.services().sampleStream().limit(300).toList();
+    List<Service> sample = Samples.of(ClusterArbitraries.services(), 1).limit(300).toList();
     Map<String, Predicate<Service>> features = new LinkedHashMap<>();
     for (ServiceType type : ServiceType.values()) {
       features.put(type.toString(), s -> s.type() == type);
@@ -60,10 +60,10 @@ class ClusterArbitrariesCoverageTest {
     assertCovers(sample, features);
   }
 
-  @Test
+  @Example
   void networkPoliciesCoverTheSchema() {
     List<NetworkPolicy> sample =
-        ClusterArbitraries.networkPolicies().sampleStream().limit(150).toList();
+        Samples.of(ClusterArbitraries.networkPolicies(), 2).limit(150).toList();
     Map<String, Predicate<NetworkPolicy>> features = new LinkedHashMap<>();
     features.put(
         "except",
@@ -105,9 +105,9 @@ class ClusterArbitrariesCoverageTest {
     return java.util.stream.Stream.concat(p.ingress().stream(), p.egress().stream());
   }
 
-  @Test
+  @Example
   void clustersCoverWhatConsumersCareAbout() {
-    List<ClusterState> sample = ClusterArbitraries.clusters().sampleStream().limit(100).toList();
+    List<ClusterState> sample = Samples.of(ClusterArbitraries.clusters(), 3).limit(100).toList();
     Map<String, Predicate<ClusterState>> features = new LinkedHashMap<>();
     features.put("endpoints", c -> endpoints(c).findAny().isPresent());
     features.put("not ready endpoint", c -> endpoints(c).anyMatch(e -> !e.conditions().ready()));
