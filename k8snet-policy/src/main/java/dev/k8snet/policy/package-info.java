@@ -18,6 +18,6 @@
  * </ul>
  *
  * <p>Everything here is pure (no I/O, no threads) and immutable once built; enforcement in the
- * kernel is a separate concern.
+ * kernel with nftables is in {@link dev.k8snet.policy.enforce}.
  */
 package dev.k8snet.policy;

@@ -9,6 +9,10 @@ import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.policy.enforce.EnforcementResult;
 import dev.k8snet.policy.enforce.PolicyEnforcer;
 import dev.k8snet.policy.enforce.PolicyRuleset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +27,8 @@ import java.util.Map;
  * and the whole sync (render of the new snapshot, diff against the mirror, transaction).
  *
  * <p>Run as root: {@code java -cp benchmarks.jar
- * dev.k8snet.benchmarks.policy.PolicyEnforcementBench [ROUNDS]}.
+ * dev.k8snet.benchmarks.policy.PolicyEnforcementBench [ROUNDS [CURVE.dat]]}; ROUNDS 0 skips the
+ * kernel part.
  */
 public final class PolicyEnforcementBench {
   private PolicyEnforcementBench() {}
@@ -31,7 +36,37 @@ public final class PolicyEnforcementBench {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     ruleCounts();
-    labelChange(rounds);
+    if (args.length > 1) {
+      curve(Path.of(args[1]));
+    }
+    if (rounds > 0) {
+      labelChange(rounds);
+    }
+  }
+
+  /**
+   * The curve for the plot: per policy count, the rules at 1,000 and at 10,000 pods, and pods x
+   * policies at 10,000 pods (what one rule per pod and policy would need).
+   */
+  private static void curve(Path dat) {
+    StringBuilder b =
+        new StringBuilder("# policies rules@1000pods rules@10000pods pods*policies@10000pods\n");
+    for (int policies : new int[] {100, 250, 500, 1000, 2000, 3000, 5000}) {
+      int small =
+          PolicyRuleset.render(PolicyClusters.tenants(100, 1000, policies, 1, 1), "node-0")
+              .ruleCount();
+      int large =
+          PolicyRuleset.render(PolicyClusters.tenants(100, 10_000, policies, 1, 1), "node-0")
+              .ruleCount();
+      b.append(policies).append(' ').append(small).append(' ').append(large).append(' ');
+      b.append(10_000L * policies).append('\n');
+    }
+    try {
+      Files.writeString(dat, b.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    System.out.println("wrote " + dat);
   }
 
   private static void ruleCounts() {
