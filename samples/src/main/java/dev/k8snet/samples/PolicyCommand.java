@@ -490,7 +490,8 @@ final class PolicyCommand implements Runnable {
       ClusterState state = options.load(err);
       try (Nftables nft = Nftables.open(NetworkNamespace.current());
           PolicyEnforcer enforcer = PolicyEnforcer.create(nft, o)) {
-        report(err, enforcer.sync(PolicyRuleset.render(state, options.nodeName, o)));
+        PolicyRuleset ruleset = PolicyRuleset.render(state, options.nodeName, o);
+        report(err, enforcer.sync(ruleset));
         if (once) {
           return 0;
         }
@@ -523,7 +524,9 @@ final class PolicyCommand implements Runnable {
               continue;
             }
             try {
-              report(err, enforcer.sync(PolicyRuleset.render(next, options.nodeName, o)));
+              // Pod changes cost what changed; the enforcer diffs only what differs.
+              ruleset = ruleset.update(next);
+              report(err, enforcer.sync(ruleset));
             } catch (K8snetException e) {
               err.println("error: " + e.getMessage() + " (the next change rebuilds the table)");
               err.flush();
