@@ -107,8 +107,20 @@ public final class NftPolicyRenderer {
       ClusterState state, String nodeName, String table, boolean log, int logRate) {
     NftPolicyRenderer r = new NftPolicyRenderer(state, nodeName, table, log, logRate);
     NftModel model = r.render();
+    Map<String, List<String>> index = new HashMap<>();
+    r.groups.forEach(
+        (name, key) ->
+            index
+                .computeIfAbsent(
+                    key.namespaces() == null ? key.namespace() : "", k -> new ArrayList<>())
+                .add(name));
+    Map<String, List<NetworkPolicy>> nps = new HashMap<>();
+    for (NetworkPolicy np : state.all(NetworkPolicy.class)) {
+      nps.computeIfAbsent(np.metadata().namespace(), k -> new ArrayList<>()).add(np);
+    }
+    nps.values().forEach(l -> l.sort(Comparator.comparing(NetworkPolicy::ref)));
     return new Rendered(
-        model, state, nodeName, table, log, logRate, Map.copyOf(r.groups), r.isolationLogs);
+        model, state, nodeName, table, log, logRate, r.groups, index, nps, r.isolationLogs);
   }
 
   /**
@@ -121,6 +133,9 @@ public final class NftPolicyRenderer {
    * @param log whether denials are logged
    * @param logRate log lines per second
    * @param groups the selector of each group, by the name of its IPv4 set
+   * @param groupsByNamespace the IPv4 set names of the groups by the one namespace they select in,
+   *     {@code ""} for groups that select by namespace labels
+   * @param networkPolicies the NetworkPolicies by namespace, sorted
    * @param isolationLogs the log chains of isolation denials (they depend on pods)
    */
   public record Rendered(
@@ -131,10 +146,14 @@ public final class NftPolicyRenderer {
       boolean log,
       int logRate,
       Map<String, GroupKey> groups,
+      Map<String, List<String>> groupsByNamespace,
+      Map<String, List<NetworkPolicy>> networkPolicies,
       Set<String> isolationLogs) {
     /** Copies the collections. */
     public Rendered {
       groups = Map.copyOf(groups);
+      groupsByNamespace = Map.copyOf(groupsByNamespace);
+      networkPolicies = Map.copyOf(networkPolicies);
       isolationLogs = Set.copyOf(isolationLogs);
     }
   }
@@ -215,6 +234,8 @@ public final class NftPolicyRenderer {
         previous.log,
         previous.logRate,
         previous.groups,
+        previous.groupsByNamespace,
+        previous.networkPolicies,
         isolationLogs);
   }
 
@@ -272,11 +293,13 @@ public final class NftPolicyRenderer {
         }
       }
       Map<String, Map<String, String>> nsLabels = new HashMap<>();
-      for (Map.Entry<String, GroupKey> g : previous.groups.entrySet()) {
-        if (g.getValue().matches(p, s, nsLabels)) {
-          String six = "pods6-" + g.getKey().substring("pods4-".length());
-          for (IpAddress ip : p.podIps()) {
-            put(ip.isIpv4() ? g.getKey() : six, ip.toString(), "", add);
+      for (String ns : List.of(p.metadata().namespace(), "")) {
+        for (String g : previous.groupsByNamespace.getOrDefault(ns, List.of())) {
+          if (previous.groups.get(g).matches(p, s, nsLabels)) {
+            String six = "pods6-" + g.substring("pods4-".length());
+            for (IpAddress ip : p.podIps()) {
+              put(ip.isIpv4() ? g : six, ip.toString(), "", add);
+            }
           }
         }
       }
@@ -302,16 +325,9 @@ public final class NftPolicyRenderer {
       String ns = p.metadata().namespace();
       for (String dir : DIRS) {
         PolicyType d = dir.equals("ingress") ? PolicyType.INGRESS : PolicyType.EGRESS;
-        List<NetworkPolicy> nps = new ArrayList<>();
-        for (NetworkPolicy np : s.all(NetworkPolicy.class)) {
-          if (np.metadata().namespace().equals(ns) && np.isolates(d)) {
-            nps.add(np);
-          }
-        }
-        nps.sort(Comparator.comparing(NetworkPolicy::ref));
         List<String> isolating = new ArrayList<>();
-        for (NetworkPolicy np : nps) {
-          if (np.podSelector().matches(p.metadata().labels())) {
+        for (NetworkPolicy np : previous.networkPolicies.getOrDefault(ns, List.of())) {
+          if (np.isolates(d) && np.podSelector().matches(p.metadata().labels())) {
             isolating.add(np.ref().namespace() + "/" + np.ref().name());
           }
         }
