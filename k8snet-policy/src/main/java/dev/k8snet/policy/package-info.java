@@ -27,6 +27,6 @@
  * }</pre>
  *
  * <p>Everything here is pure (no I/O, no threads) and immutable once built; enforcement in the
- * kernel is {@link dev.k8snet.policy.enforce}.
+ * kernel with nftables is in {@link dev.k8snet.policy.enforce}.
  */
 package dev.k8snet.policy;

@@ -488,9 +488,11 @@ final class PolicyCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       EnforcementOptions o = options.options();
       ClusterState state = options.load(err);
+      warnIfBridgedTrafficBypassesIpHooks(err);
       try (Nftables nft = Nftables.open(NetworkNamespace.current());
           PolicyEnforcer enforcer = PolicyEnforcer.create(nft, o)) {
-        report(err, enforcer.sync(PolicyRuleset.render(state, options.nodeName, o)));
+        PolicyRuleset ruleset = PolicyRuleset.render(state, options.nodeName, o);
+        report(err, enforcer.sync(ruleset));
         if (once) {
           return 0;
         }
@@ -523,7 +525,9 @@ final class PolicyCommand implements Runnable {
               continue;
             }
             try {
-              report(err, enforcer.sync(PolicyRuleset.render(next, options.nodeName, o)));
+              // Pod changes cost what changed; the enforcer diffs only what differs.
+              ruleset = ruleset.update(next);
+              report(err, enforcer.sync(ruleset));
             } catch (K8snetException e) {
               err.println("error: " + e.getMessage() + " (the next change rebuilds the table)");
               err.flush();
@@ -535,6 +539,27 @@ final class PolicyCommand implements Runnable {
         err.flush();
         return 1;
       }
+    }
+
+    /** Pods on one bridge reach each other past the IP hooks unless br_netfilter hands them in. */
+    private static void warnIfBridgedTrafficBypassesIpHooks(PrintWriter err) {
+      for (String key :
+          List.of("net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables")) {
+        String value;
+        try (NetworkNamespace ns = NetworkNamespace.current()) {
+          value = ns.sysctls().get(key).strip();
+        } catch (RuntimeException e) {
+          continue; // no br_netfilter: no bridge filtering to worry about here
+        }
+        if (value.equals("0")) {
+          err.println(
+              "warning: "
+                  + key
+                  + " is 0: traffic between pods on the same bridge bypasses enforcement (set it"
+                  + " to 1, as kube-proxy also requires)");
+        }
+      }
+      err.flush();
     }
 
     private static void report(PrintWriter err, EnforcementResult r) {

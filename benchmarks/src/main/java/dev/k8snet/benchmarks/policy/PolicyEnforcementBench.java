@@ -1,6 +1,7 @@
 package dev.k8snet.benchmarks.policy;
 
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.core.model.ObjectMeta;
 import dev.k8snet.core.model.Pod;
@@ -9,6 +10,10 @@ import dev.k8snet.core.nftables.Nftables;
 import dev.k8snet.policy.enforce.EnforcementResult;
 import dev.k8snet.policy.enforce.PolicyEnforcer;
 import dev.k8snet.policy.enforce.PolicyRuleset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +28,8 @@ import java.util.Map;
  * and the whole sync (render of the new snapshot, diff against the mirror, transaction).
  *
  * <p>Run as root: {@code java -cp benchmarks.jar
- * dev.k8snet.benchmarks.policy.PolicyEnforcementBench [ROUNDS]}.
+ * dev.k8snet.benchmarks.policy.PolicyEnforcementBench [ROUNDS [CURVE.dat]]}; ROUNDS 0 skips the
+ * kernel part.
  */
 public final class PolicyEnforcementBench {
   private PolicyEnforcementBench() {}
@@ -31,7 +37,37 @@ public final class PolicyEnforcementBench {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     ruleCounts();
-    labelChange(rounds);
+    if (args.length > 1) {
+      curve(Path.of(args[1]));
+    }
+    if (rounds > 0) {
+      labelChange(rounds);
+    }
+  }
+
+  /**
+   * The curve for the plot: per policy count, the rules at 1,000 and at 10,000 pods, and pods x
+   * policies at 10,000 pods (what one rule per pod and policy would need).
+   */
+  private static void curve(Path dat) {
+    StringBuilder b =
+        new StringBuilder("# policies rules@1000pods rules@10000pods pods*policies@10000pods\n");
+    for (int policies : new int[] {100, 250, 500, 1000, 2000, 3000, 5000}) {
+      int small =
+          PolicyRuleset.render(PolicyClusters.tenants(100, 1000, policies, 1, 1), "node-0")
+              .ruleCount();
+      int large =
+          PolicyRuleset.render(PolicyClusters.tenants(100, 10_000, policies, 1, 1), "node-0")
+              .ruleCount();
+      b.append(policies).append(' ').append(small).append(' ').append(large).append(' ');
+      b.append(10_000L * policies).append('\n');
+    }
+    try {
+      Files.writeString(dat, b.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    System.out.println("wrote " + dat);
   }
 
   private static void ruleCounts() {
@@ -119,7 +155,6 @@ public final class PolicyEnforcementBench {
     objects.replaceAll(o -> o.ref().equals(pod.ref()) ? moved : o);
     ClusterState after = ClusterState.of(2, objects);
     PolicyRuleset r0 = PolicyRuleset.render(before, "node-0");
-    PolicyRuleset r1 = PolicyRuleset.render(after, "node-0");
     NetworkNamespace ns =
         NetworkNamespace.create("k8snet-bench-polsync-" + ProcessHandle.current().pid());
     try (Nftables nft = Nftables.open(ns);
@@ -134,9 +169,28 @@ public final class PolicyEnforcementBench {
           full.transaction().toNanos() / 1e6);
       double[] tx = new double[rounds];
       double[] sync = new double[rounds];
+      double[] update = new double[rounds];
+      double[] updateCpu = new double[rounds];
+      double[] syncCpu = new double[rounds];
+      java.lang.management.ThreadMXBean threads =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       EnforcementResult last = null;
+      PolicyRuleset current = r0;
+      // As a ClusterSource delivers them: the snapshots with their change lists.
+      ClusterUpdate forward = ClusterUpdate.between(before, after);
+      ClusterUpdate back = ClusterUpdate.between(after, before);
       for (int i = 0; i < rounds; i++) {
-        EnforcementResult r = enforcer.sync(i % 2 == 0 ? r1 : r0);
+        long t0 = System.nanoTime();
+        long c0 = threads.getCurrentThreadCpuTime();
+        current = current.update(i % 2 == 0 ? forward : back);
+        updateCpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+        update[i] = (System.nanoTime() - t0) / 1e6;
+        long p0 = os.getProcessCpuTime();
+        EnforcementResult r = enforcer.sync(current);
+        syncCpu[i] = (os.getProcessCpuTime() - p0) / 1e6;
         tx[i] = r.transaction().toNanos() / 1e6;
         sync[i] = r.duration().toNanos() / 1e6;
         last = r;
@@ -153,8 +207,11 @@ public final class PolicyEnforcementBench {
       System.out.println("last round: " + last);
       System.out.println("| measure (" + rounds + " rounds) | median | p90 | max |");
       System.out.println("|---|---:|---:|---:|");
-      print("nft transaction (elements only)", tx);
-      print("sync: diff + transaction", sync);
+      print("nft transaction (elements only), wall clock", tx);
+      print("PolicyRuleset.update (the change list given)", update);
+      print("PolicyEnforcer.sync: diff + transaction", sync);
+      print("update, CPU time of the thread", updateCpu);
+      print("sync, CPU time of the whole process (diff, libnftables, kernel)", syncCpu);
       System.out.println();
       System.out.println(
           "| render of the 10,000-pod snapshot ("

@@ -1,6 +1,7 @@
 package dev.k8snet.policy.enforce;
 
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.policy.internal.NftModel;
 import dev.k8snet.policy.internal.NftPolicyRenderer;
 import java.util.Collections;
@@ -42,12 +43,15 @@ import java.util.Objects;
 public final class PolicyRuleset {
   private final String nodeName;
   private final EnforcementOptions options;
+  private final NftPolicyRenderer.Rendered rendered;
   private final NftModel model;
 
-  private PolicyRuleset(String nodeName, EnforcementOptions options, NftModel model) {
+  private PolicyRuleset(
+      String nodeName, EnforcementOptions options, NftPolicyRenderer.Rendered rendered) {
     this.nodeName = nodeName;
     this.options = options;
-    this.model = model;
+    this.rendered = rendered;
+    this.model = rendered.model();
   }
 
   /**
@@ -83,6 +87,42 @@ public final class PolicyRuleset {
         options,
         NftPolicyRenderer.render(
             state, nodeName, options.tableName(), options.logDenied(), options.logRatePerSecond()));
+  }
+
+  /**
+   * Returns the ruleset of a later snapshot of the same cluster, equal to {@link
+   * #render(ClusterState, String, EnforcementOptions) render}{@code (next, nodeName(), options())}
+   * up to the order of set elements. When only pods changed (labels, addresses, pods added or
+   * removed), the cost follows the change: the changed pods' addresses leave and join the sets they
+   * belong to, and the rest is shared with this ruleset, so that {@link PolicyEnforcer#sync}
+   * compares only what changed. Other changes render anew. This ruleset is not modified.
+   *
+   * @param next the later snapshot
+   * @return the ruleset for {@code next}
+   */
+  public PolicyRuleset update(ClusterState next) {
+    Objects.requireNonNull(next, "next");
+    return new PolicyRuleset(
+        nodeName,
+        options,
+        NftPolicyRenderer.update(rendered, next, next.changesSince(rendered.state())));
+  }
+
+  /**
+   * As {@link #update(ClusterState)}, using the update's list of changes when its previous snapshot
+   * is the one this ruleset was rendered from.
+   *
+   * @param update an update, as {@code ClusterSource}s deliver them
+   * @return the ruleset for {@code update.current()}
+   */
+  @SuppressWarnings("ReferenceEquality") // the changes are relative to this very snapshot
+  public PolicyRuleset update(ClusterUpdate update) {
+    Objects.requireNonNull(update, "update");
+    if (update.previous() != rendered.state()) {
+      return update(update.current());
+    }
+    return new PolicyRuleset(
+        nodeName, options, NftPolicyRenderer.update(rendered, update.current(), update.changes()));
   }
 
   /** Returns the node this ruleset enforces. */

@@ -46,6 +46,7 @@ public record NftDiff(
    * @param after the table wanted
    * @return the plan
    */
+  @SuppressWarnings("ReferenceEquality") // shared, unchanged parts of an update: nothing to compare
   public static NftDiff between(NftModel before, NftModel after) {
     if (!before.table().equals(after.table())) {
       return rebuildPlan();
@@ -66,6 +67,9 @@ public record NftDiff(
     // 1. New sets (plain sets with their elements) and new chains (empty).
     for (SetDef s : after.sets().values()) {
       SetDef old = before.sets().get(s.name());
+      if (old == s) {
+        continue;
+      }
       if (old == null) {
         setsAdded++;
         create.append("add ").append(s.map() ? "map " : "set ").append(t).append(' ');
@@ -121,6 +125,9 @@ public record NftDiff(
     }
     for (ChainDef c : after.chains().values()) {
       ChainDef old = before.chains().get(c.name());
+      if (old == c) {
+        continue;
+      }
       if (old == null) {
         if (!c.header().isEmpty()) {
           return rebuildPlan(); // base chains are fixed by the layout

@@ -5,6 +5,7 @@ import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.IpFamily;
 import dev.k8snet.core.PortRange;
 import dev.k8snet.core.Protocol;
+import dev.k8snet.core.cluster.ClusterChange;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.model.AdminPeer;
 import dev.k8snet.core.model.AdminPolicyAction;
@@ -30,6 +31,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -74,6 +76,8 @@ public final class NftPolicyRenderer {
   private final int logRate;
 
   private final Map<String, SetDef> sets = new TreeMap<>();
+  private final Map<String, GroupKey> groups = new HashMap<>(); // by IPv4 set name
+  private final Set<String> isolationLogs = new HashSet<>(); // log chains of isolation denials
   private final Map<String, ChainDef> chains = new LinkedHashMap<>();
   private final Map<ObjectRef, List<IpAddress>> owned = new HashMap<>();
   private final List<Pod> pods = new ArrayList<>();
@@ -99,9 +103,256 @@ public final class NftPolicyRenderer {
    * @param logRate log lines per second per denying rule
    * @return the table
    */
-  public static NftModel render(
+  public static Rendered render(
       ClusterState state, String nodeName, String table, boolean log, int logRate) {
-    return new NftPolicyRenderer(state, nodeName, table, log, logRate).render();
+    NftPolicyRenderer r = new NftPolicyRenderer(state, nodeName, table, log, logRate);
+    NftModel model = r.render();
+    Map<String, List<String>> index = new HashMap<>();
+    r.groups.forEach(
+        (name, key) ->
+            index
+                .computeIfAbsent(
+                    key.namespaces() == null ? key.namespace() : "", k -> new ArrayList<>())
+                .add(name));
+    Map<String, List<NetworkPolicy>> nps = new HashMap<>();
+    for (NetworkPolicy np : state.all(NetworkPolicy.class)) {
+      nps.computeIfAbsent(np.metadata().namespace(), k -> new ArrayList<>()).add(np);
+    }
+    nps.values().forEach(l -> l.sort(Comparator.comparing(NetworkPolicy::ref)));
+    return new Rendered(
+        model, state, nodeName, table, log, logRate, r.groups, index, nps, r.isolationLogs);
+  }
+
+  /**
+   * A rendered table with what an update needs: the snapshot and the selector of each pod group.
+   *
+   * @param model the table
+   * @param state the snapshot it was rendered from
+   * @param nodeName the node
+   * @param table the table name
+   * @param log whether denials are logged
+   * @param logRate log lines per second
+   * @param groups the selector of each group, by the name of its IPv4 set
+   * @param groupsByNamespace the IPv4 set names of the groups by the one namespace they select in,
+   *     {@code ""} for groups that select by namespace labels
+   * @param networkPolicies the NetworkPolicies by namespace, sorted
+   * @param isolationLogs the log chains of isolation denials (they depend on pods)
+   */
+  public record Rendered(
+      NftModel model,
+      ClusterState state,
+      String nodeName,
+      String table,
+      boolean log,
+      int logRate,
+      Map<String, GroupKey> groups,
+      Map<String, List<String>> groupsByNamespace,
+      Map<String, List<NetworkPolicy>> networkPolicies,
+      Set<String> isolationLogs) {
+    /** Copies the collections. */
+    public Rendered {
+      groups = Map.copyOf(groups);
+      groupsByNamespace = Map.copyOf(groupsByNamespace);
+      networkPolicies = Map.copyOf(networkPolicies);
+      isolationLogs = Set.copyOf(isolationLogs);
+    }
+  }
+
+  /**
+   * Renders the table of {@code next}, a later snapshot of {@code previous}'s cluster, equal to
+   * {@link #render} of {@code next} (up to element order). When only pods changed, the work follows
+   * the change: the changed pods' addresses leave and join the sets they belong to, and every other
+   * set and every chain is shared with {@code previous} (so that the diff skips them); otherwise,
+   * or when an address changed hands between pods, it renders anew.
+   *
+   * @param previous the table rendered before
+   * @param next the new snapshot
+   * @param changes what differs between {@code previous.state()} and {@code next}
+   * @return the table for {@code next}
+   */
+  public static Rendered update(Rendered previous, ClusterState next, List<ClusterChange> changes) {
+    Rendered full = null;
+    for (ClusterChange c : changes) {
+      if (!c.ref().kind().equals("Pod")) {
+        full = render(next, previous.nodeName, previous.table, previous.log, previous.logRate);
+        break;
+      }
+    }
+    if (full != null) {
+      return full;
+    }
+    PodDelta d = new PodDelta(previous);
+    for (ClusterChange c : changes) {
+      Pod before = (Pod) c.before().orElse(null);
+      Pod after = (Pod) c.after().orElse(null);
+      if (!d.owns(before, previous.state) || !d.owns(after, next)) {
+        return render(next, previous.nodeName, previous.table, previous.log, previous.logRate);
+      }
+    }
+    for (ClusterChange c : changes) {
+      c.before().ifPresent(p -> d.apply((Pod) p, previous.state, false));
+    }
+    for (ClusterChange c : changes) {
+      c.after().ifPresent(p -> d.apply((Pod) p, next, true));
+    }
+    if (d.fallBack) {
+      return render(next, previous.nodeName, previous.table, previous.log, previous.logRate);
+    }
+    Map<String, SetDef> sets = new LinkedHashMap<>(previous.model.sets());
+    d.copies.forEach(
+        (name, elements) -> {
+          SetDef old = sets.get(name);
+          sets.put(name, new SetDef(name, old.declaration(), old.map(), elements));
+        });
+    Map<String, ChainDef> chains = previous.model.chains();
+    Set<String> isolationLogs = previous.isolationLogs;
+    if (previous.log) {
+      // Log chains of isolation combinations no pod has any more go, as a fresh rendering drops
+      // them.
+      Set<String> used = new HashSet<>();
+      for (String dir : DIRS) {
+        for (String f : new String[] {"4", "6"}) {
+          for (String v : sets.get("isolated-" + dir + f).elements().values()) {
+            used.add(v.substring("goto ".length()));
+          }
+        }
+      }
+      if (!used.containsAll(isolationLogs) || !isolationLogs.containsAll(used)) {
+        Set<String> stale = new HashSet<>(isolationLogs);
+        stale.removeAll(used);
+        Map<String, ChainDef> kept = new LinkedHashMap<>(chains);
+        kept.keySet().removeAll(stale);
+        chains = kept;
+        isolationLogs = used;
+      }
+    }
+    return new Rendered(
+        new NftModel(previous.table, sets, chains),
+        next,
+        previous.nodeName,
+        previous.table,
+        previous.log,
+        previous.logRate,
+        previous.groups,
+        previous.groupsByNamespace,
+        previous.networkPolicies,
+        isolationLogs);
+  }
+
+  /** The element changes of a pods-only update, copied on first write per set. */
+  private static final class PodDelta {
+    final Rendered previous;
+    final Map<String, Map<String, String>> copies = new HashMap<>();
+    boolean fallBack;
+
+    PodDelta(Rendered previous) {
+      this.previous = previous;
+    }
+
+    /** Whether each address of the pod belongs to it in the snapshot (no duplicates). */
+    boolean owns(Pod p, ClusterState s) {
+      if (p == null || p.hostNetwork()) {
+        return true;
+      }
+      for (IpAddress ip : p.podIps()) {
+        Optional<Pod> owner = s.podByIp(ip);
+        if (owner.isPresent() && !owner.get().ref().equals(p.ref())) {
+          return false;
+        }
+        if (owner.isEmpty()) {
+          return false; // finished pods lose their addresses: render anew
+        }
+      }
+      return true;
+    }
+
+    Map<String, String> elements(String set) {
+      return copies.computeIfAbsent(
+          set, k -> new LinkedHashMap<>(previous.model.sets().get(k).elements()));
+    }
+
+    void put(String set, String key, String value, boolean add) {
+      if (add) {
+        elements(set).put(key, value);
+      } else {
+        elements(set).remove(key);
+      }
+    }
+
+    /** Removes ({@code add} false) or adds the pod's elements as of snapshot {@code s}. */
+    void apply(Pod p, ClusterState s, boolean add) {
+      if (p.hostNetwork() || p.podIps().isEmpty()) {
+        return;
+      }
+      boolean local = p.nodeName().equals(Optional.of(previous.nodeName));
+      for (IpAddress ip : p.podIps()) {
+        String f = ip.isIpv4() ? "4" : "6";
+        if (local) {
+          put("local" + f, ip.toString(), "", add);
+          put("self" + f, ip + " . " + ip, "", add);
+        }
+      }
+      Map<String, Map<String, String>> nsLabels = new HashMap<>();
+      for (String ns : List.of(p.metadata().namespace(), "")) {
+        for (String g : previous.groupsByNamespace.getOrDefault(ns, List.of())) {
+          if (previous.groups.get(g).matches(p, s, nsLabels)) {
+            String six = "pods6-" + g.substring("pods4-".length());
+            for (IpAddress ip : p.podIps()) {
+              put(ip.isIpv4() ? g : six, ip.toString(), "", add);
+            }
+          }
+        }
+      }
+      Set<String> seen = new HashSet<>();
+      for (ContainerPort cp : p.containerPorts()) {
+        if (cp.name().isEmpty()
+            || !previous.model.sets().containsKey("named4-" + cp.name().get())
+            || !seen.add(cp.name().get() + "/" + cp.protocol())) {
+          continue;
+        }
+        String proto = cp.protocol().name().toLowerCase(Locale.ROOT);
+        for (IpAddress ip : p.podIps()) {
+          put(
+              (ip.isIpv4() ? "named4-" : "named6-") + cp.name().get(),
+              ip + " . " + proto + " . " + cp.containerPort(),
+              "",
+              add);
+        }
+      }
+      if (!local) {
+        return;
+      }
+      String ns = p.metadata().namespace();
+      for (String dir : DIRS) {
+        PolicyType d = dir.equals("ingress") ? PolicyType.INGRESS : PolicyType.EGRESS;
+        List<String> isolating = new ArrayList<>();
+        for (NetworkPolicy np : previous.networkPolicies.getOrDefault(ns, List.of())) {
+          if (np.isolates(d) && np.podSelector().matches(p.metadata().labels())) {
+            isolating.add(np.ref().namespace() + "/" + np.ref().name());
+          }
+        }
+        boolean nsChain = previous.model.chains().containsKey("ns/" + ns + "/" + dir);
+        String value = "";
+        if (previous.log && !isolating.isEmpty()) {
+          String chain =
+              logChain(dir + " denied: isolated by NetworkPolicy " + String.join(", ", isolating));
+          if (!previous.model.chains().containsKey(chain)) {
+            fallBack = true; // a new combination needs a new log chain
+            return;
+          }
+          value = "goto " + chain;
+        }
+        for (IpAddress ip : p.podIps()) {
+          String f = ip.isIpv4() ? "4" : "6";
+          if (nsChain) {
+            put("ns-" + dir + f, ip.toString(), "jump ns/" + ns + "/" + dir, add);
+          }
+          if (!isolating.isEmpty()) {
+            put("isolated-" + dir + f, ip.toString(), value, add);
+          }
+        }
+      }
+    }
   }
 
   private NftModel render() {
@@ -207,6 +458,19 @@ public final class NftPolicyRenderer {
       tier(dir, d, baseline, "-baseline", "accept");
     }
     return new NftModel(table, sets, chains);
+  }
+
+  /** The name of the log chain of a denial reason (see {@link #deny}). */
+  private static String logChain(String why) {
+    return "log/" + hash(logPrefix(why));
+  }
+
+  private static String logPrefix(String why) {
+    String prefix = "k8snet-policy " + why;
+    if (prefix.length() > 120) {
+      prefix = prefix.substring(0, 117) + "...";
+    }
+    return prefix + ": ";
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -334,11 +598,15 @@ public final class NftPolicyRenderer {
             value =
                 labels.computeIfAbsent(
                     key,
-                    k ->
-                        deny(
-                            dir
-                                + " denied: isolated by NetworkPolicy "
-                                + String.join(", ", isolating)));
+                    k -> {
+                      String v =
+                          deny(
+                              dir
+                                  + " denied: isolated by NetworkPolicy "
+                                  + String.join(", ", isolating));
+                      isolationLogs.add(v.substring("goto ".length()));
+                      return v;
+                    });
           }
           (ip.isIpv4() ? iso4 : iso6).put(ip.toString(), value);
         }
@@ -371,12 +639,8 @@ public final class NftPolicyRenderer {
     if (!log) {
       return "drop";
     }
-    String prefix = "k8snet-policy " + why;
-    if (prefix.length() > 120) {
-      prefix = prefix.substring(0, 117) + "...";
-    }
-    prefix = prefix + ": ";
-    String name = "log/" + hash(prefix);
+    String prefix = logPrefix(why);
+    String name = logChain(why);
     chains.put(
         name,
         new ChainDef(
@@ -673,8 +937,24 @@ public final class NftPolicyRenderer {
    * Pods by selector: a pod selector in one namespace ({@code namespaces} null), or in the
    * namespaces a selector picks ({@code namespace} ignored).
    */
-  private record GroupKey(
-      String namespace, Optional<LabelSelector> pods, LabelSelector namespaces) {
+  record GroupKey(String namespace, Optional<LabelSelector> pods, LabelSelector namespaces) {
+    /** Whether the group holds {@code p} in snapshot {@code s}. */
+    boolean matches(Pod p, ClusterState s, Map<String, Map<String, String>> nsLabels) {
+      if (p.hostNetwork()) {
+        return false;
+      }
+      String ns = p.metadata().namespace();
+      if (namespaces == null) {
+        if (!ns.equals(namespace)) {
+          return false;
+        }
+      } else if (!namespaces.matches(
+          nsLabels.computeIfAbsent(ns, n -> Texts.namespaceLabels(s, n)))) {
+        return false;
+      }
+      return pods.orElse(LabelSelector.EVERYTHING).matches(p.metadata().labels());
+    }
+
     String text() {
       String p = "podSelector " + pods.map(Texts::selector).orElse("{}");
       return namespaces == null
@@ -699,6 +979,7 @@ public final class NftPolicyRenderer {
     if (sets.containsKey(names[0])) {
       return names;
     }
+    groups.put(names[0], key);
     Map<String, String> e4 = new LinkedHashMap<>();
     Map<String, String> e6 = new LinkedHashMap<>();
     LabelSelector podSelector = key.pods().orElse(LabelSelector.EVERYTHING);
