@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * NetworkPolicy enforcement (and the admin tiers) for the pods on this node: each cluster snapshot
- * is rendered with {@link PolicyRuleset} and programmed by a {@link PolicyEnforcer} as one
- * transaction holding only the difference. Snapshots that arrive while a sync runs are coalesced:
- * the next sync takes the newest. The first sync happens in {@link #start}, before pods are
- * attached, so that no pod is ever reachable before its isolation is in force. Stopping leaves the
- * table in place.
+ * is rendered with {@link PolicyRuleset} (incrementally when only pods changed) and programmed by a
+ * {@link PolicyEnforcer} as one transaction holding only the difference. Snapshots that arrive
+ * while a sync runs are coalesced: the next sync takes the newest. The first sync happens in {@link
+ * #start}, before pods are attached, so that no pod is ever reachable before its isolation is in
+ * force. Stopping leaves the table in place.
  */
 public final class PolicySubsystem implements Subsystem {
   private static final Logger log = LoggerFactory.getLogger(PolicySubsystem.class);
@@ -46,6 +46,7 @@ public final class PolicySubsystem implements Subsystem {
   private PolicyEnforcer enforcer;
   private ClusterSource view;
   private volatile EnforcementResult last;
+  private PolicyRuleset ruleset; // the last rendered, on the worker thread
   private volatile String lastError = "";
 
   /**
@@ -96,7 +97,11 @@ public final class PolicySubsystem implements Subsystem {
       return;
     }
     try {
-      last = enforcer.sync(PolicyRuleset.render(state, nodeName, options));
+      // pod-only changes update just the sets they touch; other changes render anew
+      PolicyRuleset next =
+          ruleset == null ? PolicyRuleset.render(state, nodeName, options) : ruleset.update(state);
+      last = enforcer.sync(next);
+      ruleset = next;
       syncs.incrementAndGet();
       lastError = "";
     } catch (K8snetException e) {
