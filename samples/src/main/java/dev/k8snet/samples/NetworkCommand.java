@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -241,12 +240,7 @@ final class NetworkCommand implements Runnable {
         if (once) {
           return s.problems().isEmpty() ? 0 : 1;
         }
-        List<Path> paths = manifests.paths;
-        ClusterSource source =
-            paths.size() == 1 && Files.isDirectory(paths.get(0))
-                ? DirectoryClusterSource.create(paths.get(0))
-                : ClusterSource.of(state);
-        try (source) {
+        try (ClusterSource source = DirectoryClusterSource.create(manifests.paths)) {
           m.start(source);
           new CountDownLatch(1).await(); // until interrupted
         }

@@ -496,13 +496,9 @@ final class PolicyCommand implements Runnable {
         if (once) {
           return 0;
         }
-        List<Path> paths = options.manifests.paths;
         AtomicReference<ClusterState> latest = new AtomicReference<>();
         Semaphore changed = new Semaphore(0);
-        try (ClusterSource source =
-            paths.size() == 1 && Files.isDirectory(paths.get(0))
-                ? DirectoryClusterSource.create(paths.get(0))
-                : ClusterSource.of(state)) {
+        try (ClusterSource source = DirectoryClusterSource.create(options.manifests.paths)) {
           source.start(
               new ClusterListener() {
                 @Override
