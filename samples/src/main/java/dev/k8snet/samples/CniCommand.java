@@ -369,13 +369,12 @@ final class CniCommand implements Runnable {
     @Option(
         names = "--ipam-fsync",
         negatable = true,
-        defaultValue = "true",
+        defaultValue = "false",
         fallbackValue = "true",
         description =
-            "sync every IPAM change to disk before answering (default: true; --no-ipam-fsync"
-                + " keeps the write-through but skips fsync, for data directories on disks where"
-                + " fsync is slow)")
-    boolean ipamFsync = true;
+            "also fsync every IPAM change before answering (default: off; the write-through"
+                + " survives a killed daemon either way, and a power loss ends every pod anyway)")
+    boolean ipamFsync;
 
     @Override
     public Integer call() throws IOException, InterruptedException {

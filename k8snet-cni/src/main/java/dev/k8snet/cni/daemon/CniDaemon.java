@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * CniMetrics#toJson()}.
  *
  * <p>The daemon built with {@link #CniDaemon(Path)} keeps IPAM reservations in memory ({@link
- * IpamState#inMemory()}), written through to host-local's on-disk format with {@code fsync(2)}.
+ * IpamState#inMemory()}), written through to host-local's on-disk format.
  *
  * <pre>{@code
  * try (CniDaemon d = new CniDaemon(Path.of("/run/k8snet/cni.sock"), PluginMain::plugin)) {

@@ -12,8 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>In memory, each network's reservations are read from the data directory once and then served
  * from memory; every change is written through to host-local's on-disk format before the call
- * returns, by default with {@code fsync(2)} of the reservation file and of the directory (the files
- * are the durable journal, so host-local or a standalone call can take over at any time). Each
+ * returns (the files are the journal, so host-local or a standalone call can take over at any time,
+ * and a daemon killed at any point restarts from them). By default the writes are not {@code
+ * fsync(2)}ed: they survive a killed process, which is what unique addresses need; a power loss
+ * also ends every pod, and reboot awareness reclaims their addresses. {@link #inMemory(boolean)}
+ * with {@code true} syncs the reservation file and the directory before each call returns. Each
  * reservation file is written under a temporary name and hard-linked into place, so a process
  * killed at any point leaves either no reservation or a complete one. Calls of standalone processes
  * (and of host-local) remain safe: every operation holds host-local's {@code flock}, and the memory
@@ -42,11 +45,11 @@ public final class IpamState {
   }
 
   /**
-   * State kept in memory for this object's lifetime and written through to disk with {@code
-   * fsync(2)} before each call returns.
+   * State kept in memory for this object's lifetime and written through to disk (without {@code
+   * fsync(2)}) before each call returns.
    */
   public static IpamState inMemory() {
-    return inMemory(true);
+    return inMemory(false);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.k8snet.samples.node;
 
 import dev.k8snet.cni.daemon.CniDaemon;
 import dev.k8snet.cni.daemon.CniMetrics;
-import dev.k8snet.cni.plugins.PluginMain;
 import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ public final class CniSubsystem implements Subsystem {
    * @param socket the daemon's socket, e.g. {@link CniDaemon#DEFAULT_SOCKET}
    */
   public CniSubsystem(Path socket) {
-    this.daemon = new CniDaemon(socket, PluginMain::plugin);
+    this.daemon = new CniDaemon(socket); // IPAM state in memory, written through
   }
 
   @Override
