@@ -1,13 +1,6 @@
 package dev.k8snet.samples;
 
 import dev.k8snet.core.Cidr;
-import dev.k8snet.core.K8snetException;
-import dev.k8snet.core.cluster.ClusterListener;
-import dev.k8snet.core.cluster.ClusterState;
-import dev.k8snet.core.cluster.ClusterUpdate;
-import dev.k8snet.core.cluster.DirectoryClusterSource;
-import dev.k8snet.core.manifest.ManifestReader;
-import dev.k8snet.core.model.KubernetesObject;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
 import dev.k8snet.dns.DnsServer;
@@ -15,7 +8,6 @@ import dev.k8snet.dns.PodRecords;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,34 +132,9 @@ final class DnsCommand implements Runnable {
         throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
       }
       builder.nativeTransport(transport.equals("epoll"));
-      List<Path> files = new ArrayList<>();
-      List<Path> dirs = new ArrayList<>();
-      for (Path p : manifests) {
-        if (Files.isDirectory(p)) {
-          dirs.add(p);
-        } else if (Files.exists(p)) {
-          files.add(p);
-        } else {
-          throw new UsageException("--manifests: " + p + ": no such file or directory");
-        }
-      }
-      List<KubernetesObject> fixed = readFiles(files, err);
-      Merger merger = new Merger(dns, fixed, err);
-      List<DirectoryClusterSource> sources = new ArrayList<>();
       CountDownLatch stop = new CountDownLatch(1);
-      try (DnsServer server = builder.build()) {
-        for (Path d : dirs) {
-          DirectoryClusterSource s =
-              DirectoryClusterSource.builder(d).debounce(Duration.ofMillis(100)).build();
-          sources.add(s);
-          merger.sources.add(s);
-        }
-        for (DirectoryClusterSource s : sources) {
-          s.start(merger);
-        }
-        if (!(fixed.isEmpty() && sources.size() == 1)) {
-          merger.publish();
-        }
+      try (DnsServer server = builder.build();
+          ManifestWatch watch = ManifestWatch.start(manifests, dns, err)) {
         server.start();
         err.println(
             "k8snet dns: serving "
@@ -192,63 +159,8 @@ final class DnsCommand implements Runnable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } finally {
-        for (DirectoryClusterSource s : sources) {
-          s.close();
-        }
       }
       return 0;
-    }
-
-    private static List<KubernetesObject> readFiles(List<Path> files, PrintWriter err)
-        throws IOException {
-      return files.isEmpty()
-          ? List.of()
-          : ManifestsOption.validObjects(ManifestReader.create().read(files), err);
-    }
-  }
-
-  /** Merges the fixed objects and every watched directory into one snapshot for the records. */
-  static final class Merger implements ClusterListener {
-    final ClusterDns dns;
-    final List<KubernetesObject> fixed;
-    final PrintWriter err;
-    final List<DirectoryClusterSource> sources = new ArrayList<>();
-    private ClusterState previous = ClusterState.EMPTY;
-
-    Merger(ClusterDns dns, List<KubernetesObject> fixed, PrintWriter err) {
-      this.dns = dns;
-      this.fixed = fixed;
-      this.err = err;
-    }
-
-    synchronized void publish() {
-      List<KubernetesObject> all = new ArrayList<>(fixed);
-      for (DirectoryClusterSource s : sources) {
-        all.addAll(s.current().objects());
-      }
-      ClusterState next = ClusterState.of(previous.version() + 1, all);
-      dns.onUpdate(ClusterUpdate.between(previous, next));
-      previous = next;
-    }
-
-    @Override
-    public void onUpdate(ClusterUpdate update) {
-      if (fixed.isEmpty() && sources.size() == 1) {
-        dns.onUpdate(update); // one watched directory: its snapshots and changes as they are
-        return;
-      }
-      if (previous.version() > 0) {
-        publish();
-      }
-    }
-
-    @Override
-    public void onError(K8snetException error) {
-      synchronized (this) {
-        err.println("warning: " + error.getMessage());
-        err.flush();
-      }
     }
   }
 }
