@@ -91,7 +91,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
       // Pipelined: the decoder hands over every request it has; answer them in order.
       backlog.add(msg);
-      ctx.channel().config().setAutoRead(false);
+      if (backlog.size() >= 16) {
+        ctx.channel().config().setAutoRead(false); // a client pipelining far ahead: wait
+      }
       return;
     }
     handle(ctx, msg);
@@ -102,9 +104,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     while (!backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
       handle(ctx, backlog.poll());
     }
-    if (backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+    if (backlog.isEmpty()
+        && (exchange == null || !exchange.requestDone)
+        && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
-      ctx.read();
     }
   }
 
@@ -344,9 +347,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (last) {
       ex.requestDone = true;
-      if (!stream) {
-        ctx.channel().config().setAutoRead(false);
-      }
       if (ex.backend != null) {
         ex.backend.flush();
         ex.armTimeout();
@@ -570,6 +570,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void attach(Channel ch) {
       backend = ch;
+      if (!ch.config().isAutoRead()) {
+        ch.config().setAutoRead(true); // a previous exchange may have paused it for a slow client
+      }
       BackendHandler bh = ch.pipeline().get(BackendHandler.class);
       bh.exchange = this;
       boolean retriable = reused && pendingIsWholeRequest();

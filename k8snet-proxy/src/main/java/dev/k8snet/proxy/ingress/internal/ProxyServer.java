@@ -202,7 +202,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+    p.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
     HttpServerCodec codec = serverCodec();
     if (h2c) {
       HttpServerUpgradeHandler.UpgradeCodecFactory upgrades =
@@ -263,7 +263,7 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+              cp.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
               cp.addLast("codec", serverCodec());
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
@@ -297,7 +297,7 @@ public final class ProxyServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             "idle",
-                            new IdleStateHandler(0, 0, IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
+                            new IdleStateHandler(IDLE_BACKEND_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast("codec", new HttpClientCodec(MAX_LINE, MAX_HEADERS, MAX_CHUNK))
                         .addLast("back", new BackendHandler());
                   }
