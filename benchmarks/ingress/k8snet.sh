@@ -39,7 +39,7 @@ spec:
       paths:
       - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
 YAML
-JAR=$ROOT/samples/target/k8snet.jar
+JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
 export EXTRA_NAME=${EXTRA_NAME:-k8snet}

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -271,7 +272,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(PROXY_CONNECTION);
+    String te = h.get(HttpHeaderNames.TE);
     h.remove(HttpHeaderNames.TE);
+    if (te != null && containsToken(te, "trailers")) {
+      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC needs it end to end
+    }
     h.remove(HttpHeaderNames.TRAILER);
     if (upgrade) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -539,15 +544,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       server
           .connect(front.channel().eventLoop(), ep, options)
           .addListener(
-              (ChannelFuture f) -> {
+              (Future<Channel> f) -> {
                 if (finished) {
                   if (f.isSuccess()) {
-                    server.release(key, f.channel());
+                    server.release(key, f.getNow());
                   }
                   return;
                 }
                 if (f.isSuccess()) {
-                  attach(f.channel());
+                  attach(f.getNow());
                 } else {
                   server.metrics.connectErrors.increment();
                   retryOrFail(502);
@@ -673,15 +678,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       server
           .connect(front.channel().eventLoop(), endpoint(), options)
           .addListener(
-              (ChannelFuture f) -> {
+              (Future<Channel> f) -> {
                 if (finished) {
                   if (f.isSuccess()) {
-                    f.channel().close();
+                    f.getNow().close();
                   }
                   return;
                 }
                 if (f.isSuccess()) {
-                  attach(f.channel());
+                  attach(f.getNow());
                 } else {
                   server.metrics.connectErrors.increment();
                   retryOrFail(502);
