@@ -84,7 +84,8 @@ class IngressCommandTest {
 
   private Run run(String... args) throws IOException {
     Files.writeString(dir.resolve("m.yaml"), MANIFESTS, StandardCharsets.UTF_8);
-    List<String> all = new ArrayList<>(List.of("ingress", "explain", "--manifests", dir.toString()));
+    List<String> all =
+        new ArrayList<>(List.of("ingress", "explain", "--manifests", dir.toString()));
     all.addAll(List.of(args));
     CommandLine cli = K8snetCommand.newCommandLine();
     StringWriter out = new StringWriter();
