@@ -87,7 +87,7 @@ public final class IngressController implements AutoCloseable {
    * @param state the snapshot
    * @return the new routes
    */
-  public IngressRoutes update(ClusterState state) {
+  public synchronized IngressRoutes update(ClusterState state) {
     IngressRoutes next = IngressRoutes.compile(state, config.settings);
     List<String> all = new ArrayList<>(next.problems());
     Certificates.Mapping m =
