@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CniCommand.class,
       DemoCommand.class,
       DnsCommand.class,
+      IngressCommand.class,
       ManifestsCommand.class,
       NetworkCommand.class,
       NodeCommand.class,

@@ -56,6 +56,22 @@ final class ManifestsOption {
   }
 
   /**
+   * Returns the valid objects of {@code result}; prints its warnings, and each invalid object as a
+   * warning that it is skipped, to {@code err}. For commands whose peer keeps serving the valid
+   * objects when one is bad (the Ingress controller).
+   */
+  static List<KubernetesObject> lenientObjects(ManifestReader.Result result, PrintWriter err) {
+    for (ManifestWarning w : result.warnings()) {
+      err.println("warning: " + w);
+    }
+    for (ManifestException e : result.errors()) {
+      err.println("warning: " + e.getMessage() + " (skipped)");
+    }
+    err.flush();
+    return result.objects();
+  }
+
+  /**
    * Checks that every path exists.
    *
    * @throws UsageException naming the first that does not

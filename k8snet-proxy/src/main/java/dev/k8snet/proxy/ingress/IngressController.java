@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * bytes after the backend's 101. Each answered request is logged at INFO on the logger {@code
  * dev.k8snet.proxy.ingress.access} and counted in {@link #metrics()}.
  *
- * <p>Not covered yet: HTTP/2 or gRPC to backends ({@code backend-protocol: GRPC}, {@code GRPCS},
- * {@code H2C} answer 500), {@code status.loadBalancer} write-back.
+ * <p>Backends speak HTTP/1.1 (clear or TLS, pooled per event loop), or with {@code
+ * backend-protocol: GRPC}, {@code GRPCS} or {@code H2C} HTTP/2 (one shared connection per event
+ * loop and endpoint, a stream per request, trailers relayed). Not covered yet: {@code
+ * status.loadBalancer} write-back.
  *
  * @since 0.1.0
  */
@@ -85,7 +87,7 @@ public final class IngressController implements AutoCloseable {
    * @param state the snapshot
    * @return the new routes
    */
-  public IngressRoutes update(ClusterState state) {
+  public synchronized IngressRoutes update(ClusterState state) {
     IngressRoutes next = IngressRoutes.compile(state, config.settings);
     List<String> all = new ArrayList<>(next.problems());
     Certificates.Mapping m =

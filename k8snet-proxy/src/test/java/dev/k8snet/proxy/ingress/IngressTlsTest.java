@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class IngressTlsTest {
   EchoBackend web;
   WsEchoServer ws;
+  H2cEchoServer grpc;
   IngressController controller;
   InetSocketAddress http;
   InetSocketAddress https;
@@ -119,6 +120,7 @@ class IngressTlsTest {
         OUR_CLASS,
         service("shop", "web", 80, web.port(), "127.0.0.1"),
         service("shop", "ws", 80, ws.port(), "127.0.0.1"),
+        service("shop", "grpc", 50051, grpc.port(), "127.0.0.1"),
         foo,
         wildSecret,
         """
@@ -146,6 +148,19 @@ class IngressTlsTest {
               paths:
               - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
               - {path: /ws, pathType: Exact, backend: {service: {name: ws, port: {number: 80}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          namespace: shop
+          name: grpc
+          annotations: {nginx.ingress.kubernetes.io/backend-protocol: GRPC}
+        spec:
+          ingressClassName: k8snet
+          rules:
+          - http:
+              paths:
+              - {path: /echo.Echo, pathType: Prefix, backend: {service: {name: grpc, port: {number: 50051}}}}
         """);
   }
 
@@ -153,6 +168,7 @@ class IngressTlsTest {
   void start() throws Exception {
     web = new EchoBackend("web", "127.0.0.1");
     ws = new WsEchoServer();
+    grpc = new H2cEchoServer();
     controller =
         IngressController.builder()
             .listen(new InetSocketAddress("127.0.0.1", 0))
@@ -171,6 +187,7 @@ class IngressTlsTest {
     controller.close();
     web.close();
     ws.close();
+    grpc.close();
   }
 
   static SSLContext trustAll() throws Exception {
@@ -342,6 +359,40 @@ class IngressTlsTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertTrue(second.body().contains("\nbody 70000\n"), second.body());
+  }
+
+  @Test
+  void grpcIsRelayedOverHttp2ToTheBackendWithTrailers() throws Exception {
+    String tlsUrl = "https://127.0.0.1:" + https.getPort() + "/echo.Echo/Say";
+    String h2cUrl = "http://127.0.0.1:" + http.getPort() + "/echo.Echo/Say";
+    for (List<String> r :
+        List.of(
+            curl(
+                "-k",
+                "-v",
+                "-H",
+                "content-type: application/grpc",
+                "-H",
+                "te: trailers",
+                "--data-binary",
+                "ping-over-tls",
+                tlsUrl),
+            curl(
+                "--http2-prior-knowledge",
+                "-v",
+                "-H",
+                "content-type: application/grpc",
+                "-H",
+                "te: trailers",
+                "--data-binary",
+                "ping-over-h2c",
+                h2cUrl))) {
+      assertEquals("0", r.get(0), r.get(1));
+      assertTrue(r.get(1).contains("< grpc-status: 0"), r.get(1));
+      assertTrue(r.get(1).contains("< x-te: trailers"), r.get(1));
+      assertTrue(r.get(1).contains("< x-path: /echo.Echo/Say"), r.get(1));
+      assertTrue(r.get(1).contains("ping-over-"), r.get(1));
+    }
   }
 
   @Test

@@ -69,6 +69,21 @@ final class Manifests {
         + (ips.length == 0 ? " []\n" : "\n" + eps);
   }
 
+  /** Services named {@code names} in {@code default}, port 8080 to 10.0.0.1, .2, … port 80. */
+  static String backends(String... names) {
+    StringBuilder b = new StringBuilder();
+    int i = 1;
+    for (String n : names) {
+      b.append(service("default", n, 8080, 80, "10.0.0." + i++)).append("\n---\n");
+    }
+    return b.toString();
+  }
+
+  /** The Service name a result routes to, or {@code -}. */
+  static String backendName(RouteResult r) {
+    return r.backend().map(ServiceBackendRef::name).orElse("-");
+  }
+
   /** Reads documents (joined with ---) into a snapshot; fails on any invalid object. */
   static ClusterState state(String... docs) {
     List<String> parts = new ArrayList<>(List.of(docs));

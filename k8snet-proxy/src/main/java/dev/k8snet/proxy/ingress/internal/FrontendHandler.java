@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
       // Pipelined: the decoder hands over every request it has; answer them in order.
       backlog.add(msg);
-      ctx.channel().config().setAutoRead(false);
+      if (backlog.size() >= 16) {
+        ctx.channel().config().setAutoRead(false); // a client pipelining far ahead: wait
+      }
       return;
     }
     handle(ctx, msg);
@@ -102,9 +105,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     while (!backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
       handle(ctx, backlog.poll());
     }
-    if (backlog.isEmpty() && (exchange == null || !exchange.requestDone)) {
+    if (backlog.isEmpty()
+        && (exchange == null || !exchange.requestDone)
+        && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
-      ctx.read();
     }
   }
 
@@ -268,7 +272,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(PROXY_CONNECTION);
+    String te = h.get(HttpHeaderNames.TE);
     h.remove(HttpHeaderNames.TE);
+    if (te != null && containsToken(te, "trailers")) {
+      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC needs it end to end
+    }
     h.remove(HttpHeaderNames.TRAILER);
     if (upgrade) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -344,9 +352,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (last) {
       ex.requestDone = true;
-      if (!stream) {
-        ctx.channel().config().setAutoRead(false);
-      }
       if (ex.backend != null) {
         ex.backend.flush();
         ex.armTimeout();
@@ -539,15 +544,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       server
           .connect(front.channel().eventLoop(), ep, options)
           .addListener(
-              (ChannelFuture f) -> {
+              (Future<Channel> f) -> {
                 if (finished) {
                   if (f.isSuccess()) {
-                    server.release(key, f.channel());
+                    server.release(key, f.getNow());
                   }
                   return;
                 }
                 if (f.isSuccess()) {
-                  attach(f.channel());
+                  attach(f.getNow());
                 } else {
                   server.metrics.connectErrors.increment();
                   retryOrFail(502);
@@ -570,6 +575,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void attach(Channel ch) {
       backend = ch;
+      if (!ch.config().isAutoRead()) {
+        ch.config().setAutoRead(true); // a previous exchange may have paused it for a slow client
+      }
       BackendHandler bh = ch.pipeline().get(BackendHandler.class);
       bh.exchange = this;
       boolean retriable = reused && pendingIsWholeRequest();
@@ -670,15 +678,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       server
           .connect(front.channel().eventLoop(), endpoint(), options)
           .addListener(
-              (ChannelFuture f) -> {
+              (Future<Channel> f) -> {
                 if (finished) {
                   if (f.isSuccess()) {
-                    f.channel().close();
+                    f.getNow().close();
                   }
                   return;
                 }
                 if (f.isSuccess()) {
-                  attach(f.channel());
+                  attach(f.getNow());
                 } else {
                   server.metrics.connectErrors.increment();
                   retryOrFail(502);

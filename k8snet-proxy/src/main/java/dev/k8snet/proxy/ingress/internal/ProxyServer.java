@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -31,11 +32,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2ConnectionPrefaceAndSettingsFrameWrittenEvent;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -46,10 +50,13 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -78,6 +85,14 @@ public final class ProxyServer implements AutoCloseable {
   private final boolean h2c;
   private final EventLoopGroup group;
   private SslContext clientTls;
+  private SslContext clientTlsH2;
+  private final FastThreadLocal<Map<String, Future<Channel>>> h2Parents =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<String, Future<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
   private final FastThreadLocal<BackendPool> pools =
       new FastThreadLocal<>() {
         @Override
@@ -101,21 +116,30 @@ public final class ProxyServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
   }
 
-  /**
-   * The client context for HTTPS endpoints (not verified, as nginx's default), made on first use.
-   */
-  private synchronized SslContext clientTls() {
-    if (clientTls == null) {
-      try {
+  /** Client contexts for TLS endpoints (not verified, as nginx's default), made on first use. */
+  private synchronized SslContext clientTls(boolean h2) {
+    try {
+      if (h2 && clientTlsH2 == null) {
+        clientTlsH2 =
+            SslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocolConfig(
+                    new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2))
+                .build();
+      } else if (!h2 && clientTls == null) {
         clientTls =
             SslContextBuilder.forClient()
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .build();
-      } catch (SSLException e) {
-        throw new IllegalStateException(e.getMessage(), e);
       }
+    } catch (SSLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    return clientTls;
+    return h2 ? clientTlsH2 : clientTls;
   }
 
   /** Whether epoll is used. */
@@ -149,6 +173,10 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   void release(String key, Channel ch) {
+    if (ch instanceof Http2StreamChannel) {
+      ch.close(); // one stream per request; the connection stays
+      return;
+    }
     if (ch.isActive()) {
       pool().offer(key, ch);
     }
@@ -202,7 +230,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+    p.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
     HttpServerCodec codec = serverCodec();
     if (h2c) {
       HttpServerUpgradeHandler.UpgradeCodecFactory upgrades =
@@ -263,7 +291,7 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+              cp.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
               cp.addLast("codec", serverCodec());
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
@@ -277,35 +305,152 @@ public final class ProxyServer implements AutoCloseable {
         });
   }
 
-  /** Opens a connection to an endpoint on the client's event loop. */
-  ChannelFuture connect(EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
-    boolean tls = options.backendProtocol() == BackendProtocol.HTTPS;
+  /**
+   * Opens a channel to an endpoint on the client's event loop: a new HTTP/1.1 connection, or for
+   * HTTP/2 protocols (GRPC, GRPCS, H2C) a new stream on the loop's shared connection.
+   */
+  Future<Channel> connect(EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
+    BackendProtocol protocol = options.backendProtocol();
+    if (protocol == BackendProtocol.GRPC
+        || protocol == BackendProtocol.GRPCS
+        || protocol == BackendProtocol.H2C) {
+      return openStream(loop, ep, options);
+    }
+    boolean tls = protocol == BackendProtocol.HTTPS;
     Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+        bootstrap(loop, options)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     if (tls) {
                       ch.pipeline()
-                          .addLast(clientTls.newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
+                          .addLast(
+                              clientTls(false)
+                                  .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
                     }
                     ch.pipeline()
                         .addLast(
                             "idle",
-                            new IdleStateHandler(0, 0, IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
+                            new IdleStateHandler(IDLE_BACKEND_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast("codec", new HttpClientCodec(MAX_LINE, MAX_HEADERS, MAX_CHUNK))
                         .addLast("back", new BackendHandler());
                   }
                 });
     ChannelFuture f = b.connect(new InetSocketAddress(ep.ip().toInetAddress(), ep.port()));
-    String key = poolKey(options.backendProtocol(), ep);
+    String key = poolKey(protocol, ep);
     f.channel().closeFuture().addListener(c -> pool().remove(key, f.channel()));
-    return f;
+    Promise<Channel> out = loop.newPromise();
+    f.addListener(
+        x -> {
+          if (x.isSuccess()) {
+            out.setSuccess(f.channel());
+          } else {
+            out.setFailure(x.cause());
+          }
+        });
+    return out;
+  }
+
+  private Bootstrap bootstrap(EventLoop loop, IngressAnnotations options) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+  }
+
+  /** A new stream on the event loop's HTTP/2 connection to the endpoint (opened if needed). */
+  private Future<Channel> openStream(
+      EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
+    Promise<Channel> out = loop.newPromise();
+    parent(loop, ep, options)
+        .addListener(
+            pf -> {
+              if (!pf.isSuccess()) {
+                out.setFailure(pf.cause());
+                return;
+              }
+              Channel parent = (Channel) pf.getNow();
+              new Http2StreamChannelBootstrap(parent)
+                  .handler(
+                      new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                          ch.pipeline()
+                              .addLast("codec", new Http2StreamFrameToHttpObjectCodec(false))
+                              .addLast("back", new BackendHandler());
+                        }
+                      })
+                  .open()
+                  .addListener(
+                      sf -> {
+                        if (sf.isSuccess()) {
+                          out.setSuccess((Channel) sf.getNow());
+                        } else {
+                          out.setFailure(sf.cause());
+                        }
+                      });
+            });
+    return out;
+  }
+
+  private Future<Channel> parent(EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
+    Map<String, Future<Channel>> parents = h2Parents.get();
+    boolean tls = options.backendProtocol() == BackendProtocol.GRPCS;
+    String key = (tls ? "h2s|" : "h2|") + ep.hostPort();
+    Future<Channel> existing = parents.get(key);
+    if (existing != null
+        && (!existing.isDone() || (existing.isSuccess() && existing.getNow().isActive()))) {
+      return existing;
+    }
+    Promise<Channel> promise = loop.newPromise();
+    parents.put(key, promise);
+    ChannelFuture f =
+        bootstrap(loop, options)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls) {
+                      ch.pipeline()
+                          .addLast(
+                              clientTls(true)
+                                  .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
+                    }
+                    ch.pipeline()
+                        .addLast(Http2FrameCodecBuilder.forClient().build())
+                        .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+                        .addLast(
+                            new ChannelInboundHandlerAdapter() {
+                              // Streams may be opened once the preface is out, not at connect.
+                              @Override
+                              public void userEventTriggered(ChannelHandlerContext c, Object e) {
+                                if (e
+                                    instanceof Http2ConnectionPrefaceAndSettingsFrameWrittenEvent) {
+                                  promise.trySuccess(c.channel());
+                                }
+                                c.fireUserEventTriggered(e);
+                              }
+                            });
+                  }
+                })
+            .connect(new InetSocketAddress(ep.ip().toInetAddress(), ep.port()));
+    f.addListener(
+        x -> {
+          if (!x.isSuccess()) {
+            parents.remove(key, promise);
+            promise.tryFailure(x.cause());
+          }
+        });
+    f.channel()
+        .closeFuture()
+        .addListener(
+            c -> {
+              parents.remove(key, promise);
+              promise.tryFailure(new java.io.IOException("connection to " + ep + " closed"));
+            });
+    return promise;
   }
 
   /** Turns both sides of an upgraded exchange into a byte relay. */

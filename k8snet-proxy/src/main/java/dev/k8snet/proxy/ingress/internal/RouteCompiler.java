@@ -148,9 +148,7 @@ public final class RouteCompiler {
         }
       }
       if (ing.defaultBackend().isPresent()) {
-        Target target =
-            Resolver.supported(
-                resolver.resolve(ing, ing.defaultBackend().get()), options.backendProtocol());
+        Target target = resolver.resolve(ing, ing.defaultBackend().get());
         Route r =
             new Route(
                 name,
@@ -199,7 +197,7 @@ public final class RouteCompiler {
                   path,
                   elements,
                   options,
-                  Resolver.supported(resolver.resolve(ing, p.backend()), options.backendProtocol()),
+                  resolver.resolve(ing, p.backend()),
                   Optional.empty(),
                   created,
                   order++);
@@ -351,20 +349,6 @@ public final class RouteCompiler {
       IngressBackend.ServiceBackend sb = (IngressBackend.ServiceBackend) backend;
       ServiceBackendRef ref = new ServiceBackendRef(ns, sb.name(), sb.port());
       return cache.computeIfAbsent(ref.toString(), k -> resolve(ref));
-    }
-
-    /** The data plane speaks HTTP/1.1 (clear or TLS) to endpoints; anything else is a 500. */
-    static Target supported(Target t, IngressAnnotations.BackendProtocol protocol) {
-      if (t.status() != 200
-          || protocol == IngressAnnotations.BackendProtocol.HTTP
-          || protocol == IngressAnnotations.BackendProtocol.HTTPS) {
-        return t;
-      }
-      return new Target(
-          t.ref(),
-          500,
-          t.endpoints(),
-          "backend-protocol " + protocol + " is not supported yet by the k8snet data plane");
     }
 
     private Target resolve(ServiceBackendRef ref) {

@@ -1,0 +1,59 @@
+#!/bin/bash
+# The ingress-bench recipe with the k8snet Ingress controller as the extra proxy, all in one run:
+# direct, nginx, HAProxy and `k8snet ingress serve` (one event loop, on CPU 0) in front of the same
+# nginx backend (127.0.0.2:18080, 1 KB file), HTTP/1.1 keep-alive, wrk on CPU 1.
+#   bash benchmarks/ingress/k8snet.sh            # D=10 R=3 CONNS="8 64"; results/summary-*.txt
+# While it runs, the routes change every CHURN seconds (default 0.5; 0 to disable): a second Ingress in
+# the watched directory is rewritten with another host and path, so k8snet swaps its route table
+# under load; run.sh aborts on any non-2xx answer and prints socket errors.
+# Needs: the build (./mvnw -DskipTests package), nginx, haproxy, wrk, curl, bc.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+M=$(mktemp -d /tmp/ingress-bench-manifests.XXXXXX)
+CHURN=${CHURN:-0.5}
+CP=""
+trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M"' EXIT
+cat > "$M/bench.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: k8snet}
+spec: {controller: k8snet.io/ingress-controller}
+---
+apiVersion: v1
+kind: Service
+metadata: {namespace: bench, name: backend}
+spec:
+  clusterIP: 10.96.0.80
+  ports: [{name: http, port: 80, targetPort: 18080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {namespace: bench, name: backend-1, labels: {kubernetes.io/service-name: backend}}
+addressType: IPv4
+ports: [{name: http, port: 18080, protocol: TCP}]
+endpoints: [{addresses: ["127.0.0.2"]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {namespace: bench, name: all}
+spec:
+  ingressClassName: k8snet
+  rules:
+  - http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
+YAML
+JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
+[ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
+export EXTRA_NAME=${EXTRA_NAME:-k8snet}
+export EXTRA_WARMUP=${EXTRA_WARMUP:-20}
+if [ "$CHURN" != "0" ]; then
+  ( i=0; while true; do
+      printf 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {namespace: bench, name: churn}\nspec:\n  ingressClassName: k8snet\n  rules:\n  - host: churn-%s.test\n    http:\n      paths:\n      - {path: /c%s, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}\n' $((i % 7)) $i > "$M/churn.yaml.tmp"
+      mv "$M/churn.yaml.tmp" "$M/churn.yaml"; i=$((i + 1)); sleep "$CHURN"
+    done ) & CP=$!
+fi
+export EXTRA_CMD="java $JOPTS -jar $JAR ingress serve --manifests $M --listen 127.0.0.1:18002 --event-loops 1"
+bash "$HERE/run.sh"
