@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -378,11 +377,9 @@ final class CniCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-      CountDownLatch stop = new CountDownLatch(1);
       try (CniDaemon d = new CniDaemon(socket, PluginMain.plugins(IpamState.inMemory(ipamFsync)))) {
         d.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "k8snet-cni-daemon-stop"));
-        stop.await();
+        UntilStopped.await("k8snet-cni-daemon-stop");
       }
       return 0;
     }

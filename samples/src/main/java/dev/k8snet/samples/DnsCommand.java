@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,7 +140,6 @@ final class DnsCommand implements Runnable {
       // Strict at start (a bad manifest is a usage error); lenient while running (the last good
       // state of a file stays in force, the error is printed).
       ManifestsOption.validObjects(readAll(manifests), err);
-      CountDownLatch stop = new CountDownLatch(1);
       try (DnsServer server = builder.build();
           DirectoryClusterSource source =
               DirectoryClusterSource.builder(manifests).debounce(Duration.ofMillis(100)).build()) {
@@ -171,17 +169,7 @@ final class DnsCommand implements Runnable {
                 + ")"
                 + server.httpAddress().map(a -> "; http " + a).orElse(""));
         err.flush();
-        Thread hook = new Thread(stop::countDown, "k8snet-dns-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-          stop.await(); // until SIGTERM/SIGINT, or an interrupt when embedded
-        } finally {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook has run
-          }
-        }
+        UntilStopped.await("k8snet-dns-stop");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

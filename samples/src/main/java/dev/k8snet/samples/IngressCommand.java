@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -138,7 +137,6 @@ final class IngressCommand implements Runnable {
         }
         b.eventLoops(eventLoops);
       }
-      CountDownLatch stop = new CountDownLatch(1);
       Updater updater = new Updater(err);
       HttpServer metricsServer = null;
       ManifestsOption.checkExist(manifests);
@@ -176,17 +174,7 @@ final class IngressCommand implements Runnable {
                   + c.httpsAddress().map(a -> "; https " + a).orElse("")
                   + (c.nativeTransport() ? " (epoll)" : " (nio)"));
           err.flush();
-          Thread hook = new Thread(stop::countDown, "k8snet-ingress-stop");
-          Runtime.getRuntime().addShutdownHook(hook);
-          try {
-            stop.await(); // until SIGTERM/SIGINT, or an interrupt when embedded
-          } finally {
-            try {
-              Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-              // the JVM is shutting down: the hook has run
-            }
-          }
+          UntilStopped.await("k8snet-ingress-stop");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
