@@ -40,8 +40,9 @@ import java.util.Optional;
  * Pod-to-pod TCP throughput (iperf3) in the lab of pod-network.md §3.1, side by side in one run,
  * scenarios interleaved per repetition: (a) two pods on one node, (b) across nodes over our host-gw
  * routes, (c) across nodes over our VXLAN overlay, (d) across nodes over the same VXLAN set up by
- * hand with {@code ip}/{@code bridge} (Flannel's layout). All pods use MTU 1450 (the VXLAN pod
- * MTU), so (b)/(c) isolates encapsulation. Needs root, iperf3, ip, bridge.
+ * hand with {@code ip}/{@code bridge} (Flannel's layout), (e) across nodes over host-gw routes
+ * added by hand with {@code ip route} (what (b) costs beyond the lab's topology). All pods use MTU
+ * 1450 (the VXLAN pod MTU), so (b)/(c) isolates encapsulation. Needs root, iperf3, ip, bridge.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.k8snet.benchmarks.network.PodNetworkThroughput [repetitions] [seconds]}
@@ -177,7 +178,11 @@ public final class PodNetworkThroughput {
     Thread.sleep(300);
     Map<String, double[]> results = new LinkedHashMap<>();
     String[] names = {
-      "(a) same node", "(b) host-gw (ours)", "(c) VXLAN (ours)", "(d) VXLAN by hand (ip/bridge)"
+      "(a) same node",
+      "(b) host-gw (ours)",
+      "(c) VXLAN (ours)",
+      "(d) VXLAN by hand (ip/bridge)",
+      "(e) host-gw by hand (ip route)"
     };
     for (String s : names) {
       results.put(s, new double[reps]);
@@ -193,6 +198,9 @@ public final class PodNetworkThroughput {
         flush(nodes);
         byHand(nodes);
         results.get(names[3])[r] = iperf(pods[0], ips[2], secs);
+        flush(nodes);
+        hostGwByHand(nodes);
+        results.get(names[4])[r] = iperf(pods[0], ips[2], secs);
         flush(nodes);
         System.err.printf(Locale.ROOT, "rep %d done%n", r);
       }
@@ -238,6 +246,26 @@ public final class PodNetworkThroughput {
           throw new IllegalStateException("not programmed: " + s);
         }
       }
+    }
+  }
+
+  /** host-gw with ip: a route to the other node's pod CIDR via its underlay address. */
+  private static void hostGwByHand(NetworkNamespace[] nodes) throws Exception {
+    for (int n = 1; n <= 2; n++) {
+      int m = 3 - n;
+      PodNetworkProgramming.exec(
+          "ip",
+          "-n",
+          nodes[n].name().orElseThrow(),
+          "route",
+          "add",
+          "10.244." + m + ".0/24",
+          "via",
+          "192.168.50.1" + m,
+          "dev",
+          "eth0",
+          "proto",
+          "107"); // so that flush() removes it with ours
     }
   }
 
