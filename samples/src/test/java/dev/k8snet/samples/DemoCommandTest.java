@@ -33,6 +33,7 @@ class DemoCommandTest {
 
     String report = out.toString();
     assertEquals(0, exit, report + err);
+    assertEquals(2, report.lines().filter(l -> l.contains("k8snet node running")).count(), report);
     assertLine(report, "shop/client \\(node-1\\) -> shop/web-1 .*same node.*: 200 \"web-1\"");
     assertLine(report, "shop/client \\(node-1\\) -> shop/web-2 .*across nodes.*: 200 \"web-2\"");
     // 12 requests to the ClusterIP reach both backends (random choice: (1/2)^11 to miss one)

@@ -72,8 +72,37 @@ public final class DemoCluster implements AutoCloseable {
           new PodSpec("shop/db-0", "node-2", "db", Optional.of("db-0"), 5432, false),
           new PodSpec("tools/debug", "node-2", "debug", Optional.empty(), 0, false));
 
-  private record DemoNode(
-      String name, IpAddress ip, NetworkNamespace netns, Path dir, Process[] process) {}
+  /** A node of the lab and its running {@code k8snet node} process (replaced on restart). */
+  private static final class DemoNode {
+    final String name;
+    final IpAddress ip;
+    final NetworkNamespace netns;
+    final Path dir;
+    Process process;
+
+    DemoNode(String name, IpAddress ip, NetworkNamespace netns, Path dir) {
+      this.name = name;
+      this.ip = ip;
+      this.netns = netns;
+      this.dir = dir;
+    }
+
+    String name() {
+      return name;
+    }
+
+    IpAddress ip() {
+      return ip;
+    }
+
+    NetworkNamespace netns() {
+      return netns;
+    }
+
+    Path dir() {
+      return dir;
+    }
+  }
 
   private final Lab lab;
   private final Report report;
@@ -134,9 +163,9 @@ public final class DemoCluster implements AutoCloseable {
     for (var n : List.of(Map.entry("node-1", NODE_1_IP), Map.entry("node-2", NODE_2_IP))) {
       NetworkNamespace ns = lab.addNode(n.getKey(), n.getValue());
       Path dir = Files.createDirectories(lab.workDir().resolve(n.getKey()));
-      DemoNode node = new DemoNode(n.getKey(), n.getValue(), ns, dir, new Process[1]);
+      DemoNode node = new DemoNode(n.getKey(), n.getValue(), ns, dir);
       nodes.put(node.name(), node);
-      node.process()[0] = lab.start(ns, nodeCommand(node), dir.resolve("node.log"));
+      node.process = lab.start(ns, nodeCommand(node), dir.resolve("node.log"));
     }
     long deadline = System.nanoTime() + STARTUP.toNanos();
     for (DemoNode node : nodes.values()) {
@@ -156,36 +185,30 @@ public final class DemoCluster implements AutoCloseable {
    */
   public void restartNode(String name) throws InterruptedException {
     DemoNode node = nodes.get(name);
-    Process old = node.process()[0];
+    Process old = node.process;
     old.destroy();
     if (!old.waitFor(20, TimeUnit.SECONDS)) {
       throw new K8snetException(name + ": k8snet node did not stop within 20 s");
     }
-    node.process()[0] = lab.start(node.netns(), nodeCommand(node), node.dir().resolve("node.log"));
+    node.process = lab.start(node.netns(), nodeCommand(node), node.dir().resolve("node.log"));
     awaitReady(node, System.nanoTime() + STARTUP.toNanos());
   }
 
   private void awaitReady(DemoNode node, long deadline) throws InterruptedException {
-    {
-      String ready = "";
-      while (!ready.startsWith("200") && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        ready = Probes.http(node.netns(), node.ip(), 10290, "localhost", "/readyz");
-      }
-      if (!ready.startsWith("200") || !Files.exists(node.dir().resolve("10-k8snet.conflist"))) {
-        throw new K8snetException(
-            node.name()
-                + ": k8snet node not ready after "
-                + STARTUP.toSeconds()
-                + " s ("
-                + ready
-                + "); its log:\n"
-                + tail(node.dir().resolve("node.log")));
-      }
-      report.line(
-          "%s: namespace %s, eth0 %s/24 on the underlay; k8snet node running"
-              + " (cni, pod network host-gw, policy, proxy, dns, ingress) — ready",
-          node.name(), node.netns().name().orElseThrow(), node.ip());
+    String ready = "";
+    while (!ready.startsWith("200") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      ready = Probes.http(node.netns(), node.ip(), 10290, "localhost", "/readyz");
+    }
+    if (!ready.startsWith("200") || !Files.exists(node.dir().resolve("10-k8snet.conflist"))) {
+      throw new K8snetException(
+          node.name()
+              + ": k8snet node not ready after "
+              + STARTUP.toSeconds()
+              + " s ("
+              + ready
+              + "); its log:\n"
+              + tail(node.dir().resolve("node.log")));
     }
   }
 
