@@ -14,6 +14,8 @@ import dev.k8snet.policy.enforce.EnforcementOptions;
 import dev.k8snet.proxy.KubeProxyConfiguration;
 import dev.k8snet.proxy.ProxyConfig;
 import dev.k8snet.proxy.ingress.IngressController;
+import dev.k8snet.proxy.ingress.IngressRoutes;
+import dev.k8snet.samples.kube.IngressStatusWriter;
 import dev.k8snet.samples.kube.KubernetesClusterSource;
 import dev.k8snet.samples.node.ClusterFanout;
 import dev.k8snet.samples.node.CniSubsystem;
@@ -25,6 +27,8 @@ import dev.k8snet.samples.node.NodeStack;
 import dev.k8snet.samples.node.PolicySubsystem;
 import dev.k8snet.samples.node.ProxySubsystem;
 import dev.k8snet.samples.node.Subsystem;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -60,6 +65,8 @@ final class NodeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(NodeCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private KubernetesClient kubeClient; // when following an API server; closed when the node stops
 
   @Option(
       names = "--config",
@@ -172,8 +179,8 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     NodeConfig c = effectiveConfig();
+    ClusterSource source = source(c); // first: the Ingress status writer uses its client
     List<Subsystem> subsystems = subsystems(c);
-    ClusterSource source = source(c);
     AddressPort httpAddress =
         AddressPort.parse(flagOr("--http", http, "http.listen"), c.httpListen, "ADDR:PORT");
     CountDownLatch stop = new CountDownLatch(1);
@@ -215,6 +222,9 @@ final class NodeCommand implements Callable<Integer> {
       return 1;
     } finally {
       stack.close();
+      if (kubeClient != null) {
+        kubeClient.close();
+      }
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -321,7 +331,8 @@ final class NodeCommand implements Callable<Integer> {
           c.kubeconfig != null
               ? KubernetesClusterSource.kubeconfig(c.kubeconfig)
               : KubernetesClusterSource.inCluster();
-      return KubernetesClusterSource.builder(cfg).resync(c.resync).build();
+      kubeClient = new KubernetesClientBuilder().withConfig(cfg).build();
+      return KubernetesClusterSource.builder(kubeClient).resync(c.resync).build();
     } catch (IllegalArgumentException e) {
       // "kubeconfig: FILE (expected: …)" or "in-cluster: … (expected: …)": name the flag.
       throw new UsageException("--" + e.getMessage());
@@ -440,7 +451,39 @@ final class NodeCommand implements Callable<Integer> {
                   "ADDR:PORT")
               .toSocketAddress());
     }
-    return new IngressSubsystem(b);
+    return new IngressSubsystem(b, ingressStatus(c));
+  }
+
+  /**
+   * Where Ingress status goes: with an API server, {@code status.loadBalancer} of each served
+   * Ingress gets the node's addresses ({@code --node-ip}, else the Ingress listen address unless it
+   * is a wildcard); with manifests, nowhere.
+   */
+  private Consumer<IngressRoutes> ingressStatus(NodeConfig c) {
+    if (kubeClient == null) {
+      return routes -> {};
+    }
+    List<IpAddress> addresses = new ArrayList<>();
+    for (String ip : c.nodeIps) {
+      IpAddress.tryParse(ip).ifPresent(addresses::add);
+    }
+    if (addresses.isEmpty()) {
+      IpAddress listen =
+          IpAddress.of(
+              AddressPort.parse("--ingress-listen", c.ingressListen, "ADDR:PORT")
+                  .toSocketAddress()
+                  .getAddress());
+      if (!listen.toInetAddress().isAnyLocalAddress()) {
+        addresses.add(listen);
+      }
+    }
+    if (addresses.isEmpty()) {
+      log.atWarn()
+          .addKeyValue("event", "ingress_status_disabled")
+          .log("no node address to publish in Ingress status (give --node-ip)");
+      return routes -> {};
+    }
+    return new IngressStatusWriter(kubeClient, addresses);
   }
 
   private Subsystem dns(NodeConfig c) {

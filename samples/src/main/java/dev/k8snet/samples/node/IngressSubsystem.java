@@ -6,7 +6,9 @@ import dev.k8snet.core.cluster.ClusterSource;
 import dev.k8snet.core.cluster.ClusterState;
 import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.proxy.ingress.IngressController;
+import dev.k8snet.proxy.ingress.IngressRoutes;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The Ingress controller: Ingresses of our class routed by host and path straight to the ready
@@ -17,6 +19,7 @@ import java.util.List;
  */
 public final class IngressSubsystem implements Subsystem {
   private final IngressController.Builder builder;
+  private final Consumer<IngressRoutes> status;
   private IngressController controller;
   private ClusterSource view;
 
@@ -24,9 +27,12 @@ public final class IngressSubsystem implements Subsystem {
    * Creates the subsystem.
    *
    * @param builder the controller's listeners and settings
+   * @param status told the routes after each update, e.g. to write the served Ingresses' {@code
+   *     status.loadBalancer} on the API server; called on the update thread
    */
-  public IngressSubsystem(IngressController.Builder builder) {
+  public IngressSubsystem(IngressController.Builder builder, Consumer<IngressRoutes> status) {
     this.builder = builder;
+    this.status = status;
   }
 
   @Override
@@ -42,7 +48,7 @@ public final class IngressSubsystem implements Subsystem {
   @Override
   public void start(ClusterSource cluster, ClusterState now) {
     IngressController c = builder.build();
-    c.update(now);
+    status.accept(c.update(now));
     c.start();
     controller = c;
     view = cluster;
@@ -50,7 +56,7 @@ public final class IngressSubsystem implements Subsystem {
         new ClusterListener() {
           @Override
           public void onUpdate(ClusterUpdate update) {
-            c.update(update.current());
+            status.accept(c.update(update.current()));
           }
 
           @Override
