@@ -1034,7 +1034,7 @@ public final class RouteManager implements AutoCloseable {
     /**
      * Sets the period of the full reconcile (default 30 s).
      *
-     * @param value the period
+     * @param value the period, &gt; 0
      * @return this builder
      */
     public Builder resyncInterval(Duration value) {
