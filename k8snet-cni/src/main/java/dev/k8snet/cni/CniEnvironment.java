@@ -32,7 +32,17 @@ public record CniEnvironment(
 
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
 
-  /** Copies the components. */
+  /**
+   * Copies the components.
+   *
+   * @param command the verb ({@code CNI_COMMAND})
+   * @param containerId the container id ({@code CNI_CONTAINERID}), empty when not given
+   * @param netns the network namespace path ({@code CNI_NETNS}), empty when not given or empty
+   * @param ifname the interface name ({@code CNI_IFNAME}), empty when not given
+   * @param args the {@code CNI_ARGS} pairs in order
+   * @param path the plugin search path ({@code CNI_PATH})
+   * @param raw the whole environment of the call as given, passed on to delegated plugins unchanged
+   */
   public CniEnvironment {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(containerId, "containerId");

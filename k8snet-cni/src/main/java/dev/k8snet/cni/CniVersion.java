@@ -45,7 +45,13 @@ public record CniVersion(int major, int minor, int patch) implements Comparable<
   public static final List<CniVersion> ALL =
       List.of(V0_1_0, V0_2_0, V0_3_0, V0_3_1, V0_4_0, V1_0_0, V1_1_0);
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param major the major version
+   * @param minor the minor version
+   * @param patch the patch version
+   */
   public CniVersion {
     if (major < 0 || minor < 0 || patch < 0) {
       throw new IllegalArgumentException(

@@ -22,7 +22,12 @@ import java.util.Optional;
  */
 public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
 
-  /** Copies the map. */
+  /**
+   * Copies the map.
+   *
+   * @param byCall statistics keyed by {@code "<plugin> <verb>"}, in first-seen order (unmodifiable)
+   * @param last the most recent call, if any
+   */
   public CniMetrics {
     byCall = Collections.unmodifiableMap(new LinkedHashMap<>(byCall));
     Objects.requireNonNull(last, "last");
@@ -56,7 +61,15 @@ public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
    */
   public record Verb(
       long calls, long failures, Duration total, Duration max, Map<String, Duration> phases) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param calls calls served
+     * @param failures calls that returned an error
+     * @param total their total time
+     * @param max the longest call
+     * @param phases total time per phase, in first-seen order (unmodifiable)
+     */
     public Verb {
       if (calls < 0 || failures < 0 || failures > calls) {
         throw new IllegalArgumentException(

@@ -23,6 +23,10 @@ public record IpamRange(
   /**
    * Validates the range with host-local's rules and messages.
    *
+   * @param subnet the subnet (IPv4 at most /30, IPv6 at most /126)
+   * @param rangeStart the first address handed out
+   * @param rangeEnd the last address handed out
+   * @param gateway the gateway, never handed out; empty when the range has none
    * @throws IllegalArgumentException naming the problem
    */
   public IpamRange {

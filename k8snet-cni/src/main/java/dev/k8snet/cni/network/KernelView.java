@@ -28,7 +28,15 @@ public record KernelView(
     List<Neighbour> neighbours,
     List<Neighbour> fdb) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param links the links
+   * @param addresses the addresses
+   * @param routes the routes of both families (main table)
+   * @param neighbours the ARP/NDP entries
+   * @param fdb the FDB entries of VXLAN devices
+   */
   public KernelView {
     links = List.copyOf(links);
     addresses = List.copyOf(addresses);

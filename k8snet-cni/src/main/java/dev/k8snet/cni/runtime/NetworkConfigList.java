@@ -34,7 +34,15 @@ public record NetworkConfigList(
     boolean disableGc,
     List<String> plugins) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param cniVersion the selected version
+   * @param name the network name
+   * @param disableCheck whether CHECK is disabled
+   * @param disableGc whether GC is disabled (1.1.0)
+   * @param plugins each plugin object as JSON text, in order
+   */
   public NetworkConfigList {
     Objects.requireNonNull(cniVersion, "cniVersion");
     Objects.requireNonNull(name, "name");

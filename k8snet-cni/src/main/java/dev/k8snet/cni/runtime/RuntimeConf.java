@@ -21,7 +21,15 @@ public record RuntimeConf(
     String ifname,
     Map<String, String> args,
     Map<String, String> capabilityArgs) {
-  /** Copies the components. */
+  /**
+   * Copies the components.
+   *
+   * @param containerId the container id
+   * @param netns the namespace path; empty for DEL of a sandbox that is gone
+   * @param ifname the interface name
+   * @param args the {@code CNI_ARGS} pairs
+   * @param capabilityArgs capability name to JSON value
+   */
   public RuntimeConf {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(netns, "netns");

@@ -17,7 +17,12 @@ import java.util.Objects;
  */
 public record InterfaceAddress(IpAddress address, int prefixLength) {
 
-  /** Validates the prefix length against the address family. */
+  /**
+   * Validates the prefix length against the address family.
+   *
+   * @param address the address
+   * @param prefixLength 0 to 32 for IPv4, 0 to 128 for IPv6
+   */
   public InterfaceAddress {
     Objects.requireNonNull(address, "address");
     int max = address.family().bitLength();

@@ -51,7 +51,17 @@ public record Neighbour(
   /** {@code NTF_MASTER}: an FDB entry of the master bridge. */
   public static final int NTF_MASTER = 0x04;
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param linkIndex the interface index
+   * @param bridge true for an FDB entry ({@code AF_BRIDGE}), false for ARP/NDP
+   * @param address the IP address (for FDB entries of a VXLAN device: the remote endpoint)
+   * @param mac the link-layer address
+   * @param state the {@code NUD_*} state bits
+   * @param flags the {@code NTF_*} flags
+   * @param vni the VNI of a VXLAN FDB entry
+   */
   public Neighbour {
     if (linkIndex <= 0) {
       throw new IllegalArgumentException("linkIndex: " + linkIndex + " (expected: > 0)");

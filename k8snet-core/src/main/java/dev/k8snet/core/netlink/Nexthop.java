@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record Nexthop(Optional<IpAddress> gateway, int linkIndex, int weight) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param gateway the next hop's address, empty for a directly connected path
+   * @param linkIndex the output interface index
+   * @param weight the relative weight, 1 to 256 (the kernel stores weight − 1)
+   */
   public Nexthop {
     Objects.requireNonNull(gateway, "gateway");
     if (linkIndex <= 0) {

@@ -40,7 +40,11 @@ public record RouteProtocol(int value) {
   /** ospf (188). */
   public static final RouteProtocol OSPF = new RouteProtocol(188);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteProtocol {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeProtocol: " + value + " (expected: 0 to 255)");

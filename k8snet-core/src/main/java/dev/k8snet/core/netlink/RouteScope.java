@@ -26,7 +26,11 @@ public record RouteScope(int value) {
   /** nowhere (255). */
   public static final RouteScope NOWHERE = new RouteScope(255);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteScope {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeScope: " + value + " (expected: 0 to 255)");

@@ -43,7 +43,11 @@ public record RouteType(int value) {
   /** nat (10). */
   public static final RouteType NAT = new RouteType(10);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteType {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeType: " + value + " (expected: 0 to 255)");
