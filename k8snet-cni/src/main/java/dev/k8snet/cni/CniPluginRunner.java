@@ -217,7 +217,8 @@ public final class CniPluginRunner {
    *
    * @param version the version of the reply
    * @param e the error
-   * @return the JSON object with {@code cniVersion}, {@code code}, {@code msg} and, when not empty, {@code details}
+   * @return the JSON object with {@code cniVersion}, {@code code}, {@code msg} and, when not empty,
+   *     {@code details}
    */
   public static String errorJson(CniVersion version, CniException e) {
     ObjectNode o = Json.MAPPER.createObjectNode();

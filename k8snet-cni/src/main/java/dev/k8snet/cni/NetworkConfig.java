@@ -32,7 +32,8 @@ public record NetworkConfig(
    * @param name the network name
    * @param type the plugin type (empty when absent, as for some delegated calls)
    * @param prevResult the previous result in a chain, converted from its version
-   * @param validAttachments for GC: {@code cni.dev/valid-attachments} (or the legacy {@code cni.dev/attachments}); empty when absent
+   * @param validAttachments for GC: {@code cni.dev/valid-attachments} (or the legacy {@code
+   *     cni.dev/attachments}); empty when absent
    * @param json the configuration text exactly as received
    */
   public NetworkConfig {

@@ -54,8 +54,10 @@ public record DnsMetrics(
    *
    * @param queriesByType answered queries by query type (dropped packets are not counted)
    * @param responsesByRcode responses by response code
-   * @param latencyBucketsMicros the upper bounds of the latency histogram buckets in microseconds (measured from receipt to the response being queued, in-process only)
-   * @param latencyCounts the number of queries per bucket (not cumulative), one more entry than bounds: the last is the overflow bucket
+   * @param latencyBucketsMicros the upper bounds of the latency histogram buckets in microseconds
+   *     (measured from receipt to the response being queued, in-process only)
+   * @param latencyCounts the number of queries per bucket (not cumulative), one more entry than
+   *     bounds: the last is the overflow bucket
    * @param latencySum the sum of all latencies
    * @param truncated UDP responses sent with TC=1
    * @param dropped packets dropped without a response (not a query, or shorter than a header)
@@ -66,7 +68,8 @@ public record DnsMetrics(
    * @param prefetches cache refreshes started before expiry
    * @param staleAnswers expired answers served because every upstream failed (RFC 8767)
    * @param upstreams the upstream servers
-   * @param recordsVersion the cluster snapshot version of the records served; empty before the first
+   * @param recordsVersion the cluster snapshot version of the records served; empty before the
+   *     first
    * @param lastUpdate how long the last record update took; empty before the first
    */
   public DnsMetrics {

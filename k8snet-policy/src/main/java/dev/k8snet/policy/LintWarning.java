@@ -19,7 +19,8 @@ public record LintWarning(ObjectRef policy, String field, String code, String me
    * Checks nulls.
    *
    * @param policy the policy
-   * @param field the field path, e.g. {@code spec.egress[0].ports[1]}; {@code spec} for the whole policy
+   * @param field the field path, e.g. {@code spec.egress[0].ports[1]}; {@code spec} for the whole
+   *     policy
    * @param code a stable identifier, e.g. {@code dns-blocked}
    * @param message what the policy does and how to fix it
    */

@@ -49,7 +49,8 @@ public record ConntrackConfig(
    * @param min the lowest {@code nf_conntrack_max} to set
    * @param tcpEstablishedTimeout {@code nf_conntrack_tcp_timeout_established}; empty leaves it
    * @param tcpCloseWaitTimeout {@code nf_conntrack_tcp_timeout_close_wait}; empty leaves it
-   * @param tcpBeLiberal sets {@code nf_conntrack_tcp_be_liberal}; when true (or when the kernel is already liberal) INVALID packets are not dropped, as kube-proxy does
+   * @param tcpBeLiberal sets {@code nf_conntrack_tcp_be_liberal}; when true (or when the kernel is
+   *     already liberal) INVALID packets are not dropped, as kube-proxy does
    * @param udpTimeout {@code nf_conntrack_udp_timeout}; empty leaves it
    * @param udpStreamTimeout {@code nf_conntrack_udp_timeout_stream}; empty leaves it
    */

@@ -74,7 +74,8 @@ public record ServicePortInfo(
    * @param firewallAllowed the sources the firewall lets through; copied
    * @param affinityTimeout the affinity timeout; not null
    * @param internalPolicyLocal whether internalTrafficPolicy is Local
-   * @param externalPolicyLocal whether externalTrafficPolicy is Local and the port is externally accessible
+   * @param externalPolicyLocal whether externalTrafficPolicy is Local and the port is externally
+   *     accessible
    * @param clusterEndpoints the cluster set; copied
    * @param localEndpoints the local set; copied
    * @param hasEndpoints whether any usable endpoint exists

@@ -39,9 +39,13 @@ public record SyncResult(
   /**
    * Validates.
    *
-   * @param full whether this was a full sync: the kernel's table was read back and compared with the desired state (the first sync, the one after a failure, the periodic reconcile), instead of a diff against what was committed
-   * @param rebuilt whether the table was created or replaced from scratch (no table yet, or one whose structure differed)
-   * @param repairs the drift a full sync found and repaired: elements, chains and sets that were missing, extra or different in the kernel (0 on a partial sync and when nothing drifted)
+   * @param full whether this was a full sync: the kernel's table was read back and compared with
+   *     the desired state (the first sync, the one after a failure, the periodic reconcile),
+   *     instead of a diff against what was committed
+   * @param rebuilt whether the table was created or replaced from scratch (no table yet, or one
+   *     whose structure differed)
+   * @param repairs the drift a full sync found and repaired: elements, chains and sets that were
+   *     missing, extra or different in the kernel (0 on a partial sync and when nothing drifted)
    * @param transactions the number of nftables transactions applied (0 when nothing changed)
    * @param elementsAdded set and map elements added
    * @param elementsDeleted set and map elements deleted

@@ -37,8 +37,10 @@ public record TraceResult(
    * Validates and copies.
    *
    * @param verdict the outcome
-   * @param destinations every {@code ip:port} the packet may be sent to (for {@link Verdict#DNAT}), sorted; IPv6 as {@code [ip]:port}
-   * @param masquerade whether the packet's source may be masqueraded (also when it hairpins to its own sender through one of the destinations)
+   * @param destinations every {@code ip:port} the packet may be sent to (for {@link Verdict#DNAT}),
+   *     sorted; IPv6 as {@code [ip]:port}
+   * @param masquerade whether the packet's source may be masqueraded (also when it hairpins to its
+   *     own sender through one of the destinations)
    * @param explanation the steps taken, one line each, for humans
    */
   public TraceResult {

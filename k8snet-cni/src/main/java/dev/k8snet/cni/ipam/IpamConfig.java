@@ -38,7 +38,8 @@ public record IpamConfig(
    * @param routes the routes to return
    * @param dataDir the state directory (default {@value #DEFAULT_DATA_DIR})
    * @param dns the DNS settings to return
-   * @param requested addresses requested by the runtime ({@code CNI_ARGS IP=}, {@code args.cni.ips}, {@code runtimeConfig.ips})
+   * @param requested addresses requested by the runtime ({@code CNI_ARGS IP=}, {@code
+   *     args.cni.ips}, {@code runtimeConfig.ips})
    */
   public IpamConfig {
     rangeSets = rangeSets.stream().map(List::copyOf).toList();

@@ -48,8 +48,10 @@ public record NetworkStatus(
    * @param podMtu the MTU pods on this node should use (for the CNI bridge config), once known
    * @param vtepMac this node's VTEP MAC (VXLAN), once the device exists
    * @param peers every other node, sorted by name
-   * @param problems node-wide problems (own podCIDR missing, underlay not found…), empty when healthy
-   * @param lastWrites the kernel writes (netlink requests and nftables transactions) of the last sync
+   * @param problems node-wide problems (own podCIDR missing, underlay not found…), empty when
+   *     healthy
+   * @param lastWrites the kernel writes (netlink requests and nftables transactions) of the last
+   *     sync
    * @param totalWrites the kernel writes since the manager was built
    * @param syncs the number of syncs so far
    * @param lastSync when the last sync finished

@@ -42,7 +42,8 @@ public record PathExplanation(
    * @param mode how the destination node is reached (NONE for same node or outside)
    * @param steps the hops in order
    * @param masquerade whether the source is rewritten to the node's address
-   * @param ok whether every object the path needs exists (in the model, and in the kernel if it was read)
+   * @param ok whether every object the path needs exists (in the model, and in the kernel if it was
+   *     read)
    */
   public PathExplanation {
     Objects.requireNonNull(source, "source");
@@ -67,9 +68,11 @@ public record PathExplanation(
     /**
      * Checks for nulls.
      *
-     * @param kind what it is: {@code route}, {@code neighbour}, {@code fdb}, {@code underlay}, {@code masquerade}, {@code deliver}, {@code problem}
+     * @param kind what it is: {@code route}, {@code neighbour}, {@code fdb}, {@code underlay},
+     *     {@code masquerade}, {@code deliver}, {@code problem}
      * @param object the kernel object in {@code ip}/{@code bridge} notation, or the decision
-     * @param kernel what the kernel holds for it: {@code present}, {@code missing}, {@code differs: …}; empty when the kernel was not read or the step has no single object
+     * @param kernel what the kernel holds for it: {@code present}, {@code missing}, {@code differs:
+     *     …}; empty when the kernel was not read or the step has no single object
      */
     public Step {
       Objects.requireNonNull(kind, "kind");

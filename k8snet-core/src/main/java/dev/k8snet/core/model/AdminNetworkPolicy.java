@@ -30,7 +30,8 @@ public record AdminNetworkPolicy(
    *
    * @param metadata the metadata (cluster-scoped)
    * @param priority 0–1000; lower is evaluated first
-   * @param subject the pods the policy applies to ({@link AdminPeer.Namespaces} or {@link AdminPeer.Pods})
+   * @param subject the pods the policy applies to ({@link AdminPeer.Namespaces} or {@link
+   *     AdminPeer.Pods})
    * @param ingress the ingress rules, in precedence order
    * @param egress the egress rules, in precedence order
    */

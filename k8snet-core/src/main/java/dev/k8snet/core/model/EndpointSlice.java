@@ -95,7 +95,8 @@ public record EndpointSlice(
     /**
      * Checks nulls and that there is an address.
      *
-     * @param addresses the addresses (at least one, all of the slice's family); consumers use the first
+     * @param addresses the addresses (at least one, all of the slice's family); consumers use the
+     *     first
      * @param conditions the conditions
      * @param hostname the hostname (DNS records for headless services)
      * @param nodeName the node hosting the endpoint

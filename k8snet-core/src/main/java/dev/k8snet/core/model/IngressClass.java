@@ -25,7 +25,8 @@ public record IngressClass(ObjectMeta metadata, String controller, boolean isDef
    * Checks nulls.
    *
    * @param metadata the metadata (cluster-scoped)
-   * @param controller {@code spec.controller}, a domain-prefixed path such as {@code k8snet.dev/ingress}
+   * @param controller {@code spec.controller}, a domain-prefixed path such as {@code
+   *     k8snet.dev/ingress}
    * @param isDefault whether the annotation {@value #DEFAULT_ANNOTATION} is {@code "true"}
    */
   public IngressClass {

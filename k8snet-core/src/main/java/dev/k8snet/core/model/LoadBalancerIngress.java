@@ -22,7 +22,8 @@ public record LoadBalancerIngress(
    *
    * @param ip the load balancer's IP, if any
    * @param hostname the load balancer's DNS name, if any
-   * @param ipMode how traffic for {@code ip} arrives; present exactly when {@code ip} is (defaulted to {@link IpMode#VIP})
+   * @param ipMode how traffic for {@code ip} arrives; present exactly when {@code ip} is (defaulted
+   *     to {@link IpMode#VIP})
    */
   public LoadBalancerIngress {
     Objects.requireNonNull(ip, "ip");

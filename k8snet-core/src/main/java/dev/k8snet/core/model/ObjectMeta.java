@@ -35,7 +35,8 @@ public record ObjectMeta(
    * @param name the name
    * @param labels the labels (sorted by key)
    * @param annotations the annotations (sorted by key)
-   * @param uid the UID assigned by the API server, or {@code ""} when read from a manifest without one
+   * @param uid the UID assigned by the API server, or {@code ""} when read from a manifest without
+   *     one
    * @param resourceVersion the resource version, or {@code ""}
    * @param creationTimestamp when the object was created, if known
    */

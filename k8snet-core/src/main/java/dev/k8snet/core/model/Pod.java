@@ -95,7 +95,8 @@ public record Pod(
    * @param hostNetwork {@code spec.hostNetwork}: the pod uses its node's network namespace
    * @param hostname {@code spec.hostname}, if set
    * @param subdomain {@code spec.subdomain}, if set
-   * @param podIps {@code status.podIPs} (or {@code status.podIP}), at most one per family, primary first
+   * @param podIps {@code status.podIPs} (or {@code status.podIP}), at most one per family, primary
+   *     first
    * @param phase {@code status.phase}
    * @param ready whether the {@code Ready} condition of {@code status.conditions} is {@code True}
    * @param containerPorts the ports of all containers, in order

@@ -52,7 +52,8 @@ public sealed interface PortRef permits PortRef.Number, PortRef.Name {
     /**
      * Validates the name as the API server does.
      *
-     * @param name an IANA service name: at most 15 lower-case letters, digits and single hyphens, with at least one letter
+     * @param name an IANA service name: at most 15 lower-case letters, digits and single hyphens,
+     *     with at least one letter
      */
     public Name {
       Objects.requireNonNull(name, "name");

@@ -87,7 +87,8 @@ public record Service(
    * @param ports the ports; copied
    * @param selector the selector; copied, sorted by key
    * @param sessionAffinity the session affinity; not null
-   * @param sessionAffinityTimeout the affinity timeout; present exactly when the affinity is ClientIP
+   * @param sessionAffinityTimeout the affinity timeout; present exactly when the affinity is
+   *     ClientIP
    * @param externalTrafficPolicy the external traffic policy; not null
    * @param internalTrafficPolicy the internal traffic policy; not null
    * @param externalIps the external IPs; copied

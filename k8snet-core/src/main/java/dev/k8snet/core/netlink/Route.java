@@ -313,7 +313,8 @@ public record Route(
     /**
      * Returns the route.
      *
-     * @return a new route; without a scope set: {@code HOST} for a local route, {@code LINK} for a unicast device route without gateway, otherwise {@code UNIVERSE}
+     * @return a new route; without a scope set: {@code HOST} for a local route, {@code LINK} for a
+     *     unicast device route without gateway, otherwise {@code UNIVERSE}
      */
     public Route build() {
       RouteScope s = scope;

@@ -36,10 +36,12 @@ public record NftSet(
    * @param table the table name
    * @param name the set name
    * @param handle the kernel's handle
-   * @param keyType the key type, one entry per concatenated field (e.g. {@code [ipv4_addr, inet_service]})
+   * @param keyType the key type, one entry per concatenated field (e.g. {@code [ipv4_addr,
+   *     inet_service]})
    * @param mapType for maps: the value type ({@code verdict}, {@code ipv4_addr}…)
    * @param flags the set flags ({@code interval}, {@code timeout}…)
-   * @param elements the elements in nft text form: {@code 10.0.0.1}, {@code 10.0.0.1 . 80}, {@code 10.0.0.0/24}, {@code 1-5}; map elements as {@code KEY : VALUE}
+   * @param elements the elements in nft text form: {@code 10.0.0.1}, {@code 10.0.0.1 . 80}, {@code
+   *     10.0.0.0/24}, {@code 1-5}; map elements as {@code KEY : VALUE}
    */
   public NftSet {
     Objects.requireNonNull(family, "family");

@@ -17,7 +17,8 @@ public record NftTable(String family, String name, long handle, Optional<String>
   /**
    * Checks for nulls.
    *
-   * @param family the family ({@code ip}, {@code ip6}, {@code inet}, {@code arp}, {@code bridge}, {@code netdev})
+   * @param family the family ({@code ip}, {@code ip6}, {@code inet}, {@code arp}, {@code bridge},
+   *     {@code netdev})
    * @param name the table name
    * @param handle the kernel's handle
    * @param comment the table's comment, if it has one

@@ -36,7 +36,8 @@ public record EnforcementResult(
   /**
    * Checks nulls.
    *
-   * @param full whether the table was replaced as a whole (first sync, after a failure or a reconcile request) rather than changed by a diff
+   * @param full whether the table was replaced as a whole (first sync, after a failure or a
+   *     reconcile request) rather than changed by a diff
    * @param transactions nftables transactions applied: 1, or 0 when nothing changed
    * @param elementsAdded set and map elements added (all of them for a full sync)
    * @param elementsDeleted set and map elements deleted (0 for a full sync)

@@ -34,7 +34,8 @@ public record IngressMetrics(
    *
    * @param requestsByStatus answered requests by HTTP status (locally answered ones included)
    * @param latencyBucketsMillis the upper bounds of the latency histogram, in milliseconds
-   * @param latencyCounts requests whose latency (request head to last response byte) was at most the bound at the same index and above the previous one; one more entry for larger latencies
+   * @param latencyCounts requests whose latency (request head to last response byte) was at most
+   *     the bound at the same index and above the previous one; one more entry for larger latencies
    * @param upstreamConnectErrors failed connection attempts to endpoints
    * @param upstreamTimeouts backend reads that timed out
    * @param upstreamResets backend connections lost before the response ended

@@ -23,7 +23,8 @@ public record IngressSettings(String controllerName, String nodeName, boolean wa
    *
    * @param controllerName the {@code spec.controller} of the IngressClasses served
    * @param nodeName the node the controller runs on (topology hints); may be empty
-   * @param watchWithoutClass serve Ingresses that name no class when no default class exists (as ingress-nginx's {@code --watch-ingress-without-class})
+   * @param watchWithoutClass serve Ingresses that name no class when no default class exists (as
+   *     ingress-nginx's {@code --watch-ingress-without-class})
    */
   public IngressSettings {
     Objects.requireNonNull(controllerName, "controllerName");

@@ -48,9 +48,11 @@ public record RouteResult(
    * Checks nulls and copies the list.
    *
    * @param status the status, as above
-   * @param hostGroup which host group matched: {@code exact HOST}, {@code wildcard *.SUFFIX}, {@code any host} or {@code default backend}; empty for 404
+   * @param hostGroup which host group matched: {@code exact HOST}, {@code wildcard *.SUFFIX},
+   *     {@code any host} or {@code default backend}; empty for 404
    * @param path the matched path as {@code TYPE PATH}, e.g. {@code Prefix /foo}
-   * @param rule where in the Ingress the rule is, e.g. {@code spec.rules[0].http.paths[1]} or {@code spec.defaultBackend}
+   * @param rule where in the Ingress the rule is, e.g. {@code spec.rules[0].http.paths[1]} or
+   *     {@code spec.defaultBackend}
    * @param ingress the Ingress as {@code namespace/name}
    * @param backend the Service port chosen, if any
    * @param canary whether the backend is a canary Ingress's
