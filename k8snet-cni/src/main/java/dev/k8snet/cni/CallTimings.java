@@ -41,7 +41,11 @@ public record CallTimings(
     phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
   }
 
-  /** Whether the call succeeded. */
+  /**
+   * Whether the call succeeded.
+   *
+   * @return whether the exit code is 0
+   */
   public boolean succeeded() {
     return exitCode == 0;
   }
