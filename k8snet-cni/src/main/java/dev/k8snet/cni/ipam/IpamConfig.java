@@ -52,6 +52,9 @@ public record IpamConfig(
   /**
    * Reads the {@code ipam} section of {@code config} with host-local's rules and messages.
    *
+   * @param config the network configuration
+   * @param env the call's environment, whose {@code CNI_ARGS} may request addresses ({@code IP=})
+   * @return the IPAM configuration
    * @throws dev.k8snet.cni.CniException code 7 naming the invalid field
    */
   public static IpamConfig parse(NetworkConfig config, CniEnvironment env) {
