@@ -45,7 +45,12 @@ public record KernelView(
     fdb = List.copyOf(fdb);
   }
 
-  /** Reads the namespace of {@code nl}. */
+  /**
+   * Reads the namespace of {@code nl}.
+   *
+   * @param nl the handle of the namespace to read
+   * @return the links, addresses, routes and neighbours of both families, and the FDB entries of VXLAN devices
+   */
   public static KernelView read(Netlink nl) {
     List<Link> links = nl.links();
     List<Route> routes = new ArrayList<>(nl.routes(IpFamily.IPV4));

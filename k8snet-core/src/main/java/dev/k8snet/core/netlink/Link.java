@@ -73,12 +73,20 @@ public record Link(
     Objects.requireNonNull(vxlan, "vxlan");
   }
 
-  /** Returns whether the link is administratively up ({@code IFF_UP}). */
+  /**
+   * Returns whether the link is administratively up ({@code IFF_UP}).
+   *
+   * @return whether {@code IFF_UP} is set in {@link #flags()}
+   */
   public boolean up() {
     return (flags & IFF_UP) != 0;
   }
 
-  /** Returns whether the link has carrier ({@code IFF_LOWER_UP}). */
+  /**
+   * Returns whether the link has carrier ({@code IFF_LOWER_UP}).
+   *
+   * @return whether {@code IFF_LOWER_UP} is set in {@link #flags()}
+   */
   public boolean lowerUp() {
     return (flags & IFF_LOWER_UP) != 0;
   }

@@ -81,7 +81,14 @@ public record Neighbour(
     }
   }
 
-  /** Returns a permanent ARP (IPv4) or NDP (IPv6) entry. */
+  /**
+   * Returns a permanent ARP (IPv4) or NDP (IPv6) entry.
+   *
+   * @param link the interface
+   * @param address the IP address
+   * @param mac the MAC address it resolves to
+   * @return a permanent entry of the interface's neighbour table
+   */
   public static Neighbour permanent(Link link, IpAddress address, MacAddress mac) {
     return new Neighbour(
         link.index(),
@@ -96,6 +103,11 @@ public record Neighbour(
   /**
    * Returns a permanent FDB entry of the device itself ({@code NTF_SELF}), as {@code bridge fdb
    * append MAC dev DEV dst REMOTE self permanent} creates for VXLAN.
+   *
+   * @param link the bridge port or VXLAN device
+   * @param mac the MAC address
+   * @param remote the remote endpoint (for VXLAN, the remote VTEP address)
+   * @return a permanent FDB entry with {@code NTF_SELF}
    */
   public static Neighbour fdb(Link link, MacAddress mac, IpAddress remote) {
     return new Neighbour(
@@ -108,7 +120,11 @@ public record Neighbour(
         OptionalInt.empty());
   }
 
-  /** Returns whether the entry is permanent. */
+  /**
+   * Returns whether the entry is permanent.
+   *
+   * @return whether the {@code NUD_PERMANENT} state bit is set
+   */
   public boolean permanent() {
     return (state & NUD_PERMANENT) != 0;
   }
