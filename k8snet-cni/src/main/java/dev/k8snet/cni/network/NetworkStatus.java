@@ -67,7 +67,12 @@ public record NetworkStatus(
     Objects.requireNonNull(lastSync, "lastSync");
   }
 
-  /** Returns the status of the peer named {@code node}, if it is a peer. */
+  /**
+   * Returns the status of the peer named {@code node}, if it is a peer.
+   *
+   * @param node the Node name
+   * @return the peer's status, or empty when {@code node} is not a peer
+   */
   public Optional<PeerStatus> peer(String node) {
     return peers.stream().filter(p -> p.node().equals(node)).findFirst();
   }

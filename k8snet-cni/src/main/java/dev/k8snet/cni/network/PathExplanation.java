@@ -81,7 +81,11 @@ public record PathExplanation(
     }
   }
 
-  /** Renders the explanation as text, one step a line. */
+  /**
+   * Renders the explanation as text, one step a line.
+   *
+   * @return the text
+   */
   public String render() {
     StringBuilder s = new StringBuilder();
     s.append(source)

@@ -38,7 +38,14 @@ public record RuntimeConf(
     capabilityArgs = Map.copyOf(capabilityArgs);
   }
 
-  /** An attachment without arguments. */
+  /**
+   * An attachment without arguments.
+   *
+   * @param containerId the container id
+   * @param netns the network namespace path
+   * @param ifname the interface name in the container
+   * @return settings without {@code CNI_ARGS} or capability arguments
+   */
   public static RuntimeConf of(String containerId, String netns, String ifname) {
     return new RuntimeConf(containerId, netns, ifname, Map.of(), Map.of());
   }

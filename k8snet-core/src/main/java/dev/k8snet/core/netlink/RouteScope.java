@@ -40,6 +40,8 @@ public record RouteScope(int value) {
   /**
    * Returns the value for a kernel code, never failing for a code in range.
    *
+   * @param value the kernel's code, 0 to 255
+   * @return the value with that code
    * @throws IllegalArgumentException when the code is out of range
    */
   public static RouteScope valueOf(int value) {
@@ -50,6 +52,8 @@ public record RouteScope(int value) {
    * Returns the value for a name as {@link #toString()} produces it (case-insensitive), or a
    * decimal code.
    *
+   * @param text a name or a decimal code
+   * @return the value
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteScope parse(String text) {

@@ -28,7 +28,11 @@ public class NetworkNamespaceException extends K8snetException {
     this.errno = errno;
   }
 
-  /** Returns the errno of the failed system call, or 0 when there was none. */
+  /**
+   * Returns the errno of the failed system call, or 0 when there was none.
+   *
+   * @return the errno, or 0
+   */
   public int errno() {
     return errno;
   }

@@ -48,7 +48,11 @@ public record NftChain(
     Objects.requireNonNull(policy, "policy");
   }
 
-  /** Returns whether this is a base chain (attached to a hook). */
+  /**
+   * Returns whether this is a base chain (attached to a hook).
+   *
+   * @return whether the chain has a hook
+   */
   public boolean base() {
     return hook.isPresent();
   }

@@ -53,7 +53,11 @@ public record NftSet(
     elements = List.copyOf(elements);
   }
 
-  /** Returns whether this is a map. */
+  /**
+   * Returns whether this is a map.
+   *
+   * @return whether the set maps keys to values
+   */
   public boolean map() {
     return mapType.isPresent();
   }
