@@ -48,8 +48,10 @@ public class CniException extends K8snetException {
 
   /** The spec's error code. */
   private final int code;
+
   /** The short message. */
   private final String msg;
+
   /** The details; empty when there are none. */
   private final String details;
 

@@ -35,7 +35,8 @@ public @interface NetnsTest {
   /**
    * Executables the test needs, e.g. {@code "ip"}, {@code "nft"}.
    *
-   * @return the executables; the test is skipped or fails when one is missing, as {@link Privileges#assume(String...)} decides
+   * @return the executables; the test is skipped or fails when one is missing, as {@link
+   *     Privileges#assume(String...)} decides
    */
   String[] tools() default {};
 }

@@ -29,7 +29,8 @@ public @interface Privileged {
   /**
    * Executables the test needs, e.g. {@code "ip"}, {@code "nft"}.
    *
-   * @return the executables; the test is skipped or fails when one is missing, as {@link Privileges#assume(String...)} decides
+   * @return the executables; the test is skipped or fails when one is missing, as {@link
+   *     Privileges#assume(String...)} decides
    */
   String[] tools() default {};
 }

@@ -60,7 +60,8 @@ public record IpamRange(
    * A range over {@code subnet} with host-local's defaults.
    *
    * @param subnet the subnet, at most /30 (IPv4) or /126 (IPv6)
-   * @return the range from the subnet's second address to its last (IPv4: the one before the broadcast address), with the second address as gateway
+   * @return the range from the subnet's second address to its last (IPv4: the one before the
+   *     broadcast address), with the second address as gateway
    */
   public static IpamRange of(Cidr subnet) {
     return of(subnet, Optional.empty(), Optional.empty(), Optional.empty());
@@ -71,7 +72,8 @@ public record IpamRange(
    *
    * @param subnet the subnet, at most /30 (IPv4) or /126 (IPv6)
    * @param rangeStart the first address to hand out (default: the subnet's second address)
-   * @param rangeEnd the last address to hand out (default: the subnet's last, for IPv4 the one before the broadcast address)
+   * @param rangeEnd the last address to hand out (default: the subnet's last, for IPv4 the one
+   *     before the broadcast address)
    * @param gateway the gateway (default: the subnet's second address)
    * @return the range
    */

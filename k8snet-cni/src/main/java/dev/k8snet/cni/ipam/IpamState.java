@@ -95,7 +95,8 @@ public final class IpamState {
    *
    * @param dataDir host-local's {@code dataDir}
    * @param network the network name
-   * @return a new store per call for a standalone state; the shared store of that directory for an in-memory state
+   * @return a new store per call for a standalone state; the shared store of that directory for an
+   *     in-memory state
    */
   public HostLocalStore store(Path dataDir, String network) {
     Objects.requireNonNull(dataDir, "dataDir");

@@ -49,7 +49,8 @@ public record KernelView(
    * Reads the namespace of {@code nl}.
    *
    * @param nl the handle of the namespace to read
-   * @return the links, addresses, routes and neighbours of both families, and the FDB entries of VXLAN devices
+   * @return the links, addresses, routes and neighbours of both families, and the FDB entries of
+   *     VXLAN devices
    */
   public static KernelView read(Netlink nl) {
     List<Link> links = nl.links();

@@ -22,12 +22,16 @@ public class NetlinkException extends K8snetException {
 
   /** The positive errno value. */
   private final int errno;
+
   /** The symbolic errno name. */
   private final String errnoName;
+
   /** The operation that failed. */
   private final String operation;
+
   /** The kernel's extended-ACK message, or {@code null}. */
   private final String extAckMessage;
+
   /** The attribute path the extended ACK points at, or {@code null}. */
   private final String attribute;
 
