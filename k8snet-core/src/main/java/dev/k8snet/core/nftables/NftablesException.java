@@ -16,6 +16,7 @@ public class NftablesException extends K8snetException {
   private static final long serialVersionUID = 1L;
   private static final Pattern LOCATION = Pattern.compile(":(\\d+):\\d+(-\\d+)?: Error:");
 
+  /** nft's error text. */
   private final String errorText;
 
   /**
