@@ -10,7 +10,12 @@ import java.util.Objects;
  * @since 0.1
  */
 public record Attachment(String containerId, String ifname) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param containerId the container id
+   * @param ifname the interface name in the container
+   */
   public Attachment {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(ifname, "ifname");

@@ -22,7 +22,15 @@ import java.util.Objects;
 public record CallTimings(
     String plugin, String verb, int exitCode, Duration total, Map<String, Duration> phases) {
 
-  /** Validates and copies the phases, keeping their order. */
+  /**
+   * Validates and copies the phases, keeping their order.
+   *
+   * @param plugin the plugin's executable name, e.g. {@code k8snet-bridge}
+   * @param verb the {@code CNI_COMMAND} (as given, also when it is invalid)
+   * @param exitCode 0 on success, 1 after an error
+   * @param total the whole call
+   * @param phases time per phase, in order (unmodifiable)
+   */
   public CallTimings {
     Objects.requireNonNull(plugin, "plugin");
     Objects.requireNonNull(verb, "verb");
@@ -33,7 +41,11 @@ public record CallTimings(
     phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
   }
 
-  /** Whether the call succeeded. */
+  /**
+   * Whether the call succeeded.
+   *
+   * @return whether the exit code is 0
+   */
   public boolean succeeded() {
     return exitCode == 0;
   }

@@ -22,7 +22,12 @@ public enum CniCommand {
   /** Release resources of attachments that are not valid any more (1.1.0+). */
   GC;
 
-  /** Parses the exact upper-case verb, empty when it is not one. */
+  /**
+   * Parses the exact upper-case verb, empty when it is not one.
+   *
+   * @param text the value of {@code CNI_COMMAND}
+   * @return the verb, or empty
+   */
   public static Optional<CniCommand> of(String text) {
     for (CniCommand c : values()) {
       if (c.name().equals(text)) {
@@ -32,7 +37,11 @@ public enum CniCommand {
     return Optional.empty();
   }
 
-  /** The minimum spec version whose configuration allows this verb. */
+  /**
+   * The minimum spec version whose configuration allows this verb.
+   *
+   * @return 0.4.0 for CHECK, 1.1.0 for STATUS and GC, otherwise 0.1.0
+   */
   public CniVersion since() {
     return switch (this) {
       case CHECK -> CniVersion.V0_4_0;
@@ -41,7 +50,11 @@ public enum CniCommand {
     };
   }
 
-  /** The lower-case name as used in messages, e.g. {@code "add"}. */
+  /**
+   * The lower-case name as used in messages, e.g. {@code "add"}.
+   *
+   * @return the verb's name in lower case
+   */
   public String lowerCase() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -32,7 +32,17 @@ public record CniEnvironment(
 
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
 
-  /** Copies the components. */
+  /**
+   * Copies the components.
+   *
+   * @param command the verb ({@code CNI_COMMAND})
+   * @param containerId the container id ({@code CNI_CONTAINERID}), empty when not given
+   * @param netns the network namespace path ({@code CNI_NETNS}), empty when not given or empty
+   * @param ifname the interface name ({@code CNI_IFNAME}), empty when not given
+   * @param args the {@code CNI_ARGS} pairs in order
+   * @param path the plugin search path ({@code CNI_PATH})
+   * @param raw the whole environment of the call as given, passed on to delegated plugins unchanged
+   */
   public CniEnvironment {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(containerId, "containerId");
@@ -46,6 +56,8 @@ public record CniEnvironment(
   /**
    * Parses and validates the environment for its verb, as the reference plugin library does.
    *
+   * @param env the process environment
+   * @return the parsed environment
    * @throws CniException code {@link CniException#INVALID_ENVIRONMENT} naming every missing or
    *     invalid variable
    */
@@ -125,6 +137,8 @@ public record CniEnvironment(
   /**
    * Parses {@code CNI_ARGS} ({@code K=V;K=V}).
    *
+   * @param text the value of {@code CNI_ARGS}; empty for none
+   * @return the pairs in their order of appearance
    * @throws CniException code {@link CniException#INVALID_ENVIRONMENT} for a pair without '='
    */
   public static Map<String, String> parseArgs(String text) {
@@ -152,12 +166,22 @@ public record CniEnvironment(
     return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 
-  /** The container id; for verbs that require it. */
+  /**
+   * The container id; for verbs that require it.
+   *
+   * @return the value of {@code CNI_CONTAINERID}
+   * @throws CniException code {@link CniException#INVALID_ENVIRONMENT} when it is absent
+   */
   public String requireContainerId() {
     return containerId.orElseThrow(() -> missing("CNI_CONTAINERID"));
   }
 
-  /** The interface name; for verbs that require it. */
+  /**
+   * The interface name; for verbs that require it.
+   *
+   * @return the value of {@code CNI_IFNAME}
+   * @throws CniException code {@link CniException#INVALID_ENVIRONMENT} when it is absent
+   */
   public String requireIfname() {
     return ifname.orElseThrow(() -> missing("CNI_IFNAME"));
   }

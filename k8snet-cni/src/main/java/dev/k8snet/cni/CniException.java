@@ -46,8 +46,13 @@ public class CniException extends K8snetException {
   /** First code of the plugin-specific range; k8snet uses it for kernel failures. */
   public static final int PLUGIN_SPECIFIC = 100;
 
+  /** The spec's error code. */
   private final int code;
+
+  /** The short message. */
   private final String msg;
+
+  /** The details; empty when there are none. */
   private final String details;
 
   /**
@@ -61,7 +66,14 @@ public class CniException extends K8snetException {
     this(code, msg, details, null);
   }
 
-  /** Creates an error with a cause. */
+  /**
+   * Creates an error with a cause.
+   *
+   * @param code the spec's code, &gt;= 0
+   * @param msg a short message; not null
+   * @param details the offending field or value, or more text; may be empty or null
+   * @param cause the underlying failure, or null
+   */
   public CniException(int code, String msg, String details, Throwable cause) {
     super(
         details == null || details.isEmpty() ? msg : msg + ": " + details,
@@ -75,17 +87,29 @@ public class CniException extends K8snetException {
     this.details = details == null ? "" : details;
   }
 
-  /** The spec's code. */
+  /**
+   * The spec's code.
+   *
+   * @return the code given at construction
+   */
   public int code() {
     return code;
   }
 
-  /** The short message. */
+  /**
+   * The short message.
+   *
+   * @return the message given at construction
+   */
   public String msg() {
     return msg;
   }
 
-  /** The details, empty when there are none. */
+  /**
+   * The details, empty when there are none.
+   *
+   * @return the details, empty when none were given
+   */
   public String details() {
     return details;
   }

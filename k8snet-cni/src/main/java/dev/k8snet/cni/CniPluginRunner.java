@@ -36,7 +36,17 @@ public final class CniPluginRunner {
 
   private CniPluginRunner() {}
 
-  /** Reads stdin fully, runs the plugin, and returns the exit code. */
+  /**
+   * Reads stdin fully, runs the plugin, and returns the exit code.
+   *
+   * @param plugin the plugin
+   * @param env the process environment
+   * @param in the configuration stream, read to its end
+   * @param out where the result or error JSON goes
+   * @param err where the about text goes when {@code CNI_COMMAND} is absent
+   * @param about a one-line description of the plugin
+   * @return 0 on success, 1 after printing an error
+   */
   public static int run(
       CniPlugin plugin,
       Map<String, String> env,
@@ -80,6 +90,12 @@ public final class CniPluginRunner {
    *
    * @param name the plugin's executable name, for the timings
    * @return the timings; {@link CallTimings#exitCode()} is the exit code
+   * @param plugin the plugin
+   * @param env the process environment
+   * @param stdin the configuration bytes
+   * @param out where the result or error JSON goes
+   * @param err where the about text goes when {@code CNI_COMMAND} is absent
+   * @param about a one-line description of the plugin
    */
   public static CallTimings call(
       CniPlugin plugin,
@@ -145,6 +161,11 @@ public final class CniPluginRunner {
    * Runs one call and returns what the plugin prints on success (empty for DEL, CHECK, STATUS and
    * GC).
    *
+   * @param plugin the plugin
+   * @param env the process environment, with {@code CNI_COMMAND} and the other CNI variables
+   * @param stdin the configuration bytes, handed to the plugin in the request
+   * @param json {@code stdin} decoded as UTF-8
+   * @return the result JSON for ADD and VERSION, else the empty string
    * @throws CniException on failure
    */
   public static String dispatch(
@@ -175,7 +196,13 @@ public final class CniPluginRunner {
     return "";
   }
 
-  /** The VERSION reply: the input version when supported, else the newest supported. */
+  /**
+   * The VERSION reply: the input version when supported, else the newest supported.
+   *
+   * @param input the version the caller's configuration declares
+   * @param supported the plugin's supported versions, oldest first
+   * @return the JSON object with {@code cniVersion} and {@code supportedVersions}
+   */
   public static String versionJson(CniVersion input, List<CniVersion> supported) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     CniVersion v = supported.contains(input) ? input : supported.get(supported.size() - 1);
@@ -185,7 +212,14 @@ public final class CniPluginRunner {
     return Json.write(o);
   }
 
-  /** The error JSON of the spec. */
+  /**
+   * The error JSON of the spec.
+   *
+   * @param version the version of the reply
+   * @param e the error
+   * @return the JSON object with {@code cniVersion}, {@code code}, {@code msg} and, when not empty,
+   *     {@code details}
+   */
   public static String errorJson(CniVersion version, CniException e) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("cniVersion", version.toString());

@@ -33,7 +33,15 @@ public record CniResult(
     List<Route> routes,
     Dns dns) {
 
-  /** Copies the components. */
+  /**
+   * Copies the lists so the result is immutable.
+   *
+   * @param cniVersion the version the result was read in or is meant for; not null
+   * @param interfaces the interfaces; copied
+   * @param ips the addresses; copied
+   * @param routes the routes; copied
+   * @param dns the DNS settings; not null
+   */
   public CniResult {
     Objects.requireNonNull(cniVersion, "cniVersion");
     interfaces = List.copyOf(interfaces);
@@ -42,7 +50,12 @@ public record CniResult(
     Objects.requireNonNull(dns, "dns");
   }
 
-  /** An empty result of {@code version}. */
+  /**
+   * An empty result of {@code version}.
+   *
+   * @param version the version of the result
+   * @return a result without interfaces, addresses, routes or DNS settings
+   */
   public static CniResult empty(CniVersion version) {
     return new CniResult(version, List.of(), List.of(), List.of(), Dns.EMPTY);
   }
@@ -50,6 +63,8 @@ public record CniResult(
   /**
    * Reads a result of any version.
    *
+   * @param json the result as JSON
+   * @return the result, with the version the JSON declares
    * @throws CniException code {@link CniException#DECODE_FAILURE} naming the bad field
    */
   public static CniResult parse(String json) {
@@ -59,6 +74,8 @@ public record CniResult(
   /**
    * Writes this result in the shape of {@code version}.
    *
+   * @param version the version whose shape to write
+   * @return the result as JSON
    * @throws CniException code {@link CniException#INCOMPATIBLE_VERSION} when the version cannot
    *     express the result (e.g. two IPv4 addresses in 0.2.0)
    */
@@ -66,12 +83,21 @@ public record CniResult(
     return ResultCodec.write(this, version);
   }
 
-  /** Writes this result in its own version. */
+  /**
+   * Writes this result in its own version.
+   *
+   * @return the result as JSON in the shape of {@link #cniVersion()}
+   */
   public String toJson() {
     return toJson(cniVersion);
   }
 
-  /** Returns a copy with another version. */
+  /**
+   * Returns a copy with another version.
+   *
+   * @param version the version of the copy
+   * @return a copy with the same interfaces, addresses, routes and DNS settings
+   */
   public CniResult withVersion(CniVersion version) {
     return new CniResult(version, interfaces, ips, routes, dns);
   }
@@ -89,7 +115,16 @@ public record CniResult(
    */
   public record Interface(
       String name, String mac, OptionalInt mtu, String sandbox, String socketPath, String pciId) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the name; not null
+     * @param mac the hardware address as text; not null
+     * @param mtu the MTU; not null
+     * @param sandbox the network namespace path; not null
+     * @param socketPath the socket path; not null
+     * @param pciId the PCI id; not null
+     */
     public Interface {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(mac, "mac");
@@ -99,7 +134,14 @@ public record CniResult(
       Objects.requireNonNull(pciId, "pciId");
     }
 
-    /** An interface with a name, MAC and sandbox only. */
+    /**
+     * An interface with a name, MAC and sandbox only.
+     *
+     * @param name the name
+     * @param mac the hardware address as text, empty when unknown
+     * @param sandbox the network namespace path, empty for the host
+     * @return an interface without MTU, socket path or PCI id
+     */
     public static Interface of(String name, String mac, String sandbox) {
       return new Interface(name, mac, OptionalInt.empty(), sandbox, "", "");
     }
@@ -115,7 +157,14 @@ public record CniResult(
    */
   public record IpConfig(
       InterfaceAddress address, Optional<IpAddress> gateway, OptionalInt interfaceIndex) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param address the address with its prefix length; not null
+     * @param gateway the gateway; when present, of the family of {@code address}
+     * @param interfaceIndex the index into {@link CniResult#interfaces()}; not null
+     * @throws IllegalArgumentException when the gateway's family differs from the address's
+     */
     public IpConfig {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(gateway, "gateway");
@@ -129,7 +178,12 @@ public record CniResult(
           });
     }
 
-    /** Returns a copy pointing at interface {@code index}. */
+    /**
+     * Returns a copy pointing at interface {@code index}.
+     *
+     * @param index the index into {@link CniResult#interfaces()}
+     * @return a copy with the same address and gateway
+     */
     public IpConfig withInterface(int index) {
       return new IpConfig(address, gateway, OptionalInt.of(index));
     }
@@ -155,7 +209,17 @@ public record CniResult(
       OptionalInt priority,
       OptionalInt table,
       OptionalInt scope) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param dst the destination; not null
+     * @param gw the next hop; not null
+     * @param mtu the route MTU; not null
+     * @param advmss the advertised MSS; not null
+     * @param priority the metric; not null
+     * @param table the table; not null
+     * @param scope the scope; not null
+     */
     public Route {
       Objects.requireNonNull(dst, "dst");
       Objects.requireNonNull(gw, "gw");
@@ -166,7 +230,13 @@ public record CniResult(
       Objects.requireNonNull(scope, "scope");
     }
 
-    /** A route to {@code dst} via {@code gw} (if any). */
+    /**
+     * A route to {@code dst} via {@code gw} (if any).
+     *
+     * @param dst the destination
+     * @param gw the next hop, empty for the default gateway of the interface
+     * @return a route without MTU, MSS, metric, table or scope
+     */
     public static Route of(Cidr dst, Optional<IpAddress> gw) {
       return new Route(
           dst,
@@ -193,7 +263,14 @@ public record CniResult(
     /** No DNS settings. */
     public static final Dns EMPTY = new Dns(List.of(), "", List.of(), List.of());
 
-    /** Copies the components. */
+    /**
+     * Copies the lists so the settings are immutable.
+     *
+     * @param nameservers the name servers; copied
+     * @param domain the local domain; not null
+     * @param search the search domains; copied
+     * @param options the resolver options; copied
+     */
     public Dns {
       nameservers = List.copyOf(nameservers);
       Objects.requireNonNull(domain, "domain");

@@ -45,7 +45,13 @@ public record CniVersion(int major, int minor, int patch) implements Comparable<
   public static final List<CniVersion> ALL =
       List.of(V0_1_0, V0_2_0, V0_3_0, V0_3_1, V0_4_0, V1_0_0, V1_1_0);
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param major the major version
+   * @param minor the minor version
+   * @param patch the patch version
+   */
   public CniVersion {
     if (major < 0 || minor < 0 || patch < 0) {
       throw new IllegalArgumentException(
@@ -56,6 +62,8 @@ public record CniVersion(int major, int minor, int patch) implements Comparable<
   /**
    * Parses {@code major.minor.patch}.
    *
+   * @param text the version text, e.g. {@code 1.0.0}
+   * @return the version
    * @throws IllegalArgumentException when the text is not of that form
    */
   public static CniVersion parse(String text) {
@@ -69,19 +77,30 @@ public record CniVersion(int major, int minor, int patch) implements Comparable<
         Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
   }
 
-  /** Whether this version is one of the released versions in {@link #ALL}. */
+  /**
+   * Whether this version is one of the released versions in {@link #ALL}.
+   *
+   * @return whether {@link #ALL} contains this version
+   */
   public boolean isKnown() {
     return ALL.contains(this);
   }
 
   /**
    * Whether results of this version use the legacy {@code ip4}/{@code ip6} shape (before 0.3.0).
+   *
+   * @return whether this version is before 0.3.0
    */
   public boolean isLegacy() {
     return compareTo(V0_3_0) < 0;
   }
 
-  /** Whether this version is at least {@code other}. */
+  /**
+   * Whether this version is at least {@code other}.
+   *
+   * @param other the version to compare with
+   * @return whether this version is equal to or newer than {@code other}
+   */
   public boolean atLeast(CniVersion other) {
     return compareTo(other) >= 0;
   }

@@ -25,7 +25,17 @@ public record NetworkConfig(
     Optional<List<Attachment>> validAttachments,
     String json) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param cniVersion the version (0.1.0 when the configuration has none)
+   * @param name the network name
+   * @param type the plugin type (empty when absent, as for some delegated calls)
+   * @param prevResult the previous result in a chain, converted from its version
+   * @param validAttachments for GC: {@code cni.dev/valid-attachments} (or the legacy {@code
+   *     cni.dev/attachments}); empty when absent
+   * @param json the configuration text exactly as received
+   */
   public NetworkConfig {
     Objects.requireNonNull(cniVersion, "cniVersion");
     Objects.requireNonNull(name, "name");

@@ -39,6 +39,8 @@ public record Cidr(IpAddress address, int prefixLength) implements Comparable<Ci
   /**
    * Validates the block.
    *
+   * @param address the network address (the first address of the block)
+   * @param prefixLength the number of leading bits fixed, {@code 0..address.family().bitLength()}
    * @throws IllegalArgumentException if the prefix length is out of range for the family, or the
    *     address has bits set beyond the prefix
    */

@@ -27,6 +27,8 @@ public record IpRange(IpAddress first, IpAddress last) {
   /**
    * Validates the range.
    *
+   * @param first the first address
+   * @param last the last address, of the same family and not before {@code first}
    * @throws IllegalArgumentException if the families differ or {@code last} is before {@code first}
    */
   public IpRange {

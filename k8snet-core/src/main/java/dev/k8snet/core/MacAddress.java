@@ -22,6 +22,7 @@ public record MacAddress(long value) {
   /**
    * Validates the value.
    *
+   * @param value the address as the lower 48 bits of a long, most significant byte first
    * @throws IllegalArgumentException if bits above the lower 48 are set
    */
   public MacAddress {

@@ -27,6 +27,8 @@ public record PortRange(int first, int last) implements Comparable<PortRange> {
   /**
    * Validates the range.
    *
+   * @param first the first port
+   * @param last the last port, not below {@code first}
    * @throws IllegalArgumentException if a port is out of {@code 1..65535} or {@code last < first}
    */
   public PortRange {

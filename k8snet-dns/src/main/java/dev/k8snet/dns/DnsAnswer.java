@@ -22,7 +22,15 @@ public record DnsAnswer(
     List<DnsRecord> answer,
     List<DnsRecord> authority,
     List<DnsRecord> additional) {
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param rcode the response code
+   * @param authoritative whether the AA bit is set
+   * @param answer the answer section
+   * @param authority the authority section
+   * @param additional the additional section
+   */
   public DnsAnswer {
     Objects.requireNonNull(rcode, "rcode");
     answer = List.copyOf(answer);

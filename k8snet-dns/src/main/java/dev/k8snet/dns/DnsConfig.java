@@ -25,6 +25,9 @@ public record DnsConfig(String zone, Duration ttl, PodRecords podRecords) {
   /**
    * Validates and normalizes the zone (lowercase, no trailing dot).
    *
+   * @param zone the cluster domain, lowercase, without trailing dot, e.g. {@code cluster.local}
+   * @param ttl the TTL of every record and the SOA minimum (negative-caching TTL); 0 to 3600 s
+   * @param podRecords the pod-record mode
    * @throws IllegalArgumentException if the zone is not a valid domain name or the TTL is out of
    *     range
    */

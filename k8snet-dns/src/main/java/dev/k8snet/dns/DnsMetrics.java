@@ -49,7 +49,29 @@ public record DnsMetrics(
     List<UpstreamHealth> upstreams,
     OptionalLong recordsVersion,
     Optional<Duration> lastUpdate) {
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param queriesByType answered queries by query type (dropped packets are not counted)
+   * @param responsesByRcode responses by response code
+   * @param latencyBucketsMicros the upper bounds of the latency histogram buckets in microseconds
+   *     (measured from receipt to the response being queued, in-process only)
+   * @param latencyCounts the number of queries per bucket (not cumulative), one more entry than
+   *     bounds: the last is the overflow bucket
+   * @param latencySum the sum of all latencies
+   * @param truncated UDP responses sent with TC=1
+   * @param dropped packets dropped without a response (not a query, or shorter than a header)
+   * @param forwarded queries handed to the forwarder
+   * @param cacheHits forwarded queries answered from the cache
+   * @param cacheMisses forwarded queries not in the cache
+   * @param cacheEntries answers in the cache now
+   * @param prefetches cache refreshes started before expiry
+   * @param staleAnswers expired answers served because every upstream failed (RFC 8767)
+   * @param upstreams the upstream servers
+   * @param recordsVersion the cluster snapshot version of the records served; empty before the
+   *     first
+   * @param lastUpdate how long the last record update took; empty before the first
+   */
   public DnsMetrics {
     queriesByType = Map.copyOf(queriesByType);
     responsesByRcode = Map.copyOf(responsesByRcode);

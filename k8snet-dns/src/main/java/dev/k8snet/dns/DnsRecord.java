@@ -14,7 +14,14 @@ import java.util.Objects;
  * @since 0.1
  */
 public record DnsRecord(String name, DnsType type, long ttl, String data) {
-  /** Checks for nulls and the TTL range. */
+  /**
+   * Checks for nulls and the TTL range.
+   *
+   * @param name the owner name, lowercase, fully qualified with a trailing dot
+   * @param type the type
+   * @param ttl the TTL in seconds
+   * @param data the RDATA as in a zone file, e.g. {@code 0 100 80 web.default.svc.cluster.local.}
+   */
   public DnsRecord {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

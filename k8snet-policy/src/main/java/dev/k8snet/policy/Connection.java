@@ -15,7 +15,14 @@ import java.util.Objects;
  * @since 0.1
  */
 public record Connection(Endpoint from, Endpoint to, Protocol protocol, int port) {
-  /** Checks nulls and the port range. */
+  /**
+   * Checks nulls and the port range.
+   *
+   * @param from the client
+   * @param to the server
+   * @param protocol the protocol
+   * @param port the destination port, 1–65535
+   */
   public Connection {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");

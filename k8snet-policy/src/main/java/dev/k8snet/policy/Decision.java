@@ -42,7 +42,28 @@ public record Decision(
     List<ObjectRef> isolatedBy,
     String note) {
 
-  /** Checks nulls and copies the list. */
+  /**
+   * Checks nulls and copies the list.
+   *
+   * @param direction {@link PolicyType#EGRESS} (evaluated at the source) or {@link
+   *     PolicyType#INGRESS} (at the destination)
+   * @param allowed whether this direction allows the connection
+   * @param tier what decided
+   * @param policy the deciding policy, when one rule decided (absent for a NetworkPolicy deny,
+   *     which no single policy decides: see {@code isolatedBy})
+   * @param rule the index of the deciding rule in the policy's {@code ingress} or {@code egress}
+   *     list
+   * @param ruleName the admin policy rule's name; {@code ""} for NetworkPolicy rules and unnamed
+   *     rules
+   * @param peer the peer entry of the rule that matched, as text (absent when the rule has no
+   *     peers, which matches everything)
+   * @param port the port entry of the rule that matched, as text (absent when the rule has no
+   *     ports)
+   * @param isolatedBy the NetworkPolicies that select the pod for this direction, sorted; empty
+   *     when it is not isolated
+   * @param note the reason in words when no rule decided (default allow, not a pod, own node,
+   *     loopback); {@code ""} otherwise
+   */
   public Decision {
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(tier, "tier");

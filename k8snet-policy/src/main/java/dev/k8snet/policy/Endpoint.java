@@ -22,7 +22,12 @@ public sealed interface Endpoint permits Endpoint.PodRef, Endpoint.Address {
    * @since 0.1
    */
   record PodRef(String namespace, String name) implements Endpoint {
-    /** Checks that neither part is empty nor contains a slash. */
+    /**
+     * Checks that neither part is empty nor contains a slash.
+     *
+     * @param namespace the namespace
+     * @param name the pod's name
+     */
     public PodRef {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(name, "name");
@@ -46,7 +51,11 @@ public sealed interface Endpoint permits Endpoint.PodRef, Endpoint.Address {
    * @since 0.1
    */
   record Address(IpAddress ip) implements Endpoint {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param ip the address
+     */
     public Address {
       Objects.requireNonNull(ip, "ip");
     }

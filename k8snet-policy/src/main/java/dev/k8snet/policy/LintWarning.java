@@ -15,7 +15,15 @@ import java.util.Objects;
  * @since 0.1
  */
 public record LintWarning(ObjectRef policy, String field, String code, String message) {
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param policy the policy
+   * @param field the field path, e.g. {@code spec.egress[0].ports[1]}; {@code spec} for the whole
+   *     policy
+   * @param code a stable identifier, e.g. {@code dns-blocked}
+   * @param message what the policy does and how to fix it
+   */
   public LintWarning {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(field, "field");

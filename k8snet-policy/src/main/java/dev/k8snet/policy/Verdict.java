@@ -12,7 +12,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record Verdict(Connection connection, Decision egress, Decision ingress) {
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param connection the connection evaluated
+   * @param egress the source side
+   * @param ingress the destination side
+   */
   public Verdict {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(egress, "egress");

@@ -42,7 +42,18 @@ public record ConntrackConfig(
           Optional.empty(),
           Optional.empty());
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param maxPerCore entries per CPU for {@code nf_conntrack_max}; empty or 0 leaves it alone
+   * @param min the lowest {@code nf_conntrack_max} to set
+   * @param tcpEstablishedTimeout {@code nf_conntrack_tcp_timeout_established}; empty leaves it
+   * @param tcpCloseWaitTimeout {@code nf_conntrack_tcp_timeout_close_wait}; empty leaves it
+   * @param tcpBeLiberal sets {@code nf_conntrack_tcp_be_liberal}; when true (or when the kernel is
+   *     already liberal) INVALID packets are not dropped, as kube-proxy does
+   * @param udpTimeout {@code nf_conntrack_udp_timeout}; empty leaves it
+   * @param udpStreamTimeout {@code nf_conntrack_udp_timeout_stream}; empty leaves it
+   */
   public ConntrackConfig {
     Objects.requireNonNull(maxPerCore, "maxPerCore");
     Objects.requireNonNull(min, "min");

@@ -53,7 +53,28 @@ public record ProxyConfig(
   /** The defaults. */
   public static final ProxyConfig DEFAULT = builder().build();
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param clusterCidrs the pod network, used to tell pod sources from others (kube-proxy's {@code
+   *     clusterCIDR}, comma separated there); may hold one block per family
+   * @param serviceCidrs the service ranges; traffic to an unallocated address in them is dropped
+   * @param nodePortAddresses CIDRs, or the word {@code primary}; empty means {@code primary}; a
+   *     {@code 0.0.0.0/0} or {@code ::/0} block means every local non-loopback address
+   * @param masqueradeAll masquerade all traffic to ClusterIPs
+   * @param masqueradeBit the packet mark bit used to request masquerading (0 ~ 31)
+   * @param minSyncPeriod the shortest interval between two syncs
+   * @param syncPeriod the interval of the periodic full reconcile
+   * @param preferSameNode whether {@code hints.forNodes} are honoured (the
+   *     PreferSameTrafficDistribution feature, on by default since 1.35)
+   * @param maglevTableSize 0 to pick endpoints at random (kube-proxy's way); else the prime size M
+   *     of a Maglev table per service (251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or
+   *     131071), so that a flow (source address and port, destination port) picks the same endpoint
+   *     on every node; M elements per frontend, so keep it for the services that need it
+   * @param maglevSeed the Maglev and flow-hash seed; must be the same on every node
+   * @param conntrack the connection-tracking settings; unless TCP tracking is liberal, packets in
+   *     the INVALID state are dropped when forwarded, as kube-proxy does (#74839)
+   */
   public ProxyConfig {
     clusterCidrs = List.copyOf(clusterCidrs);
     serviceCidrs = List.copyOf(serviceCidrs);

@@ -22,7 +22,13 @@ import java.util.Optional;
  */
 public record ProxyNode(String name, List<IpAddress> ips, Map<String, String> labels) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param name the node name
+   * @param ips the node's local addresses, primary first per family
+   * @param labels the Node's labels
+   */
   public ProxyNode {
     Objects.requireNonNull(name, "name");
     ips = List.copyOf(ips);

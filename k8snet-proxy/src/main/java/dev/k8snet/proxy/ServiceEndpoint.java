@@ -23,7 +23,16 @@ public record ServiceEndpoint(
   private static final Comparator<ServiceEndpoint> ORDER =
       Comparator.comparing(ServiceEndpoint::ip).thenComparingInt(ServiceEndpoint::port);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param ip the endpoint's address
+   * @param port the target port
+   * @param local whether the endpoint is on this node
+   * @param ready the {@code ready} condition
+   * @param serving the {@code serving} condition
+   * @param terminating the {@code terminating} condition
+   */
   public ServiceEndpoint {
     Objects.requireNonNull(ip, "ip");
     if (port < 1 || port > 65535) {

@@ -60,7 +60,28 @@ public record ServicePortInfo(
     OptionalInt healthCheckNodePort,
     List<ServiceEndpoint> servingEndpoints) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param name the service port; not null
+   * @param family the family; not null
+   * @param clusterIp the ClusterIP; not null
+   * @param port the service port number
+   * @param nodePort the node port; not null
+   * @param externalIps the externalIPs; copied
+   * @param loadBalancerIps the load-balancer IPs; copied
+   * @param sourceRanges the source ranges; copied
+   * @param firewallAllowed the sources the firewall lets through; copied
+   * @param affinityTimeout the affinity timeout; not null
+   * @param internalPolicyLocal whether internalTrafficPolicy is Local
+   * @param externalPolicyLocal whether externalTrafficPolicy is Local and the port is externally
+   *     accessible
+   * @param clusterEndpoints the cluster set; copied
+   * @param localEndpoints the local set; copied
+   * @param hasEndpoints whether any usable endpoint exists
+   * @param healthCheckNodePort the health-check node port; not null
+   * @param servingEndpoints the serving endpoints; copied
+   */
   public ServicePortInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(family, "family");

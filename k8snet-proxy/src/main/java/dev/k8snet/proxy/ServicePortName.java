@@ -24,7 +24,14 @@ public record ServicePortName(String namespace, String name, String port, Protoc
           .thenComparing(ServicePortName::port)
           .thenComparing(ServicePortName::protocol);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param namespace the service's namespace
+   * @param name the service's name
+   * @param port the port's name, empty for a single unnamed port
+   * @param protocol the protocol
+   */
   public ServicePortName {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");

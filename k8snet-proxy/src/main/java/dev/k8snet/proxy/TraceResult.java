@@ -33,7 +33,16 @@ public record TraceResult(
     ACCEPT
   }
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param verdict the outcome
+   * @param destinations every {@code ip:port} the packet may be sent to (for {@link Verdict#DNAT}),
+   *     sorted; IPv6 as {@code [ip]:port}
+   * @param masquerade whether the packet's source may be masqueraded (also when it hairpins to its
+   *     own sender through one of the destinations)
+   * @param explanation the steps taken, one line each, for humans
+   */
   public TraceResult {
     Objects.requireNonNull(verdict, "verdict");
     destinations = List.copyOf(destinations);

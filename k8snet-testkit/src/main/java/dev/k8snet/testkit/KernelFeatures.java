@@ -22,6 +22,10 @@ public final class KernelFeatures {
    * link without settings through {@code nl}: {@code EOPNOTSUPP} means the kind is missing; success
    * (the probe is deleted again) or any other refusal (e.g. {@code EINVAL} because a {@code vlan}
    * needs a parent) means the kernel has it.
+   *
+   * @param nl the handle of the namespace to probe in
+   * @param kind the kernel's kind name, e.g. {@code vxlan}
+   * @return false only when the kernel answered {@code EOPNOTSUPP}
    */
   public static boolean hasLinkKind(Netlink nl, String kind) {
     String name = "k8probe" + Math.abs(System.nanoTime() % 100000);
@@ -34,7 +38,12 @@ public final class KernelFeatures {
     return true;
   }
 
-  /** Skips the test when the kernel cannot create links of {@code kind}. */
+  /**
+   * Skips the test when the kernel cannot create links of {@code kind}.
+   *
+   * @param nl the handle of the namespace to probe in
+   * @param kind the kernel's kind name, e.g. {@code vxlan}
+   */
   public static void assumeLinkKind(Netlink nl, String kind) {
     Assumptions.assumeTrue(
         hasLinkKind(nl, kind), "kernel lacks link kind '" + kind + "' (EOPNOTSUPP)");

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrivilegedExtension.class)
 @Tag("privileged")
 public @interface Privileged {
-  /** Executables the test needs, e.g. {@code "ip"}, {@code "nft"}. */
+  /**
+   * Executables the test needs, e.g. {@code "ip"}, {@code "nft"}.
+   *
+   * @return the executables; the test is skipped or fails when one is missing, as {@link
+   *     Privileges#assume(String...)} decides
+   */
   String[] tools() default {};
 }

@@ -54,6 +54,7 @@ public final class Privileges {
   /**
    * Returns the mode from the system property.
    *
+   * @return the mode; {@code AUTO} when the property is absent or empty
    * @throws IllegalArgumentException when the property has another value
    */
   public static Mode mode() {
@@ -72,6 +73,7 @@ public final class Privileges {
    * Returns why privileged tests with the given tools cannot run here, or empty when they can.
    *
    * @param tools executables that must be on the PATH (or in /usr/sbin, /sbin)
+   * @return the reason, or empty when the tests can run
    */
   public static Optional<String> missing(String... tools) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
@@ -98,6 +100,8 @@ public final class Privileges {
   /**
    * Skips (mode auto or off) or fails (mode required) the current test when privileged tests with
    * {@code tools} cannot run here.
+   *
+   * @param tools executables that must be on the PATH (or in /usr/sbin, /sbin)
    */
   public static void assume(String... tools) {
     Mode mode = mode();
@@ -113,7 +117,12 @@ public final class Privileges {
     }
   }
 
-  /** Returns the path of an executable on the PATH or in the sbin directories. */
+  /**
+   * Returns the path of an executable on the PATH or in the sbin directories.
+   *
+   * @param tool the executable name
+   * @return the path of the first match, or empty when there is none
+   */
   public static Optional<Path> findTool(String tool) {
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");

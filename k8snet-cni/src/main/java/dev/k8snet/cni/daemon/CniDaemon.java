@@ -91,7 +91,11 @@ public final class CniDaemon implements AutoCloseable {
     this.plugins = Objects.requireNonNull(plugins, "plugins");
   }
 
-  /** Binds the socket and starts accepting on a platform thread. */
+  /**
+   * Binds the socket and starts accepting on a platform thread.
+   *
+   * @throws IOException when the socket's directory cannot be created or the socket cannot be bound
+   */
   public synchronized void start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("already started");
@@ -187,7 +191,11 @@ public final class CniDaemon implements AutoCloseable {
     }
   }
 
-  /** The calls served so far, with timings per plugin, verb and phase. */
+  /**
+   * The calls served so far, with timings per plugin, verb and phase.
+   *
+   * @return the metrics snapshot of the calls served so far
+   */
   public CniMetrics metrics() {
     return metrics.get();
   }
@@ -196,6 +204,7 @@ public final class CniDaemon implements AutoCloseable {
    * Asks the daemon listening on {@code socket} for its metrics.
    *
    * @return {@link CniMetrics#toJson()} of that daemon
+   * @param socket the daemon's socket path
    * @throws IOException when no daemon answers
    */
   public static String requestMetrics(Path socket) throws IOException {
@@ -213,7 +222,11 @@ public final class CniDaemon implements AutoCloseable {
     }
   }
 
-  /** The socket path. */
+  /**
+   * The socket path.
+   *
+   * @return the path of the Unix socket the daemon listens on
+   */
   public Path socket() {
     return socket;
   }

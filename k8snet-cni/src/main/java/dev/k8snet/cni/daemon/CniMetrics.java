@@ -22,25 +22,43 @@ import java.util.Optional;
  */
 public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
 
-  /** Copies the map. */
+  /**
+   * Copies the map.
+   *
+   * @param byCall statistics keyed by {@code "<plugin> <verb>"}, in first-seen order (unmodifiable)
+   * @param last the most recent call, if any
+   */
   public CniMetrics {
     byCall = Collections.unmodifiableMap(new LinkedHashMap<>(byCall));
     Objects.requireNonNull(last, "last");
   }
 
-  /** No calls yet. */
+  /**
+   * No calls yet.
+   *
+   * @return a snapshot without calls
+   */
   public static CniMetrics empty() {
     return new CniMetrics(Map.of(), Optional.empty());
   }
 
-  /** This snapshot with {@code t} added. */
+  /**
+   * This snapshot with {@code t} added.
+   *
+   * @param t the timings of one call
+   * @return a new snapshot; this one is unchanged
+   */
   public CniMetrics plus(CallTimings t) {
     Map<String, Verb> m = new LinkedHashMap<>(byCall);
     m.merge(t.plugin() + " " + t.verb(), Verb.of(t), Verb::plus);
     return new CniMetrics(m, Optional.of(t));
   }
 
-  /** Total calls of all plugins and verbs. */
+  /**
+   * Total calls of all plugins and verbs.
+   *
+   * @return the number of calls
+   */
   public long calls() {
     return byCall.values().stream().mapToLong(Verb::calls).sum();
   }
@@ -56,7 +74,15 @@ public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
    */
   public record Verb(
       long calls, long failures, Duration total, Duration max, Map<String, Duration> phases) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param calls calls served
+     * @param failures calls that returned an error
+     * @param total their total time
+     * @param max the longest call
+     * @param phases total time per phase, in first-seen order (unmodifiable)
+     */
     public Verb {
       if (calls < 0 || failures < 0 || failures > calls) {
         throw new IllegalArgumentException(
@@ -82,7 +108,11 @@ public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
           p);
     }
 
-    /** The mean time of a call, zero without calls. */
+    /**
+     * The mean time of a call, zero without calls.
+     *
+     * @return the mean duration over all calls, or zero
+     */
     public Duration mean() {
       return calls == 0 ? Duration.ZERO : total.dividedBy(calls);
     }
@@ -92,6 +122,8 @@ public record CniMetrics(Map<String, Verb> byCall, Optional<CallTimings> last) {
    * The snapshot as JSON: {@code {"calls": {"k8snet-bridge ADD": {"calls": n, "failures": n,
    * "totalMicros": n, "meanMicros": n, "maxMicros": n, "phasesMicros": {"netns": n, …}}, …},
    * "last": {"plugin": …, "verb": …, "exitCode": n, "totalMicros": n, "phasesMicros": {…}}}}}.
+   *
+   * @return the JSON text
    */
   public String toJson() {
     ObjectNode o = Json.MAPPER.createObjectNode();

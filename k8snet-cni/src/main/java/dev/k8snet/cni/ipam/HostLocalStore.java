@@ -103,7 +103,11 @@ public final class HostLocalStore {
     this.tmp = indexDir.resolve("tmp");
   }
 
-  /** The directory holding the reservations: {@code <dataDir>/<network>}. */
+  /**
+   * The directory holding the reservations: {@code <dataDir>/<network>}.
+   *
+   * @return {@code <dataDir>/<network>}
+   */
   public Path directory() {
     return dir;
   }
@@ -114,6 +118,8 @@ public final class HostLocalStore {
    *
    * @param requested addresses the runtime asked for; each must lie in one of the sets
    * @return one {@link CniResult.IpConfig} per range set, in set order (no interface index)
+   * @param attachment the attachment that gets the addresses
+   * @param rangeSets the range sets; one address is reserved from each
    * @throws CniException 7 for a subnet conflict or a requested gateway/outside address, 11 when a
    *     set is exhausted or a requested address is taken, 100 for a duplicate allocation
    */
@@ -126,6 +132,12 @@ public final class HostLocalStore {
    * Reserves like {@link #allocate(Attachment, List, List)} and records the sandbox's network
    * namespace and the boot: when a range set is exhausted, reservations of sandboxes whose
    * namespace no longer exists, or that were made before the last reboot, are reclaimed first.
+   *
+   * @param attachment the attachment that gets the addresses
+   * @param netns the sandbox's network namespace path, if known
+   * @param rangeSets the range sets; one address is reserved from each
+   * @param requested addresses the runtime asked for; each must lie in one of the sets
+   * @return one {@link CniResult.IpConfig} per range set, in set order (no interface index)
    */
   public List<CniResult.IpConfig> allocate(
       Attachment attachment,
@@ -233,6 +245,7 @@ public final class HostLocalStore {
    * of its container); succeeds when there is none.
    *
    * @return the released addresses
+   * @param attachment the attachment
    */
   public List<IpAddress> release(Attachment attachment) {
     return locked(
@@ -257,7 +270,12 @@ public final class HostLocalStore {
         });
   }
 
-  /** The addresses reserved for {@code attachment}. */
+  /**
+   * The addresses reserved for {@code attachment}.
+   *
+   * @param attachment the attachment
+   * @return the reserved addresses, empty when there are none
+   */
   public List<IpAddress> find(Attachment attachment) {
     return locked(() -> ownedBy(attachment));
   }
@@ -277,6 +295,7 @@ public final class HostLocalStore {
    * keeps {@code lock} and the cursor files. An empty {@code valid} releases everything.
    *
    * @return the released addresses
+   * @param valid the attachments to keep
    */
   public List<IpAddress> gc(Collection<Attachment> valid) {
     Set<Attachment> keep = Set.copyOf(valid);
@@ -302,7 +321,12 @@ public final class HostLocalStore {
         });
   }
 
-  /** Whether every range set still has a free address (O(reservations)); for STATUS. */
+  /**
+   * Whether every range set still has a free address (O(reservations)); for STATUS.
+   *
+   * @param rangeSets the range sets
+   * @return true when each set has at least one address that is not reserved
+   */
   public boolean hasFree(List<List<IpamRange>> rangeSets) {
     return locked(
         () -> {

@@ -31,7 +31,16 @@ public record IpamConfig(
   /** host-local's default state directory. */
   public static final String DEFAULT_DATA_DIR = "/var/lib/cni/networks";
 
-  /** Copies the components. */
+  /**
+   * Copies the components.
+   *
+   * @param rangeSets the range sets; one address is allocated from each
+   * @param routes the routes to return
+   * @param dataDir the state directory (default {@value #DEFAULT_DATA_DIR})
+   * @param dns the DNS settings to return
+   * @param requested addresses requested by the runtime ({@code CNI_ARGS IP=}, {@code
+   *     args.cni.ips}, {@code runtimeConfig.ips})
+   */
   public IpamConfig {
     rangeSets = rangeSets.stream().map(List::copyOf).toList();
     routes = List.copyOf(routes);
@@ -43,6 +52,9 @@ public record IpamConfig(
   /**
    * Reads the {@code ipam} section of {@code config} with host-local's rules and messages.
    *
+   * @param config the network configuration
+   * @param env the call's environment, whose {@code CNI_ARGS} may request addresses ({@code IP=})
+   * @return the IPAM configuration
    * @throws dev.k8snet.cni.CniException code 7 naming the invalid field
    */
   public static IpamConfig parse(NetworkConfig config, CniEnvironment env) {

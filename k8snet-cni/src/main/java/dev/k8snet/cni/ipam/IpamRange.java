@@ -23,6 +23,10 @@ public record IpamRange(
   /**
    * Validates the range with host-local's rules and messages.
    *
+   * @param subnet the subnet (IPv4 at most /30, IPv6 at most /126)
+   * @param rangeStart the first address handed out
+   * @param rangeEnd the last address handed out
+   * @param gateway the gateway, never handed out; empty when the range has none
    * @throws IllegalArgumentException naming the problem
    */
   public IpamRange {
@@ -52,12 +56,27 @@ public record IpamRange(
         });
   }
 
-  /** A range over {@code subnet} with host-local's defaults. */
+  /**
+   * A range over {@code subnet} with host-local's defaults.
+   *
+   * @param subnet the subnet, at most /30 (IPv4) or /126 (IPv6)
+   * @return the range from the subnet's second address to its last (IPv4: the one before the
+   *     broadcast address), with the second address as gateway
+   */
   public static IpamRange of(Cidr subnet) {
     return of(subnet, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  /** A range with host-local's defaults for the absent settings. */
+  /**
+   * A range with host-local's defaults for the absent settings.
+   *
+   * @param subnet the subnet, at most /30 (IPv4) or /126 (IPv6)
+   * @param rangeStart the first address to hand out (default: the subnet's second address)
+   * @param rangeEnd the last address to hand out (default: the subnet's last, for IPv4 the one
+   *     before the broadcast address)
+   * @param gateway the gateway (default: the subnet's second address)
+   * @return the range
+   */
   public static IpamRange of(
       Cidr subnet,
       Optional<IpAddress> rangeStart,
@@ -76,17 +95,31 @@ public record IpamRange(
         Optional.of(gateway.orElse(second)));
   }
 
-  /** The address family. */
+  /**
+   * The address family.
+   *
+   * @return the family of the subnet
+   */
   public IpFamily family() {
     return subnet.family();
   }
 
-  /** Whether {@code ip} lies between {@code rangeStart} and {@code rangeEnd}. */
+  /**
+   * Whether {@code ip} lies between {@code rangeStart} and {@code rangeEnd}.
+   *
+   * @param ip the address
+   * @return whether {@code ip} is of this family and within the range, both ends included
+   */
   public boolean contains(IpAddress ip) {
     return ip.family() == family() && rangeStart.compareTo(ip) <= 0 && ip.compareTo(rangeEnd) <= 0;
   }
 
-  /** Whether the handed-out parts of the two ranges overlap. */
+  /**
+   * Whether the handed-out parts of the two ranges overlap.
+   *
+   * @param o the other range
+   * @return whether both are of one family and their start-to-end intervals intersect
+   */
   public boolean overlaps(IpamRange o) {
     return o.family() == family()
         && rangeStart.compareTo(o.rangeEnd) <= 0

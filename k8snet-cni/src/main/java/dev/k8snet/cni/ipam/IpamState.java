@@ -39,7 +39,11 @@ public final class IpamState {
     this.fsync = fsync;
   }
 
-  /** State read from the data directory on every call (a process per call, as host-local). */
+  /**
+   * State read from the data directory on every call (a process per call, as host-local).
+   *
+   * @return a state that keeps nothing in memory
+   */
   public static IpamState standalone() {
     return new IpamState(false, false);
   }
@@ -47,6 +51,8 @@ public final class IpamState {
   /**
    * State kept in memory for this object's lifetime and written through to disk (without {@code
    * fsync(2)}) before each call returns.
+   *
+   * @return an in-memory state without {@code fsync(2)}
    */
   public static IpamState inMemory() {
     return inMemory(false);
@@ -58,17 +64,28 @@ public final class IpamState {
    * unique addresses, but not a power loss; after one, the pods are gone anyway and reboot
    * awareness reclaims their addresses). On a disk where {@code fsync} costs milliseconds this is
    * the difference between meeting and missing the per-call budget; on tmpfs it costs nothing.
+   *
+   * @param fsync whether writes are synced to disk before a call returns
+   * @return an in-memory state
    */
   public static IpamState inMemory(boolean fsync) {
     return new IpamState(true, fsync);
   }
 
-  /** Whether this state is kept in memory. */
+  /**
+   * Whether this state is kept in memory.
+   *
+   * @return true for {@link #inMemory()} states
+   */
   public boolean isInMemory() {
     return inMemory;
   }
 
-  /** Whether changes are synced to disk before a call returns (only in memory). */
+  /**
+   * Whether changes are synced to disk before a call returns (only in memory).
+   *
+   * @return true for an in-memory state created with {@code fsync} true
+   */
   public boolean isSynced() {
     return fsync;
   }
@@ -78,6 +95,8 @@ public final class IpamState {
    *
    * @param dataDir host-local's {@code dataDir}
    * @param network the network name
+   * @return a new store per call for a standalone state; the shared store of that directory for an
+   *     in-memory state
    */
   public HostLocalStore store(Path dataDir, String network) {
     Objects.requireNonNull(dataDir, "dataDir");

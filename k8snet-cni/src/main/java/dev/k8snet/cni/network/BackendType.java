@@ -20,12 +20,21 @@ public enum BackendType {
     this.text = text;
   }
 
-  /** Returns the configuration name, {@code host-gw} or {@code vxlan}. */
+  /**
+   * Returns the configuration name, {@code host-gw} or {@code vxlan}.
+   *
+   * @return the name used in {@code Backend.Type}
+   */
   public String text() {
     return text;
   }
 
-  /** Returns the type named {@code text} (case-insensitive), or empty. */
+  /**
+   * Returns the type named {@code text} (case-insensitive), or empty.
+   *
+   * @param text the name, e.g. {@code host-gw}
+   * @return the type, or empty for an unknown name
+   */
   public static Optional<BackendType> fromText(String text) {
     for (BackendType t : values()) {
       if (t.text.equals(text.toLowerCase(Locale.ROOT))) {

@@ -28,7 +28,15 @@ public record KernelView(
     List<Neighbour> neighbours,
     List<Neighbour> fdb) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param links the links
+   * @param addresses the addresses
+   * @param routes the routes of both families (main table)
+   * @param neighbours the ARP/NDP entries
+   * @param fdb the FDB entries of VXLAN devices
+   */
   public KernelView {
     links = List.copyOf(links);
     addresses = List.copyOf(addresses);
@@ -37,7 +45,13 @@ public record KernelView(
     fdb = List.copyOf(fdb);
   }
 
-  /** Reads the namespace of {@code nl}. */
+  /**
+   * Reads the namespace of {@code nl}.
+   *
+   * @param nl the handle of the namespace to read
+   * @return the links, addresses, routes and neighbours of both families, and the FDB entries of
+   *     VXLAN devices
+   */
   public static KernelView read(Netlink nl) {
     List<Link> links = nl.links();
     List<Route> routes = new ArrayList<>(nl.routes(IpFamily.IPV4));

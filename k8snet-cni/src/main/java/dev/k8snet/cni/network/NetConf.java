@@ -52,7 +52,14 @@ public record NetConf(
   /** The Linux default VXLAN UDP port, Flannel's default. */
   public static final int DEFAULT_VXLAN_PORT = 8472;
 
-  /** Validates the components: at least one network, each of its family and canonical. */
+  /**
+   * Validates the components: at least one network, each of its family and canonical.
+   *
+   * @param network the IPv4 network; when present, IPv4 with a prefix of at most /28
+   * @param ipv6Network the IPv6 network; when present, IPv6 with a prefix of at most /124
+   * @param backend the backend settings; not null
+   * @param ipMasq whether pod traffic leaving the cluster networks is masqueraded
+   */
   public NetConf {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(ipv6Network, "ipv6Network");
@@ -65,22 +72,42 @@ public record NetConf(
     ipv6Network.ifPresent(n -> checkNetwork("IPv6Network", n, IpFamily.IPV6));
   }
 
-  /** Returns an IPv4-only configuration with masquerading on. */
+  /**
+   * Returns an IPv4-only configuration with masquerading on.
+   *
+   * @param network the IPv4 cluster pod network
+   * @param backend the backend settings
+   * @return a configuration without an IPv6 network
+   */
   public static NetConf of(Cidr network, Backend backend) {
     return new NetConf(Optional.of(network), Optional.empty(), backend, true);
   }
 
-  /** Returns the cluster networks, IPv4 first. */
+  /**
+   * Returns the cluster networks, IPv4 first.
+   *
+   * @return the enabled networks, IPv4 before IPv6
+   */
   public List<Cidr> networks() {
     return java.util.stream.Stream.concat(network.stream(), ipv6Network.stream()).toList();
   }
 
-  /** Returns the cluster network of {@code family}, if that family is enabled. */
+  /**
+   * Returns the cluster network of {@code family}, if that family is enabled.
+   *
+   * @param family the family
+   * @return the network, or empty when the family is not enabled
+   */
   public Optional<Cidr> network(IpFamily family) {
     return family == IpFamily.IPV4 ? network : ipv6Network;
   }
 
-  /** Returns a copy with masquerading on or off. */
+  /**
+   * Returns a copy with masquerading on or off.
+   *
+   * @param on whether to masquerade
+   * @return a copy with the same networks and backend
+   */
   public NetConf withIpMasq(boolean on) {
     return new NetConf(network, ipv6Network, backend, on);
   }
@@ -109,7 +136,15 @@ public record NetConf(
    */
   public record Backend(
       BackendType type, int vni, int port, boolean directRouting, OptionalInt mtu) {
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param type the backend type; not null
+     * @param vni the VXLAN network identifier, 0 to 16777215
+     * @param port the VXLAN UDP port, 1 to 65535
+     * @param directRouting whether VXLAN uses host-gw routes for peers on the same subnet
+     * @param mtu the pod MTU; when present, 576 to 65535
+     */
     public Backend {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(mtu, "mtu");
@@ -127,17 +162,31 @@ public record NetConf(
           });
     }
 
-    /** VXLAN with {@code vni}, port 8472, no direct routing. */
+    /**
+     * VXLAN with {@code vni}, port 8472, no direct routing.
+     *
+     * @param vni the VXLAN network identifier, 0 to 16777215
+     * @return VXLAN settings with the default port and no MTU override
+     */
     public static Backend vxlan(int vni) {
       return new Backend(BackendType.VXLAN, vni, DEFAULT_VXLAN_PORT, false, OptionalInt.empty());
     }
 
-    /** host-gw. */
+    /**
+     * host-gw.
+     *
+     * @return host-gw settings
+     */
     public static Backend hostGw() {
       return new Backend(BackendType.HOST_GW, 1, DEFAULT_VXLAN_PORT, false, OptionalInt.empty());
     }
 
-    /** Returns a copy with direct routing on or off. */
+    /**
+     * Returns a copy with direct routing on or off.
+     *
+     * @param on whether direct routing is on
+     * @return a copy with the other settings unchanged
+     */
     public Backend withDirectRouting(boolean on) {
       return new Backend(type, vni, port, on, mtu);
     }
@@ -150,6 +199,8 @@ public record NetConf(
   /**
    * Reads a {@code net-conf.json} file.
    *
+   * @param file the {@code net-conf.json} file
+   * @return the configuration
    * @throws IllegalArgumentException naming the file, line, field and value on bad input
    * @throws java.io.UncheckedIOException when the file cannot be read
    */
@@ -164,6 +215,9 @@ public record NetConf(
   /**
    * Parses {@code net-conf.json} text; {@code source} names it in errors.
    *
+   * @param text the JSON text
+   * @param source the name of the text in error messages, e.g. its path
+   * @return the configuration
    * @throws IllegalArgumentException {@code SOURCE:LINE: FIELD: VALUE (expected: …)} on bad input
    */
   public static NetConf parse(String text, String source) {

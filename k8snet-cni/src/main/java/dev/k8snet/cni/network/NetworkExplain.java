@@ -43,6 +43,12 @@ public final class NetworkExplain {
   /**
    * Explains the path from pod {@code from} to pod {@code to}.
    *
+   * @param conf the pod network configuration
+   * @param state the cluster state with the nodes and pods
+   * @param from the source pod
+   * @param to the destination pod; its first IP of the network's families is used
+   * @param kernel the source node's kernel state to compare each step with, if read
+   * @return the steps of the path, each with the kernel object it needs
    * @throws IllegalArgumentException when a pod has no IP or no node
    */
   public static PathExplanation explain(
@@ -53,6 +59,12 @@ public final class NetworkExplain {
   /**
    * Explains the path from pod {@code from} to {@code destination} (a pod IP or any address).
    *
+   * @param conf the pod network configuration
+   * @param state the cluster state with the nodes and pods
+   * @param from the source pod
+   * @param destination the destination address
+   * @param kernel the source node's kernel state to compare each step with, if read
+   * @return the steps of the path, each with the kernel object it needs
    * @throws IllegalArgumentException when the source pod has no IP or no node
    */
   public static PathExplanation explain(

@@ -24,6 +24,9 @@ public final class NodeSubnets {
   /**
    * Returns the pod CIDRs of {@code node} that the pod network uses (IPv4 first).
    *
+   * @param conf the pod network configuration
+   * @param node the node
+   * @return the node's pod CIDRs, at most one per enabled family
    * @throws IllegalArgumentException naming the node and field when it has none yet, more than one
    *     per family, or one outside the cluster network
    */
@@ -38,7 +41,12 @@ public final class NodeSubnets {
     return p.podCidrList();
   }
 
-  /** Returns the IPAM range sets for {@code podCidrs}: one set per family, the whole subnet. */
+  /**
+   * Returns the IPAM range sets for {@code podCidrs}: one set per family, the whole subnet.
+   *
+   * @param podCidrs the node's pod CIDRs
+   * @return one range set per CIDR, each holding one range over the whole CIDR
+   */
   public static List<List<IpamRange>> ipamRanges(List<Cidr> podCidrs) {
     return podCidrs.stream().map(c -> List.of(IpamRange.of(c))).toList();
   }
@@ -48,6 +56,14 @@ public final class NodeSubnets {
    * Flannel's CNI plugin delegates to the bridge plugin: gateway and default gateway on, hairpin
    * on, {@code mtu}, no per-pod masquerading, host-local compatible IPAM with one range set per
    * family and a route to each cluster network.
+   *
+   * @param conf the pod network configuration, for the routes to the cluster networks
+   * @param podCidrs the node's pod CIDRs
+   * @param mtu the pod MTU
+   * @param networkName the CNI network name
+   * @param bridge the bridge name
+   * @param dataDir the IPAM data directory
+   * @return the configuration JSON, CNI version 1.0.0
    */
   public static String bridgeConfig(
       NetConf conf, List<Cidr> podCidrs, int mtu, String networkName, String bridge, Path dataDir) {

@@ -32,7 +32,19 @@ public record PathExplanation(
     boolean masquerade,
     boolean ok) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param source the source address
+   * @param destination the destination address
+   * @param sourceNode the node of the source pod
+   * @param destinationNode the node of the destination pod, empty for an address outside the pods
+   * @param mode how the destination node is reached (NONE for same node or outside)
+   * @param steps the hops in order
+   * @param masquerade whether the source is rewritten to the node's address
+   * @param ok whether every object the path needs exists (in the model, and in the kernel if it was
+   *     read)
+   */
   public PathExplanation {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(destination, "destination");
@@ -53,7 +65,15 @@ public record PathExplanation(
    * @since 0.1
    */
   public record Step(String kind, String object, Optional<String> kernel) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param kind what it is: {@code route}, {@code neighbour}, {@code fdb}, {@code underlay},
+     *     {@code masquerade}, {@code deliver}, {@code problem}
+     * @param object the kernel object in {@code ip}/{@code bridge} notation, or the decision
+     * @param kernel what the kernel holds for it: {@code present}, {@code missing}, {@code differs:
+     *     …}; empty when the kernel was not read or the step has no single object
+     */
     public Step {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(object, "object");
@@ -61,7 +81,11 @@ public record PathExplanation(
     }
   }
 
-  /** Renders the explanation as text, one step a line. */
+  /**
+   * Renders the explanation as text, one step a line.
+   *
+   * @return the text
+   */
   public String render() {
     StringBuilder s = new StringBuilder();
     s.append(source)

@@ -31,7 +31,18 @@ public record PeerStatus(
     OptionalInt mtu,
     Optional<String> lastError) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param node the peer's Node name
+   * @param podCidrs the peer's pod CIDRs (one per family)
+   * @param underlayIps the peer's underlay addresses used as next hop or tunnel endpoint
+   * @param vtepMac the peer's VTEP MAC, for VXLAN paths
+   * @param mode how the peer is reached
+   * @param programmed whether every kernel object for the peer is in place
+   * @param mtu the MTU of the path for pod traffic (tunnel or underlay device MTU)
+   * @param lastError why the peer is not (fully) programmed, if it is not
+   */
   public PeerStatus {
     Objects.requireNonNull(node, "node");
     podCidrs = List.copyOf(podCidrs);

@@ -161,17 +161,26 @@ public final class RouteManager implements AutoCloseable {
    * @param netlink the handle of the node's network namespace (stays owned by the caller)
    * @param conf the cluster's pod network configuration
    * @param nodeName this node's Node name
+   * @return a builder with the defaults documented on its setters
    */
   public static Builder builder(Netlink netlink, NetConf conf, String nodeName) {
     return new Builder(netlink, conf, nodeName);
   }
 
-  /** Returns the configuration. */
+  /**
+   * Returns the configuration.
+   *
+   * @return the configuration given to the builder
+   */
   public NetConf config() {
     return conf;
   }
 
-  /** Returns the last status snapshot. */
+  /**
+   * Returns the last status snapshot.
+   *
+   * @return the status of the last sync or reconcile
+   */
   public NetworkStatus status() {
     return status.get();
   }
@@ -180,6 +189,8 @@ public final class RouteManager implements AutoCloseable {
    * Returns the annotations this node should carry so that peers that do not derive VTEP MACs (such
    * as Flannel) find it: {@code flannel.alpha.coreos.com/backend-type}, {@code backend-data} with
    * VNI and VTEP MAC, and {@code public-ip}. Empty before the first sync.
+   *
+   * @return the annotations, empty before the first sync
    */
   public synchronized Map<String, String> nodeAnnotations() {
     NetworkStatus s = status.get();
@@ -238,6 +249,7 @@ public final class RouteManager implements AutoCloseable {
    * committed last; reads the kernel only the first time and when a device had to be (re)created.
    *
    * @return the status after the sync
+   * @param state the cluster state to program
    */
   public synchronized NetworkStatus sync(ClusterState state) {
     return run(state, false);
@@ -246,6 +258,9 @@ public final class RouteManager implements AutoCloseable {
   /**
    * Like {@link #sync} but reads the kernel first: repairs what was deleted or tampered with and
    * deletes orphans of ours.
+   *
+   * @param state the cluster state to program
+   * @return the status after the reconcile
    */
   public synchronized NetworkStatus reconcile(ClusterState state) {
     return run(state, true);
@@ -705,7 +720,12 @@ public final class RouteManager implements AutoCloseable {
     return changed;
   }
 
-  /** The VXLAN device name of a family: {@code k8snet.VNI} or {@code k8snv6.VNI}. */
+  /**
+   * The VXLAN device name of a family: {@code k8snet.VNI} or {@code k8snv6.VNI}.
+   *
+   * @param f the family
+   * @return the device name
+   */
   public String deviceName(IpFamily f) {
     return NetworkPlan.vxlanDeviceName(conf, f);
   }
@@ -790,6 +810,7 @@ public final class RouteManager implements AutoCloseable {
    * returns), then syncs on each update, reconciles periodically and after netlink events that
    * disturbed our objects. Stop it with {@link #close()}; the source stays the caller's.
    *
+   * @param source the cluster source, started by this method
    * @throws IllegalStateException if already started
    */
   public void start(ClusterSource source) {
@@ -976,26 +997,46 @@ public final class RouteManager implements AutoCloseable {
       }
     }
 
-    /** Persists the VTEP MACs in {@code dir} (default: not persisted). */
+    /**
+     * Persists the VTEP MACs in {@code dir} (default: not persisted).
+     *
+     * @param dir the directory of the VTEP MAC file
+     * @return this builder
+     */
     public Builder stateDir(Path dir) {
       this.stateDir = Objects.requireNonNull(dir, "dir");
       return this;
     }
 
-    /** Programs the masquerade table through {@code nft} (default: no nftables programming). */
+    /**
+     * Programs the masquerade table through {@code nft} (default: no nftables programming).
+     *
+     * @param nft the nftables handle of the node's namespace
+     * @return this builder
+     */
     public Builder nftables(Nftables nft) {
       this.nftables = Objects.requireNonNull(nft, "nft");
       return this;
     }
 
-    /** Tags our routes with this protocol number (1 to 255, default 107). */
+    /**
+     * Tags our routes with this protocol number (1 to 255, default 107).
+     *
+     * @param value the protocol number, 1 to 255
+     * @return this builder
+     */
     public Builder routeProtocol(int value) {
       RouteProtocol.valueOf(value);
       this.protocol = value;
       return this;
     }
 
-    /** Sets the period of the full reconcile (default 30 s). */
+    /**
+     * Sets the period of the full reconcile (default 30 s).
+     *
+     * @param value the period, &gt; 0
+     * @return this builder
+     */
     public Builder resyncInterval(Duration value) {
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException("resyncInterval: " + value + " (expected: > 0)");
@@ -1004,13 +1045,22 @@ public final class RouteManager implements AutoCloseable {
       return this;
     }
 
-    /** Sets the clock of status timestamps. */
+    /**
+     * Sets the clock of status timestamps.
+     *
+     * @param value the clock
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "value");
       return this;
     }
 
-    /** Returns the manager; nothing is programmed until a sync. */
+    /**
+     * Returns the manager; nothing is programmed until a sync.
+     *
+     * @return a new manager
+     */
     public RouteManager build() {
       return new RouteManager(this);
     }

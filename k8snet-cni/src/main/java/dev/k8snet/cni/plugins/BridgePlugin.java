@@ -78,6 +78,8 @@ public final class BridgePlugin implements CniPlugin {
   /**
    * A plugin in the host namespace whose in-process {@code k8snet-ipam} keeps its reservations in
    * {@code ipam} (the node daemon passes {@link IpamState#inMemory()}).
+   *
+   * @param ipam the IPAM state of the in-process {@code k8snet-ipam}
    */
   public BridgePlugin(IpamState ipam) {
     this.host = Optional.empty();
@@ -87,12 +89,19 @@ public final class BridgePlugin implements CniPlugin {
   /**
    * A plugin whose "host" side (bridge, host veth end, masquerading) lives in {@code host}; the
    * namespace must stay open while the plugin is used.
+   *
+   * @param host the namespace of the host side
    */
   public BridgePlugin(NetworkNamespace host) {
     this(host, IpamState.standalone());
   }
 
-  /** A plugin with its host side in {@code host} and its in-process IPAM state in {@code ipam}. */
+  /**
+   * A plugin with its host side in {@code host} and its in-process IPAM state in {@code ipam}.
+   *
+   * @param host the namespace of the host side
+   * @param ipam the IPAM state of the in-process {@code k8snet-ipam}
+   */
   public BridgePlugin(NetworkNamespace host, IpamState ipam) {
     this.host = Optional.of(host);
     this.ipam = new IpamPlugin(ipam);

@@ -29,6 +29,8 @@ public final class IpamPlugin implements CniPlugin {
 
   /**
    * A plugin whose reservations live in {@code state} (the daemon: {@link IpamState#inMemory()}).
+   *
+   * @param state the IPAM state
    */
   public IpamPlugin(IpamState state) {
     this.state = Objects.requireNonNull(state, "state");

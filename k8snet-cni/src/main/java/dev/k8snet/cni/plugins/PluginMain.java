@@ -16,7 +16,12 @@ import java.util.function.Function;
 public final class PluginMain {
   private PluginMain() {}
 
-  /** The plugin of an executable name, e.g. {@code k8snet-bridge}, for a process per call. */
+  /**
+   * The plugin of an executable name, e.g. {@code k8snet-bridge}, for a process per call.
+   *
+   * @param name the executable name
+   * @return the plugin, with IPAM state read from disk on every call
+   */
   public static CniPlugin plugin(String name) {
     return plugins(IpamState.standalone()).apply(name);
   }
@@ -26,6 +31,8 @@ public final class PluginMain {
    * in-process) keeping its reservations in {@code ipam}; the node daemon passes {@link
    * IpamState#inMemory()}.
    *
+   * @param ipam the IPAM state of {@code k8snet-ipam}
+   * @return the function from executable name to plugin
    * @throws IllegalArgumentException from the function for an unknown name
    */
   public static Function<String, CniPlugin> plugins(IpamState ipam) {

@@ -40,7 +40,11 @@ public final class PortmapPlugin implements CniPlugin {
     this.host = Optional.empty();
   }
 
-  /** A plugin whose rules live in {@code host}. */
+  /**
+   * A plugin whose rules live in {@code host}.
+   *
+   * @param host the namespace of the host rules
+   */
   public PortmapPlugin(NetworkNamespace host) {
     this.host = Optional.of(host);
   }

@@ -155,7 +155,13 @@ public final class CniRuntime {
         pluginPath, type, cmd, env(cmd, rt), stdin.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Runs ADD through the list and caches the final result. */
+  /**
+   * Runs ADD through the list and caches the final result.
+   *
+   * @param list the network configuration list
+   * @param rt the attachment's runtime settings
+   * @return the result of the last plugin
+   */
   public CniResult add(NetworkConfigList list, RuntimeConf rt) {
     Optional<CniResult> prev = Optional.empty();
     for (String p : list.plugins()) {
@@ -169,7 +175,12 @@ public final class CniRuntime {
     return result;
   }
 
-  /** Runs DEL through the list in reverse with the cached result, then drops the cache entry. */
+  /**
+   * Runs DEL through the list in reverse with the cached result, then drops the cache entry.
+   *
+   * @param list the network configuration list
+   * @param rt the attachment's runtime settings
+   */
   public void del(NetworkConfigList list, RuntimeConf rt) {
     Optional<CniResult> cached = cachedResult(list.name(), rt.containerId(), rt.ifname());
     Optional<CniResult> prev =
@@ -185,6 +196,8 @@ public final class CniRuntime {
   /**
    * Runs CHECK through the list with the cached result.
    *
+   * @param list the network configuration list
+   * @param rt the attachment's runtime settings
    * @throws CniException code 1 when the list's version is before 0.4.0 or CHECK is disabled
    */
   public void check(NetworkConfigList list, RuntimeConf rt) {
@@ -207,7 +220,11 @@ public final class CniRuntime {
     }
   }
 
-  /** Runs STATUS on every plugin (1.1.0 lists; earlier lists are taken as ready). */
+  /**
+   * Runs STATUS on every plugin (1.1.0 lists; earlier lists are taken as ready).
+   *
+   * @param list the network configuration list
+   */
   public void status(NetworkConfigList list) {
     if (!list.cniVersion().atLeast(CniVersion.V1_1_0)) {
       return;
@@ -223,6 +240,8 @@ public final class CniRuntime {
    * and throws the first at the end.
    *
    * @return the attachments that got a DEL
+   * @param list the network configuration list
+   * @param valid the attachments to keep
    */
   public List<Attachment> gc(NetworkConfigList list, List<Attachment> valid) {
     Set<Attachment> keep = new HashSet<>(valid);
@@ -255,7 +274,14 @@ public final class CniRuntime {
     return deleted;
   }
 
-  /** The cached final ADD result of an attachment. */
+  /**
+   * The cached final ADD result of an attachment.
+   *
+   * @param network the network name
+   * @param containerId the container id
+   * @param ifname the interface name in the container
+   * @return the result, or empty when none is cached
+   */
   public Optional<CniResult> cachedResult(String network, String containerId, String ifname) {
     try {
       JsonNode n =

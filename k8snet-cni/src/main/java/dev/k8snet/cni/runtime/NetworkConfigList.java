@@ -34,7 +34,15 @@ public record NetworkConfigList(
     boolean disableGc,
     List<String> plugins) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param cniVersion the selected version
+   * @param name the network name
+   * @param disableCheck whether CHECK is disabled
+   * @param disableGc whether GC is disabled (1.1.0)
+   * @param plugins each plugin object as JSON text, in order
+   */
   public NetworkConfigList {
     Objects.requireNonNull(cniVersion, "cniVersion");
     Objects.requireNonNull(name, "name");
@@ -47,6 +55,8 @@ public record NetworkConfigList(
   /**
    * Parses a list, or a single plugin configuration.
    *
+   * @param json the {@code .conflist} or {@code .conf} text
+   * @return the list; a single configuration becomes a list of one plugin
    * @throws CniException code 6 for bad JSON, 7 naming an invalid field, 1 for no usable version
    */
   public static NetworkConfigList parse(String json) {
@@ -119,7 +129,12 @@ public record NetworkConfigList(
         plugins);
   }
 
-  /** Loads a file. */
+  /**
+   * Loads a file.
+   *
+   * @param file the configuration file
+   * @return the list parsed from the file
+   */
   public static NetworkConfigList load(Path file) {
     try {
       return parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -131,6 +146,9 @@ public record NetworkConfigList(
   /**
    * The configuration files of {@code dir} ({@code .conflist}, {@code .conf}, {@code .json}) in
    * lexical order.
+   *
+   * @param dir the directory
+   * @return the matching files, sorted by name
    */
   public static List<Path> files(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {

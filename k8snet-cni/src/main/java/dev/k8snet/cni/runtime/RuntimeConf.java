@@ -21,7 +21,15 @@ public record RuntimeConf(
     String ifname,
     Map<String, String> args,
     Map<String, String> capabilityArgs) {
-  /** Copies the components. */
+  /**
+   * Copies the components.
+   *
+   * @param containerId the container id
+   * @param netns the namespace path; empty for DEL of a sandbox that is gone
+   * @param ifname the interface name
+   * @param args the {@code CNI_ARGS} pairs
+   * @param capabilityArgs capability name to JSON value
+   */
   public RuntimeConf {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(netns, "netns");
@@ -30,7 +38,14 @@ public record RuntimeConf(
     capabilityArgs = Map.copyOf(capabilityArgs);
   }
 
-  /** An attachment without arguments. */
+  /**
+   * An attachment without arguments.
+   *
+   * @param containerId the container id
+   * @param netns the network namespace path
+   * @param ifname the interface name in the container
+   * @return settings without {@code CNI_ARGS} or capability arguments
+   */
   public static RuntimeConf of(String containerId, String netns, String ifname) {
     return new RuntimeConf(containerId, netns, ifname, Map.of(), Map.of());
   }

@@ -30,6 +30,10 @@ public record ClusterChange(
   /**
    * Checks that {@code before} and {@code after} agree with {@code type}.
    *
+   * @param type what happened
+   * @param ref the object
+   * @param before the object in the older snapshot; empty when {@link Type#ADDED}
+   * @param after the object in the newer snapshot; empty when {@link Type#DELETED}
    * @throws IllegalArgumentException if they do not
    */
   public ClusterChange {

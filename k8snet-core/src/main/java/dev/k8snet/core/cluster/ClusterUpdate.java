@@ -14,7 +14,13 @@ import java.util.Objects;
 public record ClusterUpdate(
     ClusterState previous, ClusterState current, List<ClusterChange> changes) {
 
-  /** Checks for nulls and copies the list. */
+  /**
+   * Checks for nulls and copies the list.
+   *
+   * @param previous the snapshot before (empty, version 0, for the first update)
+   * @param current the new snapshot
+   * @param changes the objects that differ, ordered by {@link dev.k8snet.core.model.ObjectRef}
+   */
   public ClusterUpdate {
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(current, "current");

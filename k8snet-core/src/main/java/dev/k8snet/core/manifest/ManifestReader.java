@@ -214,7 +214,13 @@ public final class ManifestReader {
       List<ManifestException> errors,
       List<ManifestWarning> warnings) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param objects the objects that passed validation, in source order, with defaults applied
+     * @param errors one error per rejected object or unreadable document, in source order
+     * @param warnings what was skipped, in source order
+     */
     public Result {
       objects = List.copyOf(objects);
       errors = List.copyOf(errors);

@@ -11,7 +11,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record ManifestWarning(String source, int line, String message) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param source the file or source name
+   * @param line the 1-based line of the document or field, or 0 when unknown
+   * @param message what was skipped and why
+   */
   public ManifestWarning {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(message, "message");

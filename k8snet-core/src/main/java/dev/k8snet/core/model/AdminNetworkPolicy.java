@@ -25,7 +25,16 @@ public record AdminNetworkPolicy(
     List<AdminPolicyRule> egress)
     implements KubernetesObject {
 
-  /** Checks nulls, the priority range and the subject kind. */
+  /**
+   * Checks nulls, the priority range and the subject kind.
+   *
+   * @param metadata the metadata (cluster-scoped)
+   * @param priority 0–1000; lower is evaluated first
+   * @param subject the pods the policy applies to ({@link AdminPeer.Namespaces} or {@link
+   *     AdminPeer.Pods})
+   * @param ingress the ingress rules, in precedence order
+   * @param egress the egress rules, in precedence order
+   */
   public AdminNetworkPolicy {
     Objects.requireNonNull(metadata, "metadata");
     check(priority >= 0 && priority <= 1000, "priority", priority, "0 ~ 1000");

@@ -25,7 +25,11 @@ public sealed interface AdminPeer
    * @since 0.1
    */
   record Namespaces(LabelSelector selector) implements AdminPeer {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param selector the namespace selector; empty selects every namespace
+     */
     public Namespaces {
       Objects.requireNonNull(selector, "selector");
     }
@@ -39,7 +43,12 @@ public sealed interface AdminPeer
    * @since 0.1
    */
   record Pods(LabelSelector namespaceSelector, LabelSelector podSelector) implements AdminPeer {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param namespaceSelector the namespace selector; empty selects every namespace
+     * @param podSelector the pod selector; empty selects every pod
+     */
     public Pods {
       Objects.requireNonNull(namespaceSelector, "namespaceSelector");
       Objects.requireNonNull(podSelector, "podSelector");
@@ -53,7 +62,11 @@ public sealed interface AdminPeer
    * @since 0.1
    */
   record Nodes(LabelSelector selector) implements AdminPeer {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param selector the node selector; empty selects every node
+     */
     public Nodes {
       Objects.requireNonNull(selector, "selector");
     }
@@ -66,7 +79,11 @@ public sealed interface AdminPeer
    * @since 0.1
    */
   record Networks(List<Cidr> cidrs) implements AdminPeer {
-    /** Copies the list and checks its size. */
+    /**
+     * Copies the list and checks its size.
+     *
+     * @param cidrs the blocks, 1 to 25
+     */
     public Networks {
       cidrs = List.copyOf(cidrs);
       if (cidrs.isEmpty() || cidrs.size() > 25) {
@@ -83,7 +100,11 @@ public sealed interface AdminPeer
    * @since 0.1
    */
   record DomainNames(List<String> names) implements AdminPeer {
-    /** Copies the list and checks its size. */
+    /**
+     * Copies the list and checks its size.
+     *
+     * @param names the names, 1 to 25
+     */
     public DomainNames {
       names = List.copyOf(names);
       if (names.isEmpty() || names.size() > 25) {

@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record AdminPolicyRule(
     String name, AdminPolicyAction action, List<AdminPeer> peers, List<AdminPort> ports) {
-  /** Checks nulls and that there is a peer. */
+  /**
+   * Checks nulls and that there is a peer.
+   *
+   * @param name the rule's name ({@code ""} when unnamed), for explanations
+   * @param action what to do with matching traffic
+   * @param peers {@code from} (ingress) or {@code to} (egress): at least one
+   * @param ports the destination ports; empty matches every port and protocol
+   */
   public AdminPolicyRule {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(action, "action");

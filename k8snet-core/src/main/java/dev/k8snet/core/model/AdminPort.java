@@ -25,7 +25,12 @@ public sealed interface AdminPort permits AdminPort.Number, AdminPort.Range, Adm
    */
   @SuppressWarnings("JavaLangClash") // the name mirrors PortRef.Number
   record Number(Protocol protocol, int port) implements AdminPort {
-    /** Checks the range. */
+    /**
+     * Checks the range.
+     *
+     * @param protocol the protocol
+     * @param port the port, 1–65535
+     */
     public Number {
       Objects.requireNonNull(protocol, "protocol");
       check(port >= 1 && port <= 65535, "port", port, "1 ~ 65535");
@@ -41,7 +46,13 @@ public sealed interface AdminPort permits AdminPort.Number, AdminPort.Range, Adm
    * @since 0.1
    */
   record Range(Protocol protocol, int start, int end) implements AdminPort {
-    /** Checks the range. */
+    /**
+     * Checks the range.
+     *
+     * @param protocol the protocol
+     * @param start the first port
+     * @param end the last port, greater than {@code start}
+     */
     public Range {
       Objects.requireNonNull(protocol, "protocol");
       check(start >= 1 && start <= 65535, "start", start, "1 ~ 65535");
@@ -65,7 +76,11 @@ public sealed interface AdminPort permits AdminPort.Number, AdminPort.Range, Adm
    * @since 0.1
    */
   record Named(String name) implements AdminPort {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param name the name
+     */
     public Named {
       Objects.requireNonNull(name, "name");
     }

@@ -23,7 +23,14 @@ public record BaselineAdminNetworkPolicy(
     List<AdminPolicyRule> egress)
     implements KubernetesObject {
 
-  /** Checks nulls, the subject kind and that no rule passes. */
+  /**
+   * Checks nulls, the subject kind and that no rule passes.
+   *
+   * @param metadata the metadata (cluster-scoped; the name is {@code default})
+   * @param subject the pods the policy applies to
+   * @param ingress the ingress rules, in precedence order
+   * @param egress the egress rules, in precedence order
+   */
   public BaselineAdminNetworkPolicy {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(subject, "subject");

@@ -70,7 +70,16 @@ public record ClusterNetworkPolicy(
     }
   }
 
-  /** Checks nulls, the priority range, the subject kind and the rule counts. */
+  /**
+   * Checks nulls, the priority range, the subject kind and the rule counts.
+   *
+   * @param metadata the metadata (cluster-scoped)
+   * @param tier the tier
+   * @param priority 0–1000; lower is evaluated first within the tier
+   * @param subject the pods the policy applies to
+   * @param ingress the ingress rules, in precedence order (at most 25)
+   * @param egress the egress rules, in precedence order (at most 25)
+   */
   public ClusterNetworkPolicy {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(tier, "tier");

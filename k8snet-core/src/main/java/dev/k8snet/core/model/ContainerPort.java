@@ -19,7 +19,14 @@ import java.util.OptionalInt;
  */
 public record ContainerPort(
     Optional<String> name, int containerPort, Protocol protocol, OptionalInt hostPort) {
-  /** Checks ranges and nulls. */
+  /**
+   * Checks ranges and nulls.
+   *
+   * @param name the port name, if any
+   * @param containerPort the port, 1–65535
+   * @param protocol the protocol (default TCP)
+   * @param hostPort the host port, if any (1–65535)
+   */
   public ContainerPort {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(protocol, "protocol");

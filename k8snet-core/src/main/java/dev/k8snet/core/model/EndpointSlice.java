@@ -92,7 +92,19 @@ public record EndpointSlice(
       List<String> hintsForNodes,
       Optional<ObjectRef> targetRef) {
 
-    /** Checks nulls and that there is an address. */
+    /**
+     * Checks nulls and that there is an address.
+     *
+     * @param addresses the addresses (at least one, all of the slice's family); consumers use the
+     *     first
+     * @param conditions the conditions
+     * @param hostname the hostname (DNS records for headless services)
+     * @param nodeName the node hosting the endpoint
+     * @param zone the zone of the endpoint
+     * @param hintsForZones {@code hints.forZones[].name}; empty without hints
+     * @param hintsForNodes {@code hints.forNodes[].name}; empty without hints
+     * @param targetRef the object (usually a Pod) behind the endpoint
+     */
     public Endpoint {
       addresses = List.copyOf(addresses);
       check(!addresses.isEmpty(), "addresses", addresses, "at least 1 address");
@@ -135,7 +147,14 @@ public record EndpointSlice(
    */
   public record Port(
       String name, OptionalInt port, Protocol protocol, Optional<String> appProtocol) {
-    /** Checks nulls and the range. */
+    /**
+     * Checks nulls and the range.
+     *
+     * @param name the name, {@code ""} when unnamed; matches the Service port of the same name
+     * @param port the port number; empty means all ports
+     * @param protocol the protocol (default TCP)
+     * @param appProtocol the application protocol, if declared
+     */
     public Port {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(port, "port");
@@ -157,7 +176,14 @@ public record EndpointSlice(
     }
   }
 
-  /** Checks nulls, copies lists and checks address families. */
+  /**
+   * Checks nulls, copies lists and checks address families.
+   *
+   * @param metadata the metadata
+   * @param addressType the family of all addresses ({@code addressType})
+   * @param endpoints the endpoints
+   * @param ports the ports every endpoint serves
+   */
   public EndpointSlice {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(addressType, "addressType");

@@ -15,6 +15,10 @@ public record HttpIngressPath(String path, PathType pathType, IngressBackend bac
   /**
    * Checks nulls and that Exact and Prefix paths are absolute.
    *
+   * @param path the path; starts with {@code /} unless the type is ImplementationSpecific (which
+   *     may be {@code ""})
+   * @param pathType how the path matches
+   * @param backend where matching requests go
    * @throws IllegalArgumentException for a relative Exact or Prefix path
    */
   public HttpIngressPath {

@@ -25,7 +25,15 @@ public record Ingress(
   /** The deprecated annotation that named the class before {@code ingressClassName}. */
   public static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
-  /** Checks nulls and copies the lists. */
+  /**
+   * Checks nulls and copies the lists.
+   *
+   * @param metadata the metadata
+   * @param ingressClassName {@code spec.ingressClassName}, if set
+   * @param defaultBackend where requests matching no rule go, if set
+   * @param tls the TLS entries
+   * @param rules the rules, in order
+   */
   public Ingress {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(ingressClassName, "ingressClassName");

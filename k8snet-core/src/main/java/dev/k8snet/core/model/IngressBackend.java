@@ -20,7 +20,12 @@ public sealed interface IngressBackend
    * @since 0.1
    */
   record ServiceBackend(String name, PortRef port) implements IngressBackend {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param name the Service's name (same namespace as the Ingress)
+     * @param port the Service port by number (the service port, not the target port) or by name
+     */
     public ServiceBackend {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(port, "port");
@@ -38,7 +43,13 @@ public sealed interface IngressBackend
    */
   record ResourceBackend(Optional<String> apiGroup, String kind, String name)
       implements IngressBackend {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param apiGroup the API group, if any (core otherwise)
+     * @param kind the kind
+     * @param name the name
+     */
     public ResourceBackend {
       Objects.requireNonNull(apiGroup, "apiGroup");
       Objects.requireNonNull(kind, "kind");

@@ -21,7 +21,14 @@ public record IngressClass(ObjectMeta metadata, String controller, boolean isDef
   /** The annotation that marks the default class. */
   public static final String DEFAULT_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
 
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param metadata the metadata (cluster-scoped)
+   * @param controller {@code spec.controller}, a domain-prefixed path such as {@code
+   *     k8snet.dev/ingress}
+   * @param isDefault whether the annotation {@value #DEFAULT_ANNOTATION} is {@code "true"}
+   */
   public IngressClass {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(controller, "controller");

@@ -13,7 +13,12 @@ import java.util.Optional;
  * @since 0.1
  */
 public record IngressRule(Optional<String> host, List<HttpIngressPath> paths) {
-  /** Checks nulls and copies the list. */
+  /**
+   * Checks nulls and copies the list.
+   *
+   * @param host the host; empty matches every host
+   * @param paths the paths, in order
+   */
   public IngressRule {
     Objects.requireNonNull(host, "host");
     paths = List.copyOf(paths);

@@ -13,7 +13,13 @@ import java.util.Optional;
  * @since 0.1
  */
 public record IngressTls(List<String> hosts, Optional<String> secretName) {
-  /** Checks nulls and copies the list. */
+  /**
+   * Checks nulls and copies the list.
+   *
+   * @param hosts the hosts the certificate serves (SNI names)
+   * @param secretName the {@code kubernetes.io/tls} Secret in the Ingress's namespace; empty for
+   *     SNI routing alone
+   */
   public IngressTls {
     hosts = List.copyOf(hosts);
     Objects.requireNonNull(secretName, "secretName");

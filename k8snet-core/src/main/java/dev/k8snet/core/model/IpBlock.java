@@ -20,6 +20,8 @@ public record IpBlock(Cidr cidr, List<Cidr> except) {
   /**
    * Validates as the API server does.
    *
+   * @param cidr the block
+   * @param except blocks to exclude, each strictly inside {@code cidr}
    * @throws IllegalArgumentException if an {@code except} block is not a strict subset of {@code
    *     cidr}
    */

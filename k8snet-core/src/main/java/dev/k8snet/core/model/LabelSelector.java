@@ -42,6 +42,8 @@ public record LabelSelector(
   /**
    * Validates the selector as the API server does.
    *
+   * @param matchLabels labels that must be present with these values; sorted by key
+   * @param matchExpressions requirements that must all hold
    * @throws IllegalArgumentException naming the field ({@code matchLabels}, {@code
    *     matchExpressions[i]…}) and the value
    */

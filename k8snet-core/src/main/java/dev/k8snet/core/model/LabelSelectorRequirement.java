@@ -63,6 +63,9 @@ public record LabelSelectorRequirement(String key, Operator operator, List<Strin
   /**
    * Validates the requirement as the API server does.
    *
+   * @param key the label key
+   * @param operator how the label is tested
+   * @param values the values for {@code In} and {@code NotIn} (non-empty); empty otherwise
    * @throws IllegalArgumentException naming {@code key}, {@code operator} or {@code values}
    */
   public LabelSelectorRequirement {

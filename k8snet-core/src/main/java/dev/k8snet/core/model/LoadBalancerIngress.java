@@ -17,7 +17,14 @@ import java.util.Optional;
 public record LoadBalancerIngress(
     Optional<IpAddress> ip, Optional<String> hostname, Optional<IpMode> ipMode) {
 
-  /** Checks nulls and that an IP mode goes with an IP. */
+  /**
+   * Checks nulls and that an IP mode goes with an IP.
+   *
+   * @param ip the load balancer's IP, if any
+   * @param hostname the load balancer's DNS name, if any
+   * @param ipMode how traffic for {@code ip} arrives; present exactly when {@code ip} is (defaulted
+   *     to {@link IpMode#VIP})
+   */
   public LoadBalancerIngress {
     Objects.requireNonNull(ip, "ip");
     Objects.requireNonNull(hostname, "hostname");

@@ -15,7 +15,11 @@ public record Namespace(ObjectMeta metadata) implements KubernetesObject {
   /** The label the API server sets on every namespace to its name. */
   public static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
-  /** Checks for null. */
+  /**
+   * Checks for null.
+   *
+   * @param metadata the metadata (cluster-scoped: the namespace is {@code ""})
+   */
   public Namespace {
     Objects.requireNonNull(metadata, "metadata");
   }

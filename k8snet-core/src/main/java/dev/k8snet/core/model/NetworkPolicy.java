@@ -28,7 +28,15 @@ public record NetworkPolicy(
     List<NetworkPolicyRule> egress)
     implements KubernetesObject {
 
-  /** Checks nulls and copies collections. */
+  /**
+   * Checks nulls and copies collections.
+   *
+   * @param metadata the metadata
+   * @param podSelector the pods the policy applies to; empty selects every pod of the namespace
+   * @param policyTypes the directions the policy isolates (never empty)
+   * @param ingress the ingress rules; empty with Ingress in {@code policyTypes} allows nothing
+   * @param egress the egress rules; empty with Egress in {@code policyTypes} allows nothing
+   */
   public NetworkPolicy {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(podSelector, "podSelector");

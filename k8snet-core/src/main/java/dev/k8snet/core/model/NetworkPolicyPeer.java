@@ -24,6 +24,9 @@ public record NetworkPolicyPeer(
   /**
    * Validates as the API server does.
    *
+   * @param podSelector the pod selector, if given
+   * @param namespaceSelector the namespace selector, if given
+   * @param ipBlock the IP block, if given (then neither selector is)
    * @throws IllegalArgumentException if no peer is given, or an IP block is given with a selector
    */
   public NetworkPolicyPeer {

@@ -21,6 +21,9 @@ public record NetworkPolicyPort(Protocol protocol, Optional<PortRef> port, Optio
   /**
    * Validates as the API server does.
    *
+   * @param protocol the protocol (default TCP)
+   * @param port the port by number or container-port name; empty means all ports
+   * @param endPort the inclusive end of a range starting at a numeric {@code port}
    * @throws IllegalArgumentException if {@code endPort} is given without a numeric port or is less
    *     than it
    */

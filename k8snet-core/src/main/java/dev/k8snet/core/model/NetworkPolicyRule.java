@@ -18,7 +18,12 @@ public record NetworkPolicyRule(List<NetworkPolicyPeer> peers, List<NetworkPolic
   /** A rule that matches all traffic: {@code {}}. */
   public static final NetworkPolicyRule ALLOW_ALL = new NetworkPolicyRule(List.of(), List.of());
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param peers {@code from} (ingress) or {@code to} (egress)
+   * @param ports {@code ports}
+   */
   public NetworkPolicyRule {
     peers = List.copyOf(peers);
     ports = List.copyOf(ports);

@@ -43,7 +43,13 @@ public record Node(
    * @since 0.1
    */
   public record Taint(String key, String value, String effect) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param key the key
+     * @param value the value, {@code ""} when absent
+     * @param effect {@code NoSchedule}, {@code PreferNoSchedule} or {@code NoExecute}
+     */
     public Taint {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
@@ -51,7 +57,16 @@ public record Node(
     }
   }
 
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param metadata the metadata (cluster-scoped)
+   * @param addresses {@code status.addresses}, in order
+   * @param podCidrs {@code spec.podCIDRs} (or {@code spec.podCIDR}), at most one per family
+   * @param unschedulable {@code spec.unschedulable}
+   * @param taints {@code spec.taints}, in order
+   * @param deletionTimestamp {@code metadata.deletionTimestamp}: set once the node is being deleted
+   */
   public Node {
     Objects.requireNonNull(metadata, "metadata");
     addresses = List.copyOf(addresses);

@@ -62,7 +62,13 @@ public record NodeAddress(Type type, String address) {
     }
   }
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param type the address type
+   * @param address the address: an IP for {@code InternalIP}/{@code ExternalIP}, a host name
+   *     otherwise
+   */
   public NodeAddress {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(address, "address");

@@ -28,7 +28,18 @@ public record ObjectMeta(
     String resourceVersion,
     Optional<Instant> creationTimestamp) {
 
-  /** Checks for nulls and copies the maps. */
+  /**
+   * Checks for nulls and copies the maps.
+   *
+   * @param namespace the namespace, or {@code ""} for cluster-scoped objects
+   * @param name the name
+   * @param labels the labels (sorted by key)
+   * @param annotations the annotations (sorted by key)
+   * @param uid the UID assigned by the API server, or {@code ""} when read from a manifest without
+   *     one
+   * @param resourceVersion the resource version, or {@code ""}
+   * @param creationTimestamp when the object was created, if known
+   */
   public ObjectMeta {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");

@@ -13,7 +13,13 @@ import java.util.Objects;
 public record ObjectRef(String kind, String namespace, String name)
     implements Comparable<ObjectRef> {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param kind the kind, e.g. {@code Service}
+   * @param namespace the namespace, or {@code ""} for cluster-scoped objects
+   * @param name the name
+   */
   public ObjectRef {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");

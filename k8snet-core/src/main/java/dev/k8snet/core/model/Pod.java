@@ -87,7 +87,21 @@ public record Pod(
     }
   }
 
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param metadata the metadata (labels select it)
+   * @param nodeName {@code spec.nodeName}, if scheduled
+   * @param hostNetwork {@code spec.hostNetwork}: the pod uses its node's network namespace
+   * @param hostname {@code spec.hostname}, if set
+   * @param subdomain {@code spec.subdomain}, if set
+   * @param podIps {@code status.podIPs} (or {@code status.podIP}), at most one per family, primary
+   *     first
+   * @param phase {@code status.phase}
+   * @param ready whether the {@code Ready} condition of {@code status.conditions} is {@code True}
+   * @param containerPorts the ports of all containers, in order
+   * @param deletionTimestamp {@code metadata.deletionTimestamp}: set when the pod is terminating
+   */
   public Pod {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(nodeName, "nodeName");

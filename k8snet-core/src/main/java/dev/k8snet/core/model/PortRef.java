@@ -25,7 +25,11 @@ public sealed interface PortRef permits PortRef.Number, PortRef.Name {
    */
   @SuppressWarnings("JavaLangClash") // the name mirrors IntOrString's int case
   record Number(int port) implements PortRef {
-    /** Checks the range. */
+    /**
+     * Checks the range.
+     *
+     * @param port the port, 1–65535
+     */
     public Number {
       check(port >= PortRange.MIN_PORT && port <= PortRange.MAX_PORT, "port", port, "1 ~ 65535");
     }
@@ -45,7 +49,12 @@ public sealed interface PortRef permits PortRef.Number, PortRef.Name {
    * @since 0.1
    */
   record Name(String name) implements PortRef {
-    /** Validates the name as the API server does. */
+    /**
+     * Validates the name as the API server does.
+     *
+     * @param name an IANA service name: at most 15 lower-case letters, digits and single hyphens,
+     *     with at least one letter
+     */
     public Name {
       Objects.requireNonNull(name, "name");
       check(

@@ -30,7 +30,13 @@ public record Secret(ObjectMeta metadata, String type, Map<String, byte[]> data)
   /** The key of the PEM private key in a TLS secret. */
   public static final String TLS_KEY_KEY = "tls.key";
 
-  /** Checks nulls and copies the data. */
+  /**
+   * Checks nulls and copies the data.
+   *
+   * @param metadata the metadata
+   * @param type the type (default {@code Opaque})
+   * @param data the data by key; each value is a copy
+   */
   public Secret {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(type, "type");

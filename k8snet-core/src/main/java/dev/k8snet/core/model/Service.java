@@ -75,7 +75,31 @@ public record Service(
   /** The default ClientIP affinity timeout: 10800 seconds (3 hours). */
   public static final Duration DEFAULT_AFFINITY_TIMEOUT = Duration.ofHours(3);
 
-  /** Checks nulls, copies collections and checks the invariants between fields. */
+  /**
+   * Checks nulls, copies collections and checks the invariants between fields.
+   *
+   * @param metadata the metadata; not null
+   * @param type the type; not null
+   * @param clusterIps the cluster IPs, copied; empty when {@code headless}
+   * @param headless whether the service is headless
+   * @param ipFamilies the IP families; copied
+   * @param ipFamilyPolicy the IP family policy; not null
+   * @param ports the ports; copied
+   * @param selector the selector; copied, sorted by key
+   * @param sessionAffinity the session affinity; not null
+   * @param sessionAffinityTimeout the affinity timeout; present exactly when the affinity is
+   *     ClientIP
+   * @param externalTrafficPolicy the external traffic policy; not null
+   * @param internalTrafficPolicy the internal traffic policy; not null
+   * @param externalIps the external IPs; copied
+   * @param loadBalancerIngress the load-balancer ingress points; copied
+   * @param loadBalancerSourceRanges the load-balancer source ranges; copied
+   * @param healthCheckNodePort the health-check node port; not null
+   * @param publishNotReadyAddresses whether not-ready endpoints are published
+   * @param externalName the external name; present exactly for type ExternalName
+   * @param allocateLoadBalancerNodePorts whether load balancers get node ports
+   * @param trafficDistribution the traffic distribution; not null
+   */
   public Service {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(type, "type");

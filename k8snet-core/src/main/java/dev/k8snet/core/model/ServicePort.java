@@ -26,7 +26,16 @@ public record ServicePort(
     OptionalInt nodePort,
     Optional<String> appProtocol) {
 
-  /** Checks nulls and ranges. */
+  /**
+   * Checks nulls and ranges.
+   *
+   * @param name the port name, {@code ""} when unnamed (allowed only for a single-port service)
+   * @param protocol the protocol (default TCP)
+   * @param port the service port, 1–65535
+   * @param targetPort the endpoint port by number or container-port name (default: {@code port})
+   * @param nodePort the node port of a NodePort or LoadBalancer service, if allocated
+   * @param appProtocol the application protocol, if declared
+   */
   public ServicePort {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(protocol, "protocol");

@@ -37,7 +37,11 @@ public enum AddressFlag {
     this.bit = bit;
   }
 
-  /** Returns the kernel's bit. */
+  /**
+   * Returns the kernel's bit.
+   *
+   * @return the flag's {@code IFA_F_*} bit mask
+   */
   public int bit() {
     return bit;
   }

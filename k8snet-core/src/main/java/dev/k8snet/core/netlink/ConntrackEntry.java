@@ -43,7 +43,14 @@ public record ConntrackEntry(
    */
   public record Tuple(
       IpAddress source, IpAddress destination, int sourcePort, int destinationPort) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param sourcePort the source port, 0 without ports
+     * @param destinationPort the destination port, 0 without ports
+     */
     public Tuple {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(destination, "destination");
@@ -74,7 +81,18 @@ public record ConntrackEntry(
     }
   }
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param family the address family of both tuples
+   * @param protocol the IP protocol number (6 TCP, 17 UDP, 132 SCTP, 1 ICMP, …)
+   * @param original the original direction, as the first packet was sent
+   * @param reply the reply direction, as the answer is expected
+   * @param zone the conntrack zone (0 by default)
+   * @param mark the connection mark
+   * @param timeout the time left before the entry expires, when reported
+   * @param id the kernel's entry id
+   */
   public ConntrackEntry {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(original, "original");

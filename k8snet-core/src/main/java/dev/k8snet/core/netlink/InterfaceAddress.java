@@ -17,7 +17,12 @@ import java.util.Objects;
  */
 public record InterfaceAddress(IpAddress address, int prefixLength) {
 
-  /** Validates the prefix length against the address family. */
+  /**
+   * Validates the prefix length against the address family.
+   *
+   * @param address the address
+   * @param prefixLength 0 to 32 for IPv4, 0 to 128 for IPv6
+   */
   public InterfaceAddress {
     Objects.requireNonNull(address, "address");
     int max = address.family().bitLength();
@@ -31,6 +36,8 @@ public record InterfaceAddress(IpAddress address, int prefixLength) {
    * Parses {@code ADDRESS/PREFIX}, e.g. {@code 10.0.0.5/24} or {@code fd00::5/64}; without a prefix
    * the address is a host address (/32 or /128).
    *
+   * @param text the address with an optional prefix length
+   * @return the interface address
    * @throws IllegalArgumentException when the text is not an address with an optional prefix
    */
   public static InterfaceAddress parse(String text) {
@@ -49,12 +56,20 @@ public record InterfaceAddress(IpAddress address, int prefixLength) {
     return new InterfaceAddress(a, Integer.parseInt(p));
   }
 
-  /** Returns the address family. */
+  /**
+   * Returns the address family.
+   *
+   * @return the family of the address
+   */
   public IpFamily family() {
     return address.family();
   }
 
-  /** Returns the subnet, with the host bits cleared: {@code 10.0.0.0/24} for 10.0.0.5/24. */
+  /**
+   * Returns the subnet, with the host bits cleared: {@code 10.0.0.0/24} for 10.0.0.5/24.
+   *
+   * @return the network the address lies in
+   */
   public Cidr network() {
     return Cidr.containing(address, prefixLength);
   }

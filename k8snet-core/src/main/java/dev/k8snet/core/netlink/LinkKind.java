@@ -16,40 +16,78 @@ import java.util.OptionalInt;
  * @since 0.1
  */
 public sealed interface LinkKind {
-  /** Returns the kernel's name of the kind, e.g. {@code "veth"}. */
+  /**
+   * Returns the kernel's name of the kind, e.g. {@code "veth"}.
+   *
+   * @return the kind name the kernel uses in {@code IFLA_INFO_KIND}
+   */
   String name();
 
-  /** A veth pair, with an optional namespace for the peer end. */
+  /**
+   * A veth pair, with an optional namespace for the peer end.
+   *
+   * @param peerName the name of the peer end
+   * @return veth settings with the peer in the same namespace, the kernel's MTU and a random MAC
+   */
   static Veth veth(String peerName) {
     return new Veth(peerName, Optional.empty(), OptionalInt.empty(), Optional.empty());
   }
 
-  /** A Linux bridge. */
+  /**
+   * A Linux bridge.
+   *
+   * @return the {@code bridge} kind
+   */
   static Simple bridge() {
     return new Simple("bridge");
   }
 
-  /** An intermediate functional block device (often used where {@code dummy} is missing). */
+  /**
+   * An intermediate functional block device (often used where {@code dummy} is missing).
+   *
+   * @return the {@code ifb} kind
+   */
   static Simple ifb() {
     return new Simple("ifb");
   }
 
-  /** A dummy device (absent from some kernels). */
+  /**
+   * A dummy device (absent from some kernels).
+   *
+   * @return the {@code dummy} kind
+   */
   static Simple dummy() {
     return new Simple("dummy");
   }
 
-  /** A VXLAN device with the given VNI, port 4789, learning on. */
+  /**
+   * A VXLAN device with the given VNI, port 4789, learning on.
+   *
+   * @param vni the VXLAN network identifier, 0 to 16777215
+   * @return VXLAN settings without local endpoint or underlay device
+   */
   static Vxlan vxlan(int vni) {
     return new Vxlan(vni, Optional.empty(), OptionalInt.empty(), 4789, true);
   }
 
-  /** An 802.1Q VLAN device with the given id on top of {@code parent}. */
+  /**
+   * An 802.1Q VLAN device with the given id on top of {@code parent}.
+   *
+   * @param parent the lower device
+   * @param id the VLAN id, 1 to 4094
+   * @return VLAN settings
+   */
   static Vlan vlan(Link parent, int id) {
     return new Vlan(Objects.requireNonNull(parent, "parent").index(), id);
   }
 
-  /** A macvlan on top of {@code parent}. */
+  /**
+   * A macvlan on top of {@code parent}.
+   *
+   * @param parent the lower device
+   * @param mode the macvlan mode
+   * @return macvlan settings
+   */
   static Macvlan macvlan(Link parent, MacvlanMode mode) {
     return new Macvlan(Objects.requireNonNull(parent, "parent").index(), mode);
   }
@@ -61,7 +99,11 @@ public sealed interface LinkKind {
    * @since 0.1
    */
   record Simple(String name) implements LinkKind {
-    /** Validates the name. */
+    /**
+     * Validates the name.
+     *
+     * @param name the kind name, 1 to 32 characters
+     */
     public Simple {
       Objects.requireNonNull(name, "name");
       if (name.isEmpty() || name.length() > 32) {
@@ -85,7 +127,14 @@ public sealed interface LinkKind {
       OptionalInt peerMtu,
       Optional<MacAddress> peerMac)
       implements LinkKind {
-    /** Validates the peer name. */
+    /**
+     * Validates the peer name.
+     *
+     * @param peerName the peer's name; a valid interface name
+     * @param peerNamespace where the peer is created; not null
+     * @param peerMtu the peer's MTU; not null
+     * @param peerMac the peer's MAC; not null
+     */
     public Veth {
       LinkSpec.checkName("peerName", peerName);
       Objects.requireNonNull(peerNamespace, "peerNamespace");
@@ -98,17 +147,32 @@ public sealed interface LinkKind {
       return "veth";
     }
 
-    /** Returns a copy that creates the peer directly in {@code ns}. */
+    /**
+     * Returns a copy that creates the peer directly in {@code ns}.
+     *
+     * @param ns the namespace the peer is created in
+     * @return a copy with the same peer name, MTU and MAC
+     */
     public Veth peerNamespace(NetworkNamespace ns) {
       return new Veth(peerName, Optional.of(ns), peerMtu, peerMac);
     }
 
-    /** Returns a copy with the peer's MTU. */
+    /**
+     * Returns a copy with the peer's MTU.
+     *
+     * @param mtu the MTU, 68 to 65535
+     * @return a copy with the same peer name, namespace and MAC
+     */
     public Veth peerMtu(int mtu) {
       return new Veth(peerName, peerNamespace, OptionalInt.of(LinkSpec.checkMtu(mtu)), peerMac);
     }
 
-    /** Returns a copy with the peer's MAC. */
+    /**
+     * Returns a copy with the peer's MAC.
+     *
+     * @param mac the MAC address
+     * @return a copy with the same peer name, namespace and MTU
+     */
     public Veth peerMac(MacAddress mac) {
       return new Veth(peerName, peerNamespace, peerMtu, Optional.of(mac));
     }
@@ -127,7 +191,15 @@ public sealed interface LinkKind {
   record Vxlan(
       int vni, Optional<IpAddress> local, OptionalInt deviceIndex, int port, boolean learning)
       implements LinkKind {
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param vni the VXLAN network identifier, 0 to 16777215
+     * @param local the local tunnel endpoint address; not null
+     * @param deviceIndex the underlay device index; not null
+     * @param port the UDP destination port, 1 to 65535
+     * @param learning whether the device learns remote MACs from traffic
+     */
     public Vxlan {
       if (vni < 0 || vni > 0xffffff) {
         throw new IllegalArgumentException("vni: " + vni + " (expected: 0 to 16777215)");
@@ -144,17 +216,32 @@ public sealed interface LinkKind {
       return "vxlan";
     }
 
-    /** Returns a copy with the local tunnel endpoint. */
+    /**
+     * Returns a copy with the local tunnel endpoint.
+     *
+     * @param address the local tunnel endpoint address
+     * @return a copy with the other settings unchanged
+     */
     public Vxlan local(IpAddress address) {
       return new Vxlan(vni, Optional.of(address), deviceIndex, port, learning);
     }
 
-    /** Returns a copy with the underlay device. */
+    /**
+     * Returns a copy with the underlay device.
+     *
+     * @param device the underlay device
+     * @return a copy with the other settings unchanged
+     */
     public Vxlan device(Link device) {
       return deviceIndex(device.index());
     }
 
-    /** Returns a copy with the underlay device given by index (&gt; 0). */
+    /**
+     * Returns a copy with the underlay device given by index (&gt; 0).
+     *
+     * @param index the underlay device's index, &gt; 0
+     * @return a copy with the other settings unchanged
+     */
     public Vxlan deviceIndex(int index) {
       if (index <= 0) {
         throw new IllegalArgumentException("deviceIndex: " + index + " (expected: > 0)");
@@ -162,12 +249,22 @@ public sealed interface LinkKind {
       return new Vxlan(vni, local, OptionalInt.of(index), port, learning);
     }
 
-    /** Returns a copy with the UDP port. */
+    /**
+     * Returns a copy with the UDP port.
+     *
+     * @param udpPort the UDP destination port, 1 to 65535
+     * @return a copy with the other settings unchanged
+     */
     public Vxlan port(int udpPort) {
       return new Vxlan(vni, local, deviceIndex, udpPort, learning);
     }
 
-    /** Returns a copy with learning on or off. */
+    /**
+     * Returns a copy with learning on or off.
+     *
+     * @param on whether the device learns remote MACs from traffic
+     * @return a copy with the other settings unchanged
+     */
     public Vxlan learning(boolean on) {
       return new Vxlan(vni, local, deviceIndex, port, on);
     }
@@ -181,7 +278,12 @@ public sealed interface LinkKind {
    * @since 0.1
    */
   record Macvlan(int parentIndex, MacvlanMode mode) implements LinkKind {
-    /** Validates the arguments. */
+    /**
+     * Validates the arguments.
+     *
+     * @param parentIndex the lower device's index, &gt; 0
+     * @param mode the macvlan mode; not null
+     */
     public Macvlan {
       if (parentIndex <= 0) {
         throw new IllegalArgumentException("parentIndex: " + parentIndex + " (expected: > 0)");
@@ -203,7 +305,12 @@ public sealed interface LinkKind {
    * @since 0.1
    */
   record Vlan(int parentIndex, int id) implements LinkKind {
-    /** Validates the arguments. */
+    /**
+     * Validates the arguments.
+     *
+     * @param parentIndex the lower device's index, &gt; 0
+     * @param id the VLAN id, 1 to 4094
+     */
     public Vlan {
       if (parentIndex <= 0) {
         throw new IllegalArgumentException("parentIndex: " + parentIndex + " (expected: > 0)");
@@ -240,7 +347,11 @@ public sealed interface LinkKind {
       this.code = code;
     }
 
-    /** Returns the kernel's {@code MACVLAN_MODE_*} code. */
+    /**
+     * Returns the kernel's {@code MACVLAN_MODE_*} code.
+     *
+     * @return the mode's {@code MACVLAN_MODE_*} value
+     */
     public int code() {
       return code;
     }

@@ -39,7 +39,17 @@ public record LinkSpec(
 
   private static final Pattern NAME = Pattern.compile("[^/:\\s]{1,15}");
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param name the interface name, 1 to 15 bytes without '/', ':' or whitespace
+   * @param kind the kind; not null
+   * @param mtu the MTU; when present, 68 to 65535
+   * @param mac the MAC address; not null
+   * @param masterIndex the bridge's index; not null
+   * @param up whether to bring the link up on creation
+   * @param namespace where to create the link; not null
+   */
   public LinkSpec {
     checkName("name", name);
     Objects.requireNonNull(kind, "kind");
@@ -50,12 +60,24 @@ public record LinkSpec(
     Objects.requireNonNull(namespace, "namespace");
   }
 
-  /** Starts a spec for a link of {@code kind} named {@code name}. */
+  /**
+   * Starts a spec for a link of {@code kind} named {@code name}.
+   *
+   * @param name the interface name
+   * @param kind the kind and its settings
+   * @return a builder with the defaults documented on {@link LinkSpec}
+   */
   public static Builder builder(String name, LinkKind kind) {
     return new Builder(name, kind);
   }
 
-  /** Returns a spec with only a name and a kind. */
+  /**
+   * Returns a spec with only a name and a kind.
+   *
+   * @param name the interface name
+   * @param kind the kind and its settings
+   * @return a spec with the defaults documented on {@link LinkSpec}
+   */
   public static LinkSpec of(String name, LinkKind kind) {
     return builder(name, kind).build();
   }
@@ -98,37 +120,66 @@ public record LinkSpec(
       this.kind = kind;
     }
 
-    /** Sets the MTU (68 to 65535). */
+    /**
+     * Sets the MTU (68 to 65535).
+     *
+     * @param value the MTU
+     * @return this builder
+     */
     public Builder mtu(int value) {
       this.mtu = OptionalInt.of(checkMtu(value));
       return this;
     }
 
-    /** Sets the MAC address. */
+    /**
+     * Sets the MAC address.
+     *
+     * @param value the MAC address
+     * @return this builder
+     */
     public Builder mac(MacAddress value) {
       this.mac = Optional.of(value);
       return this;
     }
 
-    /** Enslaves the new link to {@code bridge}. */
+    /**
+     * Enslaves the new link to {@code bridge}.
+     *
+     * @param bridge the bridge
+     * @return this builder
+     */
     public Builder master(Link bridge) {
       this.masterIndex = OptionalInt.of(bridge.index());
       return this;
     }
 
-    /** Brings the link up on creation (default: down). */
+    /**
+     * Brings the link up on creation (default: down).
+     *
+     * @param value whether to bring the link up
+     * @return this builder
+     */
     public Builder up(boolean value) {
       this.up = value;
       return this;
     }
 
-    /** Creates the link directly in {@code ns} instead of the handle's namespace. */
+    /**
+     * Creates the link directly in {@code ns} instead of the handle's namespace.
+     *
+     * @param ns the namespace
+     * @return this builder
+     */
     public Builder namespace(NetworkNamespace ns) {
       this.namespace = Optional.of(ns);
       return this;
     }
 
-    /** Returns the spec. */
+    /**
+     * Returns the spec.
+     *
+     * @return a new spec
+     */
     public LinkSpec build() {
       return new LinkSpec(name, kind, mtu, mac, masterIndex, up, namespace);
     }

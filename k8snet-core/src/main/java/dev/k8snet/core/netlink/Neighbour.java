@@ -51,7 +51,17 @@ public record Neighbour(
   /** {@code NTF_MASTER}: an FDB entry of the master bridge. */
   public static final int NTF_MASTER = 0x04;
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param linkIndex the interface index
+   * @param bridge true for an FDB entry ({@code AF_BRIDGE}), false for ARP/NDP
+   * @param address the IP address (for FDB entries of a VXLAN device: the remote endpoint)
+   * @param mac the link-layer address
+   * @param state the {@code NUD_*} state bits
+   * @param flags the {@code NTF_*} flags
+   * @param vni the VNI of a VXLAN FDB entry
+   */
   public Neighbour {
     if (linkIndex <= 0) {
       throw new IllegalArgumentException("linkIndex: " + linkIndex + " (expected: > 0)");
@@ -71,7 +81,14 @@ public record Neighbour(
     }
   }
 
-  /** Returns a permanent ARP (IPv4) or NDP (IPv6) entry. */
+  /**
+   * Returns a permanent ARP (IPv4) or NDP (IPv6) entry.
+   *
+   * @param link the interface
+   * @param address the IP address
+   * @param mac the MAC address it resolves to
+   * @return a permanent entry of the interface's neighbour table
+   */
   public static Neighbour permanent(Link link, IpAddress address, MacAddress mac) {
     return new Neighbour(
         link.index(),
@@ -86,6 +103,11 @@ public record Neighbour(
   /**
    * Returns a permanent FDB entry of the device itself ({@code NTF_SELF}), as {@code bridge fdb
    * append MAC dev DEV dst REMOTE self permanent} creates for VXLAN.
+   *
+   * @param link the bridge port or VXLAN device
+   * @param mac the MAC address
+   * @param remote the remote endpoint (for VXLAN, the remote VTEP address)
+   * @return a permanent FDB entry with {@code NTF_SELF}
    */
   public static Neighbour fdb(Link link, MacAddress mac, IpAddress remote) {
     return new Neighbour(
@@ -98,7 +120,11 @@ public record Neighbour(
         OptionalInt.empty());
   }
 
-  /** Returns whether the entry is permanent. */
+  /**
+   * Returns whether the entry is permanent.
+   *
+   * @return whether the {@code NUD_PERMANENT} state bit is set
+   */
   public boolean permanent() {
     return (state & NUD_PERMANENT) != 0;
   }

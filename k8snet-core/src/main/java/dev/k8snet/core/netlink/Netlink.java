@@ -72,7 +72,11 @@ public final class Netlink implements AutoCloseable {
     this.timeout = timeout;
   }
 
-  /** Opens a handle bound to the calling thread's current network namespace. */
+  /**
+   * Opens a handle bound to the calling thread's current network namespace.
+   *
+   * @return a handle that must be closed
+   */
   public static Netlink open() {
     NetworkNamespace ns = NetworkNamespace.current();
     try {
@@ -86,12 +90,21 @@ public final class Netlink implements AutoCloseable {
   /**
    * Opens a handle bound to {@code ns} with the default timeout; {@code ns} must stay open while
    * the handle is used. Same as {@link NetworkNamespace#netlink()}.
+   *
+   * @param ns the namespace; must stay open while the handle is used
+   * @return a handle that must be closed
    */
   public static Netlink open(NetworkNamespace ns) {
     return open(ns, DEFAULT_TIMEOUT);
   }
 
-  /** Opens a handle bound to {@code ns} whose requests each wait at most {@code timeout}. */
+  /**
+   * Opens a handle bound to {@code ns} whose requests each wait at most {@code timeout}.
+   *
+   * @param ns the namespace; must stay open while the handle is used
+   * @param timeout the longest time each request waits for the kernel's answer
+   * @return a handle that must be closed
+   */
   public static Netlink open(NetworkNamespace ns, Duration timeout) {
     Objects.requireNonNull(ns, "ns");
     checkTimeout(timeout);
@@ -115,7 +128,11 @@ public final class Netlink implements AutoCloseable {
     return NetlinkSocket.open(Nl.NETLINK_ROUTE, groups, timeout, Rtnl::attributeName);
   }
 
-  /** Returns the namespace this handle is bound to. */
+  /**
+   * Returns the namespace this handle is bound to.
+   *
+   * @return the namespace given to {@code open}, or the calling thread's namespace when opened
+   */
   public NetworkNamespace namespace() {
     return namespace;
   }
@@ -126,6 +143,7 @@ public final class Netlink implements AutoCloseable {
    * Looks up a link by name with one kernel request (no dump).
    *
    * @return the link, or empty when there is none of that name
+   * @param name the interface name
    */
   public Optional<Link> link(String name) {
     LinkSpec.checkName("name", name);
@@ -142,6 +160,7 @@ public final class Netlink implements AutoCloseable {
    * Looks up a link by index with one kernel request (no dump).
    *
    * @return the link, or empty when there is none with that index
+   * @param index the interface index in this namespace
    */
   public Optional<Link> link(int index) {
     if (index <= 0) {
@@ -167,7 +186,11 @@ public final class Netlink implements AutoCloseable {
     }
   }
 
-  /** Lists all links of the namespace. */
+  /**
+   * Lists all links of the namespace.
+   *
+   * @return every link of the namespace, as one dump read them
+   */
   public List<Link> links() {
     List<Link> out = new ArrayList<>();
     for (NlMessage m :
@@ -191,6 +214,7 @@ public final class Netlink implements AutoCloseable {
    * LinkKind.Veth#peerNamespace(NetworkNamespace)}), and the link itself too ({@link
    * LinkSpec.Builder#namespace(NetworkNamespace)}).
    *
+   * @param spec the name, kind and settings of the link
    * @throws NetlinkException e.g. {@code EEXIST} when the name is taken, {@code EOPNOTSUPP} when
    *     the kernel lacks the kind
    */
@@ -255,12 +279,20 @@ public final class Netlink implements AutoCloseable {
     }
   }
 
-  /** Brings a link administratively up. */
+  /**
+   * Brings a link administratively up.
+   *
+   * @param link the link
+   */
   public void setUp(Link link) {
     setFlags(link, Link.IFF_UP, "set link up");
   }
 
-  /** Brings a link administratively down. */
+  /**
+   * Brings a link administratively down.
+   *
+   * @param link the link
+   */
   public void setDown(Link link) {
     setFlags(link, 0, "set link down");
   }
@@ -275,31 +307,55 @@ public final class Netlink implements AutoCloseable {
         link.name());
   }
 
-  /** Sets a link's MTU (68 to 65535; the device may allow less). */
+  /**
+   * Sets a link's MTU (68 to 65535; the device may allow less).
+   *
+   * @param link the link
+   * @param mtu the MTU in bytes, 68 to 65535
+   */
   public void setMtu(Link link, int mtu) {
     LinkSpec.checkMtu(mtu);
     setAttr(link, "set link mtu", w -> w.attrU32(Rtnl.IFLA_MTU, mtu));
   }
 
-  /** Sets a link's MAC address. */
+  /**
+   * Sets a link's MAC address.
+   *
+   * @param link the link
+   * @param mac the new address
+   */
   public void setMac(Link link, MacAddress mac) {
     Objects.requireNonNull(mac, "mac");
     setAttr(link, "set link address", w -> w.attr(Rtnl.IFLA_ADDRESS, mac.toBytes()));
   }
 
-  /** Renames a link (it must be down). */
+  /**
+   * Renames a link (it must be down).
+   *
+   * @param link the link, down
+   * @param newName the new interface name
+   */
   public void rename(Link link, String newName) {
     LinkSpec.checkName("newName", newName);
     setAttr(link, "rename link", w -> w.attrString(Rtnl.IFLA_IFNAME, newName));
   }
 
-  /** Enslaves {@code link} to the bridge (or bond) {@code master}. */
+  /**
+   * Enslaves {@code link} to the bridge (or bond) {@code master}.
+   *
+   * @param link the link to enslave
+   * @param master the bridge or bond
+   */
   public void setMaster(Link link, Link master) {
     int m = index(master);
     setAttr(link, "set link master", w -> w.attrU32(Rtnl.IFLA_MASTER, m));
   }
 
-  /** Releases {@code link} from its bridge or bond. */
+  /**
+   * Releases {@code link} from its bridge or bond.
+   *
+   * @param link the enslaved link
+   */
   public void setNoMaster(Link link) {
     setAttr(link, "set link nomaster", w -> w.attrU32(Rtnl.IFLA_MASTER, 0));
   }
@@ -307,6 +363,9 @@ public final class Netlink implements AutoCloseable {
   /**
    * Sets a flag of a bridge port, i.e. of a link enslaved to a bridge.
    *
+   * @param port the bridge port
+   * @param flag the flag
+   * @param on whether to set or clear the flag
    * @throws NetlinkException e.g. {@code EOPNOTSUPP} when {@code port} is not on a bridge
    */
   public void setBridgePortFlag(Link port, BridgePortFlag flag, boolean on) {
@@ -333,6 +392,9 @@ public final class Netlink implements AutoCloseable {
   /**
    * Turns VLAN filtering of a bridge on or off ({@code ip link set BRIDGE type bridge
    * vlan_filtering 1}); with it on, each port forwards only the VLANs added to it.
+   *
+   * @param bridge the bridge
+   * @param on whether filtering is on
    */
   public void setVlanFiltering(Link bridge, boolean on) {
     int index = index(bridge);
@@ -357,6 +419,11 @@ public final class Netlink implements AutoCloseable {
    * FROM-TO [pvid] [untagged]}); {@code pvid} (untagged frames entering the port join that VLAN)
    * needs {@code from == to}.
    *
+   * @param port the bridge port
+   * @param from the first VLAN id, 1–4094
+   * @param to the last VLAN id, 1–4094, at least {@code from}
+   * @param pvid whether untagged frames entering the port join the VLAN
+   * @param untagged whether frames of these VLANs leave the port untagged
    * @throws IllegalArgumentException for ids outside 1–4094, {@code from > to}, or a PVID range
    */
   public void addBridgeVlans(Link port, int from, int to, boolean pvid, boolean untagged) {
@@ -366,6 +433,9 @@ public final class Netlink implements AutoCloseable {
   /**
    * Removes VLANs {@code from}–{@code to} from a bridge port ({@code bridge vlan del}).
    *
+   * @param port the bridge port
+   * @param from the first VLAN id
+   * @param to the last VLAN id
    * @throws NetlinkException {@code ENOENT} when the port does not have them
    */
   public void deleteBridgeVlans(Link port, int from, int to) {
@@ -415,7 +485,12 @@ public final class Netlink implements AutoCloseable {
         .array();
   }
 
-  /** Moves {@code link} into another namespace; its index there may differ. */
+  /**
+   * Moves {@code link} into another namespace; its index there may differ.
+   *
+   * @param link the link
+   * @param target the namespace to move it into
+   */
   public void moveTo(Link link, NetworkNamespace target) {
     Objects.requireNonNull(target, "target");
     setAttr(link, "move link", w -> w.attrU32(Rtnl.IFLA_NET_NS_FD, target.descriptor()));
@@ -437,6 +512,8 @@ public final class Netlink implements AutoCloseable {
   /**
    * Deletes a link (for a veth, both ends). This takes ≈16 ms in the kernel; to remove many links
    * at once, delete their namespace instead.
+   *
+   * @param link the link
    */
   public void deleteLink(Link link) {
     int index = index(link);
@@ -454,6 +531,7 @@ public final class Netlink implements AutoCloseable {
    * first moved into a fresh link group, then the group is deleted ({@code ip link del group N}).
    * Deleting one end of a veth pair deletes both.
    *
+   * @param links the links to delete, all of this namespace
    * @throws NetlinkException when a link cannot be regrouped (nothing is deleted then) or the
    *     deletion fails
    */
@@ -491,13 +569,18 @@ public final class Netlink implements AutoCloseable {
   /**
    * Adds an address.
    *
+   * @param address the address and the interface that gets it
    * @throws NetlinkException {@code EEXIST} when the interface has it already
    */
   public void addAddress(Address address) {
     changeAddress(address, Rtnl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, "add address");
   }
 
-  /** Adds an address, or updates its flags, scope and label when the interface has it already. */
+  /**
+   * Adds an address, or updates its flags, scope and label when the interface has it already.
+   *
+   * @param address the address and the interface that gets it
+   */
   public void replaceAddress(Address address) {
     changeAddress(address, Rtnl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace address");
   }
@@ -505,6 +588,7 @@ public final class Netlink implements AutoCloseable {
   /**
    * Deletes an address (matched by interface, address and prefix length).
    *
+   * @param address the address and the interface that has it
    * @throws NetlinkException {@code EADDRNOTAVAIL} when the interface does not have it
    */
   public void deleteAddress(Address address) {
@@ -536,17 +620,31 @@ public final class Netlink implements AutoCloseable {
         ia + " dev " + a.linkIndex());
   }
 
-  /** Lists the addresses of all links, both families. */
+  /**
+   * Lists the addresses of all links, both families.
+   *
+   * @return the addresses of every link
+   */
   public List<Address> addresses() {
     return dumpAddresses(Rtnl.AF_UNSPEC, 0);
   }
 
-  /** Lists the addresses of one family. */
+  /**
+   * Lists the addresses of one family.
+   *
+   * @param family the family
+   * @return the addresses of that family on every link
+   */
   public List<Address> addresses(IpFamily family) {
     return dumpAddresses(Rtnl.family(Objects.requireNonNull(family, "family")), 0);
   }
 
-  /** Lists the addresses of one link (filtered in the kernel). */
+  /**
+   * Lists the addresses of one link (filtered in the kernel).
+   *
+   * @param link the link
+   * @return the addresses of both families on that link
+   */
   public List<Address> addresses(Link link) {
     return dumpAddresses(Rtnl.AF_UNSPEC, index(link));
   }
@@ -574,6 +672,7 @@ public final class Netlink implements AutoCloseable {
   /**
    * Adds a route.
    *
+   * @param route the route
    * @throws NetlinkException {@code EEXIST} when the table has it already, {@code ENETUNREACH} when
    *     the gateway is not reachable
    */
@@ -581,7 +680,11 @@ public final class Netlink implements AutoCloseable {
     changeRoute(route, Rtnl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, "add route");
   }
 
-  /** Adds a route, or replaces the one with the same destination, table and metric. */
+  /**
+   * Adds a route, or replaces the one with the same destination, table and metric.
+   *
+   * @param route the route
+   */
   public void replaceRoute(Route route) {
     changeRoute(route, Rtnl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace route");
   }
@@ -589,6 +692,7 @@ public final class Netlink implements AutoCloseable {
   /**
    * Deletes a route, matched by destination, table, metric and the gateway and device if given.
    *
+   * @param route the route
    * @throws NetlinkException {@code ESRCH} when there is no such route
    */
   public void deleteRoute(Route route) {
@@ -644,12 +748,23 @@ public final class Netlink implements AutoCloseable {
     w.endNest(mp);
   }
 
-  /** Lists the routes of one family in the main table (cached routes excluded). */
+  /**
+   * Lists the routes of one family in the main table (cached routes excluded).
+   *
+   * @param family the family
+   * @return the routes of that family in {@link Route#TABLE_MAIN}
+   */
   public List<Route> routes(IpFamily family) {
     return routes(family, Route.TABLE_MAIN);
   }
 
-  /** Lists the routes of one family in one table (filtered in the kernel). */
+  /**
+   * Lists the routes of one family in one table (filtered in the kernel).
+   *
+   * @param family the family
+   * @param table the table id
+   * @return the routes of that family in that table
+   */
   public List<Route> routes(IpFamily family, int table) {
     Objects.requireNonNull(family, "family");
     if (table < 1) {
@@ -682,6 +797,7 @@ public final class Netlink implements AutoCloseable {
    * Adds a neighbour or FDB entry; an FDB entry is appended, so that one MAC may have several
    * remote endpoints (as {@code bridge fdb append}).
    *
+   * @param n the entry
    * @throws NetlinkException {@code EEXIST} when the ARP/NDP entry exists
    */
   public void addNeighbour(Neighbour n) {
@@ -689,12 +805,20 @@ public final class Netlink implements AutoCloseable {
     changeNeighbour(n, Rtnl.RTM_NEWNEIGH, flags, "add neighbour");
   }
 
-  /** Adds a neighbour entry or replaces the existing one. */
+  /**
+   * Adds a neighbour entry or replaces the existing one.
+   *
+   * @param n the entry
+   */
   public void replaceNeighbour(Neighbour n) {
     changeNeighbour(n, Rtnl.RTM_NEWNEIGH, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace neighbour");
   }
 
-  /** Deletes a neighbour or FDB entry. */
+  /**
+   * Deletes a neighbour or FDB entry.
+   *
+   * @param n the entry
+   */
   public void deleteNeighbour(Neighbour n) {
     changeNeighbour(n, Rtnl.RTM_DELNEIGH, 0, "delete neighbour");
   }
@@ -719,12 +843,22 @@ public final class Netlink implements AutoCloseable {
             + n.linkIndex());
   }
 
-  /** Lists the ARP (IPv4) or NDP (IPv6) entries. */
+  /**
+   * Lists the ARP (IPv4) or NDP (IPv6) entries.
+   *
+   * @param family the family; IPv4 lists ARP, IPv6 lists NDP entries
+   * @return the entries of that family on every link
+   */
   public List<Neighbour> neighbours(IpFamily family) {
     return dumpNeighbours(Rtnl.family(Objects.requireNonNull(family, "family")), 0);
   }
 
-  /** Lists the FDB entries of one device (a bridge port or a VXLAN device). */
+  /**
+   * Lists the FDB entries of one device (a bridge port or a VXLAN device).
+   *
+   * @param link the bridge port or VXLAN device
+   * @return the FDB entries of that device
+   */
   public List<Neighbour> fdb(Link link) {
     return dumpNeighbours(Rtnl.AF_BRIDGE, index(link));
   }
@@ -763,6 +897,7 @@ public final class Netlink implements AutoCloseable {
    * }</pre>
    *
    * @param groups the notification groups, at least one
+   * @return a subscription that must be closed
    */
   public NetlinkSubscription subscribe(Set<NetlinkGroup> groups) {
     if (groups.isEmpty()) {

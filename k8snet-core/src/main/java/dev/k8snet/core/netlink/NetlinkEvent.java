@@ -29,7 +29,12 @@ public sealed interface NetlinkEvent {
    * @since 0.1
    */
   record LinkEvent(Change change, Link link) implements NetlinkEvent {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param change new/changed or deleted
+     * @param link the link's state
+     */
     public LinkEvent {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(link, "link");
@@ -44,7 +49,12 @@ public sealed interface NetlinkEvent {
    * @since 0.1
    */
   record AddressEvent(Change change, Address address) implements NetlinkEvent {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param change new or deleted
+     * @param address the address
+     */
     public AddressEvent {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(address, "address");
@@ -59,7 +69,12 @@ public sealed interface NetlinkEvent {
    * @since 0.1
    */
   record RouteEvent(Change change, Route route) implements NetlinkEvent {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param change new or deleted
+     * @param route the route
+     */
     public RouteEvent {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(route, "route");
@@ -74,7 +89,12 @@ public sealed interface NetlinkEvent {
    * @since 0.1
    */
   record NeighbourEvent(Change change, Neighbour neighbour) implements NetlinkEvent {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param change new/changed or deleted
+     * @param neighbour the entry
+     */
     public NeighbourEvent {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(neighbour, "neighbour");

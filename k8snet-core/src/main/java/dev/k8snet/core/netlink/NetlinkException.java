@@ -20,10 +20,19 @@ public class NetlinkException extends K8snetException {
   /** errno of a request whose deadline passed. */
   public static final int ETIMEDOUT = 110;
 
+  /** The positive errno value. */
   private final int errno;
+
+  /** The symbolic errno name. */
   private final String errnoName;
+
+  /** The operation that failed. */
   private final String operation;
+
+  /** The kernel's extended-ACK message, or {@code null}. */
   private final String extAckMessage;
+
+  /** The attribute path the extended ACK points at, or {@code null}. */
   private final String attribute;
 
   /**
@@ -67,22 +76,38 @@ public class NetlinkException extends K8snetException {
     return sb.toString();
   }
 
-  /** Returns the positive errno value, e.g. 17 for {@code EEXIST}. */
+  /**
+   * Returns the positive errno value, e.g. 17 for {@code EEXIST}.
+   *
+   * @return the errno value
+   */
   public int errno() {
     return errno;
   }
 
-  /** Returns the symbolic errno name, e.g. {@code "EEXIST"}. */
+  /**
+   * Returns the symbolic errno name, e.g. {@code "EEXIST"}.
+   *
+   * @return the errno name
+   */
   public String errnoName() {
     return errnoName;
   }
 
-  /** Returns the operation that failed, e.g. {@code "add address"}. */
+  /**
+   * Returns the operation that failed, e.g. {@code "add address"}.
+   *
+   * @return the operation
+   */
   public String operation() {
     return operation;
   }
 
-  /** Returns the kernel's extended-ACK message, when it sent one. */
+  /**
+   * Returns the kernel's extended-ACK message, when it sent one.
+   *
+   * @return the message, or empty when the kernel sent none
+   */
   public Optional<String> extAckMessage() {
     return Optional.ofNullable(extAckMessage);
   }
@@ -90,6 +115,8 @@ public class NetlinkException extends K8snetException {
   /**
    * Returns the request attribute the extended ACK points at, as a path of attribute names or
    * numbers from the top level (e.g. {@code "IFLA_IFNAME"} or {@code "IFLA_LINKINFO/2/1"}).
+   *
+   * @return the attribute path, or empty when the extended ACK named none
    */
   public Optional<String> attribute() {
     return Optional.ofNullable(attribute);

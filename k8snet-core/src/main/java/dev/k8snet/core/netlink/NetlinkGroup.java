@@ -25,7 +25,11 @@ public enum NetlinkGroup {
     this.number = number;
   }
 
-  /** Returns the kernel's group number. */
+  /**
+   * Returns the kernel's group number.
+   *
+   * @return the {@code RTNLGRP_*} number
+   */
   public int number() {
     return number;
   }

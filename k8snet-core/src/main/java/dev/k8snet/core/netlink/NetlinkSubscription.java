@@ -29,7 +29,11 @@ public final class NetlinkSubscription implements AutoCloseable {
     this.groups = Set.copyOf(groups);
   }
 
-  /** Returns the groups joined. */
+  /**
+   * Returns the groups joined.
+   *
+   * @return the groups given when subscribing
+   */
   public Set<NetlinkGroup> groups() {
     return groups;
   }
@@ -38,6 +42,7 @@ public final class NetlinkSubscription implements AutoCloseable {
    * Returns the next notification, waiting at most {@code timeout}.
    *
    * @return the event, or empty when none arrived in time
+   * @param timeout the longest time to wait
    * @throws NetlinkException when the socket fails
    */
   public synchronized Optional<NetlinkEvent> poll(Duration timeout) {

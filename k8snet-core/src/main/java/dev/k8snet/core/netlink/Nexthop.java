@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record Nexthop(Optional<IpAddress> gateway, int linkIndex, int weight) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param gateway the next hop's address, empty for a directly connected path
+   * @param linkIndex the output interface index
+   * @param weight the relative weight, 1 to 256 (the kernel stores weight − 1)
+   */
   public Nexthop {
     Objects.requireNonNull(gateway, "gateway");
     if (linkIndex <= 0) {
@@ -25,12 +31,23 @@ public record Nexthop(Optional<IpAddress> gateway, int linkIndex, int weight) {
     }
   }
 
-  /** Returns a path via {@code gateway} out of {@code link} with weight 1. */
+  /**
+   * Returns a path via {@code gateway} out of {@code link} with weight 1.
+   *
+   * @param gateway the next hop
+   * @param link the output interface
+   * @return the path
+   */
   public static Nexthop via(IpAddress gateway, Link link) {
     return new Nexthop(Optional.of(gateway), link.index(), 1);
   }
 
-  /** Returns a copy with {@code value} as weight. */
+  /**
+   * Returns a copy with {@code value} as weight.
+   *
+   * @param value the weight
+   * @return a copy with the same gateway and interface
+   */
   public Nexthop weight(int value) {
     return new Nexthop(gateway, linkIndex, value);
   }

@@ -57,7 +57,22 @@ public record Route(
   /** The local table (addresses of this host). */
   public static final int TABLE_LOCAL = 255;
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param destination the destination prefix; not null
+   * @param gateway the next hop; of the destination's family, absent when {@code nexthops} is given
+   * @param linkIndex the output interface index; absent when {@code nexthops} is given
+   * @param table the routing table, at least 1
+   * @param scope the scope; not null
+   * @param protocol who installed the route; not null
+   * @param type the route type; not null
+   * @param preferredSource the preferred source address; of the destination's family
+   * @param priority the metric; not null
+   * @param mtu the path MTU metric; not null
+   * @param nexthops the paths of a multipath route; copied
+   * @param onlink whether the gateway is on-link; needs both a gateway and a device
+   */
   public Route {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(gateway, "gateway");
@@ -85,7 +100,12 @@ public record Route(
     }
   }
 
-  /** Returns a copy with the path MTU metric {@code value}, or none when empty. */
+  /**
+   * Returns a copy with the path MTU metric {@code value}, or none when empty.
+   *
+   * @param value the path MTU metric, or empty for none
+   * @return a copy with the other components unchanged
+   */
   public Route withMtu(OptionalInt value) {
     Objects.requireNonNull(value, "value");
     return new Route(
@@ -110,12 +130,21 @@ public record Route(
     }
   }
 
-  /** Returns the address family of the destination. */
+  /**
+   * Returns the address family of the destination.
+   *
+   * @return the family of {@link #destination()}
+   */
   public IpFamily family() {
     return destination.family();
   }
 
-  /** Starts a route to {@code destination}. */
+  /**
+   * Starts a route to {@code destination}.
+   *
+   * @param destination the destination prefix
+   * @return a builder with the defaults documented on {@link Route}
+   */
   public static Builder builder(Cidr destination) {
     return new Builder(destination);
   }
@@ -143,18 +172,33 @@ public record Route(
       this.destination = Objects.requireNonNull(destination, "destination");
     }
 
-    /** Sets the next hop. */
+    /**
+     * Sets the next hop.
+     *
+     * @param value the next hop, of the destination's family
+     * @return this builder
+     */
     public Builder gateway(IpAddress value) {
       this.gateway = Optional.of(value);
       return this;
     }
 
-    /** Sets the output interface. */
+    /**
+     * Sets the output interface.
+     *
+     * @param link the output interface
+     * @return this builder
+     */
     public Builder device(Link link) {
       return device(link.index());
     }
 
-    /** Sets the output interface by index. */
+    /**
+     * Sets the output interface by index.
+     *
+     * @param index the output interface index, &gt; 0
+     * @return this builder
+     */
     public Builder device(int index) {
       if (index <= 0) {
         throw new IllegalArgumentException("index: " + index + " (expected: > 0)");
@@ -163,37 +207,67 @@ public record Route(
       return this;
     }
 
-    /** Sets the table (1 to 2^32 − 1; {@value Route#TABLE_MAIN} is main). */
+    /**
+     * Sets the table (1 to 2^32 − 1; {@value Route#TABLE_MAIN} is main).
+     *
+     * @param value the table id
+     * @return this builder
+     */
     public Builder table(int value) {
       this.table = value;
       return this;
     }
 
-    /** Sets the scope. */
+    /**
+     * Sets the scope.
+     *
+     * @param value the scope
+     * @return this builder
+     */
     public Builder scope(RouteScope value) {
       this.scope = value;
       return this;
     }
 
-    /** Sets the protocol. */
+    /**
+     * Sets the protocol.
+     *
+     * @param value the protocol
+     * @return this builder
+     */
     public Builder protocol(RouteProtocol value) {
       this.protocol = value;
       return this;
     }
 
-    /** Sets the type. */
+    /**
+     * Sets the type.
+     *
+     * @param value the type
+     * @return this builder
+     */
     public Builder type(RouteType value) {
       this.type = value;
       return this;
     }
 
-    /** Sets the preferred source address. */
+    /**
+     * Sets the preferred source address.
+     *
+     * @param value the preferred source address, of the destination's family
+     * @return this builder
+     */
     public Builder preferredSource(IpAddress value) {
       this.preferredSource = Optional.of(value);
       return this;
     }
 
-    /** Sets the metric. */
+    /**
+     * Sets the metric.
+     *
+     * @param value the metric, &gt;= 0
+     * @return this builder
+     */
     public Builder priority(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("priority: " + value + " (expected: >= 0)");
@@ -202,13 +276,23 @@ public record Route(
       return this;
     }
 
-    /** Sets the MTU metric. */
+    /**
+     * Sets the MTU metric.
+     *
+     * @param value the MTU, 68 to 65535
+     * @return this builder
+     */
     public Builder mtu(int value) {
       this.mtu = OptionalInt.of(LinkSpec.checkMtu(value));
       return this;
     }
 
-    /** Adds a path of a multipath route. */
+    /**
+     * Adds a path of a multipath route.
+     *
+     * @param value the path to add
+     * @return this builder
+     */
     public Builder nexthop(Nexthop value) {
       this.nexthops.add(Objects.requireNonNull(value, "value"));
       return this;
@@ -217,13 +301,21 @@ public record Route(
     /**
      * Marks the gateway as directly reachable on the device ({@code onlink}), as for a VXLAN route
      * whose gateway is the remote tunnel address.
+     *
+     * @param value whether the gateway is on-link
+     * @return this builder
      */
     public Builder onlink(boolean value) {
       this.onlink = value;
       return this;
     }
 
-    /** Returns the route. */
+    /**
+     * Returns the route.
+     *
+     * @return a new route; without a scope set: {@code HOST} for a local route, {@code LINK} for a
+     *     unicast device route without gateway, otherwise {@code UNIVERSE}
+     */
     public Route build() {
       RouteScope s = scope;
       if (s == null) {

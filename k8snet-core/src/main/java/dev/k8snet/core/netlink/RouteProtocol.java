@@ -40,7 +40,11 @@ public record RouteProtocol(int value) {
   /** ospf (188). */
   public static final RouteProtocol OSPF = new RouteProtocol(188);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteProtocol {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeProtocol: " + value + " (expected: 0 to 255)");
@@ -50,6 +54,8 @@ public record RouteProtocol(int value) {
   /**
    * Returns the value for a kernel code, never failing for a code in range.
    *
+   * @param value the kernel's code, 0 to 255
+   * @return the value with that code
    * @throws IllegalArgumentException when the code is out of range
    */
   public static RouteProtocol valueOf(int value) {
@@ -60,6 +66,8 @@ public record RouteProtocol(int value) {
    * Returns the value for a name as {@link #toString()} produces it (case-insensitive), or a
    * decimal code.
    *
+   * @param text a name or a decimal code
+   * @return the value
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteProtocol parse(String text) {

@@ -26,7 +26,11 @@ public record RouteScope(int value) {
   /** nowhere (255). */
   public static final RouteScope NOWHERE = new RouteScope(255);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteScope {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeScope: " + value + " (expected: 0 to 255)");
@@ -36,6 +40,8 @@ public record RouteScope(int value) {
   /**
    * Returns the value for a kernel code, never failing for a code in range.
    *
+   * @param value the kernel's code, 0 to 255
+   * @return the value with that code
    * @throws IllegalArgumentException when the code is out of range
    */
   public static RouteScope valueOf(int value) {
@@ -46,6 +52,8 @@ public record RouteScope(int value) {
    * Returns the value for a name as {@link #toString()} produces it (case-insensitive), or a
    * decimal code.
    *
+   * @param text a name or a decimal code
+   * @return the value
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteScope parse(String text) {

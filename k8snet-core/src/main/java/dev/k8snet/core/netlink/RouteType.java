@@ -43,7 +43,11 @@ public record RouteType(int value) {
   /** nat (10). */
   public static final RouteType NAT = new RouteType(10);
 
-  /** Validates the range. */
+  /**
+   * Validates the range.
+   *
+   * @param value the kernel's code (0 to 255)
+   */
   public RouteType {
     if (value < 0 || value > 255) {
       throw new IllegalArgumentException("routeType: " + value + " (expected: 0 to 255)");
@@ -53,6 +57,8 @@ public record RouteType(int value) {
   /**
    * Returns the value for a kernel code, never failing for a code in range.
    *
+   * @param value the kernel's code, 0 to 255
+   * @return the value with that code
    * @throws IllegalArgumentException when the code is out of range
    */
   public static RouteType valueOf(int value) {
@@ -63,6 +69,8 @@ public record RouteType(int value) {
    * Returns the value for a name as {@link #toString()} produces it (case-insensitive), or a
    * decimal code.
    *
+   * @param text a name or a decimal code
+   * @return the value
    * @throws IllegalArgumentException when the name is unknown
    */
   public static RouteType parse(String text) {

@@ -36,7 +36,12 @@ public final class Sysctls {
     this.namespace = namespace;
   }
 
-  /** Returns the sysctls of {@code ns}; same as {@link NetworkNamespace#sysctls()}. */
+  /**
+   * Returns the sysctls of {@code ns}; same as {@link NetworkNamespace#sysctls()}.
+   *
+   * @param ns the namespace; must stay open while the sysctls are used
+   * @return the sysctls
+   */
   public static Sysctls of(NetworkNamespace ns) {
     return new Sysctls(Objects.requireNonNull(ns, "ns"));
   }
@@ -63,6 +68,8 @@ public final class Sysctls {
   /**
    * Writes a sysctl.
    *
+   * @param key the key in sysctl notation, e.g. {@code net.ipv4.ip_forward}
+   * @param value the value to write
    * @throws K8snetException when the key does not exist or the kernel rejects the value
    */
   public void set(String key, String value) {
@@ -82,14 +89,25 @@ public final class Sysctls {
         });
   }
 
-  /** Sets {@code net.ipv4.ip_forward} or {@code net.ipv6.conf.all.forwarding}. */
+  /**
+   * Sets {@code net.ipv4.ip_forward} or {@code net.ipv6.conf.all.forwarding}.
+   *
+   * @param family the family
+   * @param on whether forwarding is on
+   */
   public void setForwarding(IpFamily family, boolean on) {
     set(
         family == IpFamily.IPV4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding",
         on ? "1" : "0");
   }
 
-  /** Sets {@code net.ipv4.conf.IFACE.forwarding} or the IPv6 equivalent of one interface. */
+  /**
+   * Sets {@code net.ipv4.conf.IFACE.forwarding} or the IPv6 equivalent of one interface.
+   *
+   * @param iface the interface name
+   * @param family the family
+   * @param on whether forwarding is on
+   */
   public void setForwarding(String iface, IpFamily family, boolean on) {
     set(conf(family == IpFamily.IPV4 ? "ipv4" : "ipv6", iface, "forwarding"), on ? "1" : "0");
   }
@@ -98,6 +116,7 @@ public final class Sysctls {
    * Sets {@code net.ipv4.conf.IFACE.rp_filter}.
    *
    * @param mode 0 off, 1 strict, 2 loose
+   * @param iface the interface name
    */
   public void setRpFilter(String iface, int mode) {
     if (mode < 0 || mode > 2) {
@@ -106,17 +125,32 @@ public final class Sysctls {
     set(conf("ipv4", iface, "rp_filter"), Integer.toString(mode));
   }
 
-  /** Sets {@code net.ipv4.conf.IFACE.proxy_arp}. */
+  /**
+   * Sets {@code net.ipv4.conf.IFACE.proxy_arp}.
+   *
+   * @param iface the interface name
+   * @param on whether proxy ARP is on
+   */
   public void setProxyArp(String iface, boolean on) {
     set(conf("ipv4", iface, "proxy_arp"), on ? "1" : "0");
   }
 
-  /** Sets {@code net.ipv4.conf.IFACE.route_localnet}. */
+  /**
+   * Sets {@code net.ipv4.conf.IFACE.route_localnet}.
+   *
+   * @param iface the interface name
+   * @param on whether routing to 127.0.0.0/8 from this interface is allowed
+   */
   public void setRouteLocalnet(String iface, boolean on) {
     set(conf("ipv4", iface, "route_localnet"), on ? "1" : "0");
   }
 
-  /** Sets {@code net.ipv6.conf.IFACE.disable_ipv6}. */
+  /**
+   * Sets {@code net.ipv6.conf.IFACE.disable_ipv6}.
+   *
+   * @param iface the interface name
+   * @param disabled whether IPv6 is disabled on the interface
+   */
   public void setDisableIpv6(String iface, boolean disabled) {
     set(conf("ipv6", iface, "disable_ipv6"), disabled ? "1" : "0");
   }

@@ -120,6 +120,8 @@ public final class NetworkNamespace implements AutoCloseable {
   /**
    * Opens the named namespace at {@code /var/run/netns/NAME}.
    *
+   * @param name the namespace name, as {@code ip netns} uses it
+   * @return the open namespace; must be closed
    * @throws NetworkNamespaceException when it does not exist (errno 2)
    */
   public static NetworkNamespace openNamed(String name) {
@@ -131,6 +133,8 @@ public final class NetworkNamespace implements AutoCloseable {
    * Opens the namespace a file refers to: a bind mount such as {@code /var/run/netns/NAME} or a
    * {@code /proc/PID/ns/net} link.
    *
+   * @param path the file
+   * @return the open namespace; must be closed
    * @throws NetworkNamespaceException when the file does not exist or is not a network namespace
    */
   public static NetworkNamespace open(Path path) {
@@ -142,6 +146,7 @@ public final class NetworkNamespace implements AutoCloseable {
    * Opens the namespace of a process.
    *
    * @param pid the process id (positive)
+   * @return the open namespace; must be closed
    * @throws NetworkNamespaceException when the process does not exist
    */
   public static NetworkNamespace ofPid(long pid) {
@@ -151,7 +156,11 @@ public final class NetworkNamespace implements AutoCloseable {
     return open(Path.of("/proc/" + pid + "/ns/net"), null);
   }
 
-  /** Opens the namespace of the calling thread. */
+  /**
+   * Opens the namespace of the calling thread.
+   *
+   * @return the open namespace; must be closed
+   */
   public static NetworkNamespace current() {
     return open(Path.of("/proc/thread-self/ns/net"), null);
   }
@@ -173,12 +182,20 @@ public final class NetworkNamespace implements AutoCloseable {
     return new NetworkNamespace(fd, path, name, inode);
   }
 
-  /** Returns the name, for namespaces created or opened by name. */
+  /**
+   * Returns the name, for namespaces created or opened by name.
+   *
+   * @return the name, or empty for a namespace opened by path or process
+   */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
 
-  /** Returns the path this namespace was opened from. */
+  /**
+   * Returns the path this namespace was opened from.
+   *
+   * @return the path given to or derived by the factory method
+   */
   public Path path() {
     return path;
   }
@@ -188,6 +205,7 @@ public final class NetworkNamespace implements AutoCloseable {
    * take one ({@code setns(2)}, {@code IFLA_NET_NS_FD}). Valid until {@link #close()}; never close
    * it yourself.
    *
+   * @return the descriptor
    * @throws IllegalStateException when this object is closed
    */
   public int descriptor() {
@@ -198,6 +216,8 @@ public final class NetworkNamespace implements AutoCloseable {
   /**
    * Returns the namespace's inode number, which identifies it (as {@code ls -i} or {@code
    * /proc/PID/ns/net} show it).
+   *
+   * @return the inode number
    */
   public long inode() {
     return inode;
@@ -212,6 +232,8 @@ public final class NetworkNamespace implements AutoCloseable {
    * run inside), but never create long-lived thread pools from the task.
    *
    * @return the task's result
+   * @param <T> the type of the result
+   * @param task the task to run inside the namespace
    * @throws NetworkNamespaceException when the namespace cannot be entered, or wrapping a checked
    *     exception of the task; unchecked exceptions of the task are rethrown as they are
    */
@@ -226,7 +248,11 @@ public final class NetworkNamespace implements AutoCloseable {
         });
   }
 
-  /** Runs {@code task} like {@link #run(Callable)}, for tasks without a result. */
+  /**
+   * Runs {@code task} like {@link #run(Callable)}, for tasks without a result.
+   *
+   * @param task the task to run inside the namespace
+   */
   public void execute(Runnable task) {
     Objects.requireNonNull(task, "task");
     run(
@@ -239,13 +265,19 @@ public final class NetworkNamespace implements AutoCloseable {
   /**
    * Opens a netlink (rtnetlink) handle bound to this namespace. The handle can be used from any
    * thread and must be closed.
+   *
+   * @return a handle that must be closed
    */
   public Netlink netlink() {
     checkOpen();
     return Netlink.open(this);
   }
 
-  /** Returns access to this namespace's {@code net.*} sysctls. */
+  /**
+   * Returns access to this namespace's {@code net.*} sysctls.
+   *
+   * @return the sysctls of this namespace
+   */
   public Sysctls sysctls() {
     checkOpen();
     return Sysctls.of(this);
@@ -254,6 +286,8 @@ public final class NetworkNamespace implements AutoCloseable {
   /**
    * Opens an nftables session bound to this namespace (libnftables in-process when available,
    * otherwise {@code nft -f -}). The session owns a platform thread and must be closed.
+   *
+   * @return a session that must be closed
    */
   public Nftables nftables() {
     checkOpen();

@@ -13,6 +13,7 @@ import dev.k8snet.core.K8snetException;
 public class NetworkNamespaceException extends K8snetException {
   private static final long serialVersionUID = 1L;
 
+  /** The errno of the failed system call, or 0. */
   private final int errno;
 
   /**
@@ -28,7 +29,11 @@ public class NetworkNamespaceException extends K8snetException {
     this.errno = errno;
   }
 
-  /** Returns the errno of the failed system call, or 0 when there was none. */
+  /**
+   * Returns the errno of the failed system call, or 0 when there was none.
+   *
+   * @return the errno, or 0
+   */
   public int errno() {
     return errno;
   }

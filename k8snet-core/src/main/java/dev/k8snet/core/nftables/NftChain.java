@@ -26,7 +26,18 @@ public record NftChain(
     Optional<String> hook,
     OptionalInt priority,
     Optional<String> policy) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param family the table's family
+   * @param table the table name
+   * @param name the chain name
+   * @param handle the kernel's handle
+   * @param type for base chains: {@code filter}, {@code nat} or {@code route}
+   * @param hook for base chains: e.g. {@code prerouting}, {@code input}
+   * @param priority for base chains: the numeric priority
+   * @param policy for base chains: {@code accept} or {@code drop}
+   */
   public NftChain {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(table, "table");
@@ -37,7 +48,11 @@ public record NftChain(
     Objects.requireNonNull(policy, "policy");
   }
 
-  /** Returns whether this is a base chain (attached to a hook). */
+  /**
+   * Returns whether this is a base chain (attached to a hook).
+   *
+   * @return whether the chain has a hook
+   */
   public boolean base() {
     return hook.isPresent();
   }

@@ -21,7 +21,16 @@ public record NftRule(
     long handle,
     Optional<String> comment,
     String expressionJson) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param family the table's family
+   * @param table the table name
+   * @param chain the chain name
+   * @param handle the kernel's handle (for {@code delete rule … handle N})
+   * @param comment the rule's comment
+   * @param expressionJson the rule's expressions in nft's JSON form (libnftables-json(5))
+   */
   public NftRule {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(table, "table");

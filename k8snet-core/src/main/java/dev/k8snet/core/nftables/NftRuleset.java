@@ -15,7 +15,14 @@ import java.util.Optional;
  */
 public record NftRuleset(
     List<NftTable> tables, List<NftChain> chains, List<NftSet> sets, List<NftRule> rules) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param tables the tables; copied
+   * @param chains the chains; copied
+   * @param sets the sets and maps; copied
+   * @param rules the rules; copied
+   */
   public NftRuleset {
     tables = List.copyOf(tables);
     chains = List.copyOf(chains);
@@ -23,28 +30,55 @@ public record NftRuleset(
     rules = List.copyOf(rules);
   }
 
-  /** Returns the table with that family and name. */
+  /**
+   * Returns the table with that family and name.
+   *
+   * @param family the family, e.g. {@code inet}
+   * @param name the table name
+   * @return the table, or empty when there is none
+   */
   public Optional<NftTable> table(String family, String name) {
     return tables.stream()
         .filter(t -> t.family().equals(family) && t.name().equals(name))
         .findFirst();
   }
 
-  /** Returns the chain with that family, table and name. */
+  /**
+   * Returns the chain with that family, table and name.
+   *
+   * @param family the family, e.g. {@code inet}
+   * @param table the table name
+   * @param name the chain name
+   * @return the chain, or empty when there is none
+   */
   public Optional<NftChain> chain(String family, String table, String name) {
     return chains.stream()
         .filter(c -> c.family().equals(family) && c.table().equals(table) && c.name().equals(name))
         .findFirst();
   }
 
-  /** Returns the set or map with that family, table and name. */
+  /**
+   * Returns the set or map with that family, table and name.
+   *
+   * @param family the family, e.g. {@code inet}
+   * @param table the table name
+   * @param name the set or map name
+   * @return the set or map, or empty when there is none
+   */
   public Optional<NftSet> set(String family, String table, String name) {
     return sets.stream()
         .filter(s -> s.family().equals(family) && s.table().equals(table) && s.name().equals(name))
         .findFirst();
   }
 
-  /** Returns the rules of one chain, in order. */
+  /**
+   * Returns the rules of one chain, in order.
+   *
+   * @param family the family, e.g. {@code inet}
+   * @param table the table name
+   * @param chain the chain name
+   * @return the rules, empty when the chain has none or does not exist
+   */
   public List<NftRule> rules(String family, String table, String chain) {
     return rules.stream()
         .filter(

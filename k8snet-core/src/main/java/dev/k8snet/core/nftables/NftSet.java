@@ -29,7 +29,20 @@ public record NftSet(
     Optional<String> mapType,
     Set<String> flags,
     List<String> elements) {
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param family the table's family
+   * @param table the table name
+   * @param name the set name
+   * @param handle the kernel's handle
+   * @param keyType the key type, one entry per concatenated field (e.g. {@code [ipv4_addr,
+   *     inet_service]})
+   * @param mapType for maps: the value type ({@code verdict}, {@code ipv4_addr}…)
+   * @param flags the set flags ({@code interval}, {@code timeout}…)
+   * @param elements the elements in nft text form: {@code 10.0.0.1}, {@code 10.0.0.1 . 80}, {@code
+   *     10.0.0.0/24}, {@code 1-5}; map elements as {@code KEY : VALUE}
+   */
   public NftSet {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(table, "table");
@@ -40,7 +53,11 @@ public record NftSet(
     elements = List.copyOf(elements);
   }
 
-  /** Returns whether this is a map. */
+  /**
+   * Returns whether this is a map.
+   *
+   * @return whether the set maps keys to values
+   */
   public boolean map() {
     return mapType.isPresent();
   }

@@ -65,6 +65,9 @@ public final class Nftables implements AutoCloseable {
   /**
    * Opens a session in {@code ns}, preferring libnftables; same as {@link
    * NetworkNamespace#nftables()}.
+   *
+   * @param ns the namespace; must stay open while the session is used
+   * @return a session that must be closed
    */
   public static Nftables open(NetworkNamespace ns) {
     Objects.requireNonNull(ns, "ns");
@@ -79,6 +82,9 @@ public final class Nftables implements AutoCloseable {
   /**
    * Opens a session in {@code ns} with a given backend.
    *
+   * @param ns the namespace; must stay open while the session is used
+   * @param backend the backend
+   * @return a session that must be closed
    * @throws UnsupportedOperationException when libnftables is requested but absent
    */
   public static Nftables open(NetworkNamespace ns, Backend backend) {
@@ -103,7 +109,11 @@ public final class Nftables implements AutoCloseable {
     return "nft";
   }
 
-  /** Returns the backend in use. */
+  /**
+   * Returns the backend in use.
+   *
+   * @return the backend chosen when the session was opened
+   */
   public Backend backend() {
     return kind;
   }
@@ -111,6 +121,7 @@ public final class Nftables implements AutoCloseable {
   /**
    * Applies {@code script} as one transaction: either all of it takes effect or none of it.
    *
+   * @param script the nft script
    * @throws NftablesException with nft's error text and the offending line when nft rejects it; the
    *     previous ruleset is then untouched
    */
@@ -126,6 +137,7 @@ public final class Nftables implements AutoCloseable {
    * Checks {@code script} without applying it ({@code nft -c}): the kernel validates the whole
    * transaction and then discards it.
    *
+   * @param script the nft script
    * @throws NftablesException when it would fail
    */
   public void check(String script) {
@@ -136,12 +148,22 @@ public final class Nftables implements AutoCloseable {
     }
   }
 
-  /** Reads the whole ruleset back. */
+  /**
+   * Reads the whole ruleset back.
+   *
+   * @return every table, chain, set and rule of the namespace
+   */
   public NftRuleset ruleset() {
     return NftJson.parse(listJson("ruleset"));
   }
 
-  /** Reads one table back, e.g. {@code table("inet", "k8snet")}. */
+  /**
+   * Reads one table back, e.g. {@code table("inet", "k8snet")}.
+   *
+   * @param family the family, e.g. {@code inet}
+   * @param name the table name
+   * @return the table with its chains, sets and rules
+   */
   public NftRuleset table(String family, String name) {
     return NftJson.parse(listJson("table " + family + " " + name));
   }
@@ -151,6 +173,7 @@ public final class Nftables implements AutoCloseable {
    * the records do not model.
    *
    * @param what e.g. {@code "ruleset"}, {@code "table inet k8snet"}, {@code "set inet k8snet s"}
+   * @return nft's JSON output
    */
   public String listJson(String what) {
     Objects.requireNonNull(what, "what");

@@ -16,6 +16,7 @@ public class NftablesException extends K8snetException {
   private static final long serialVersionUID = 1L;
   private static final Pattern LOCATION = Pattern.compile(":(\\d+):\\d+(-\\d+)?: Error:");
 
+  /** nft's error text. */
   private final String errorText;
 
   /**
@@ -30,7 +31,11 @@ public class NftablesException extends K8snetException {
     this.errorText = errorText;
   }
 
-  /** Returns nft's error text, e.g. {@code "<cmdline>:2:10-12: Error: …"} with the line. */
+  /**
+   * Returns nft's error text, e.g. {@code "<cmdline>:2:10-12: Error: …"} with the line.
+   *
+   * @return the error text
+   */
   public String errorText() {
     return errorText;
   }
@@ -39,6 +44,8 @@ public class NftablesException extends K8snetException {
    * Returns the 1-based line of the script nft complained about first: from the location nft
    * printed ({@code /dev/stdin:3:1-20: Error: …}), or else by finding the source line nft echoed
    * after its error message in the script.
+   *
+   * @return the line, or empty when nft's output names none that can be found
    */
   public OptionalInt line() {
     Matcher m = LOCATION.matcher(errorText);

@@ -23,7 +23,17 @@ public record EnforcementOptions(String tableName, boolean logDenied, int logRat
   public static final EnforcementOptions DEFAULTS =
       new EnforcementOptions(DEFAULT_TABLE, false, 10);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param tableName the name of the {@code inet} table that holds everything (letters, digits,
+   *     {@code -} and {@code _}, starting with a letter, at most 64 characters)
+   * @param logDenied whether connections denied by a policy are logged to the kernel log, each line
+   *     prefixed with {@code k8snet-policy} and what denied it (the Admin/Baseline policy and rule,
+   *     or the NetworkPolicies that isolate the pod)
+   * @param logRatePerSecond at most this many log lines per second for each denying rule (and
+   *     burst), 1–10000
+   */
   public EnforcementOptions {
     Objects.requireNonNull(tableName, "tableName");
     if (!tableName.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {

@@ -33,7 +33,22 @@ public record EnforcementResult(
     Duration transaction,
     Duration duration) {
 
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param full whether the table was replaced as a whole (first sync, after a failure or a
+   *     reconcile request) rather than changed by a diff
+   * @param transactions nftables transactions applied: 1, or 0 when nothing changed
+   * @param elementsAdded set and map elements added (all of them for a full sync)
+   * @param elementsDeleted set and map elements deleted (0 for a full sync)
+   * @param chainsAdded chains created
+   * @param chainsReplaced chains whose rules were replaced
+   * @param chainsDeleted chains deleted
+   * @param rules rules now programmed
+   * @param elements set and map elements now programmed
+   * @param transaction the wall time of the nftables transaction alone
+   * @param duration the wall time of the whole sync (planning and the transaction)
+   */
   public EnforcementResult {
     Objects.requireNonNull(transaction, "transaction");
     Objects.requireNonNull(duration, "duration");

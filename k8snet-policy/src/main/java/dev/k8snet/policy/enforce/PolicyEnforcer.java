@@ -72,7 +72,11 @@ public final class PolicyEnforcer implements AutoCloseable {
     return new PolicyEnforcer(nft, options);
   }
 
-  /** Returns the options. */
+  /**
+   * Returns the options.
+   *
+   * @return the options given at construction
+   */
   public EnforcementOptions options() {
     return options;
   }

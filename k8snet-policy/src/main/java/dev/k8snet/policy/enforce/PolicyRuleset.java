@@ -125,12 +125,20 @@ public final class PolicyRuleset {
         nodeName, options, NftPolicyRenderer.update(rendered, update.current(), update.changes()));
   }
 
-  /** Returns the node this ruleset enforces. */
+  /**
+   * Returns the node this ruleset enforces.
+   *
+   * @return the Node name
+   */
   public String nodeName() {
     return nodeName;
   }
 
-  /** Returns the options it was rendered with. */
+  /**
+   * Returns the options it was rendered with.
+   *
+   * @return the options
+   */
   public EnforcementOptions options() {
     return options;
   }
@@ -180,22 +188,38 @@ public final class PolicyRuleset {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Returns the number of rules in all chains. */
+  /**
+   * Returns the number of rules in all chains.
+   *
+   * @return the rule count
+   */
   public int ruleCount() {
     return model.ruleCount();
   }
 
-  /** Returns the number of chains. */
+  /**
+   * Returns the number of chains.
+   *
+   * @return the chain count
+   */
   public int chainCount() {
     return model.chains().size();
   }
 
-  /** Returns the number of sets and maps. */
+  /**
+   * Returns the number of sets and maps.
+   *
+   * @return the set and map count
+   */
   public int setCount() {
     return model.sets().size();
   }
 
-  /** Returns the number of set and map elements. */
+  /**
+   * Returns the number of set and map elements.
+   *
+   * @return the element count
+   */
   public int elementCount() {
     return model.elementCount();
   }

@@ -126,7 +126,25 @@ public record IngressAnnotations(
     H2C
   }
 
-  /** Checks values and copies the list. */
+  /**
+   * Checks values and copies the list.
+   *
+   * @param rewriteTarget the replacement path, if any
+   * @param sslRedirect redirect plain HTTP to https for hosts with TLS
+   * @param forceSslRedirect redirect plain HTTP to https for every host
+   * @param backendProtocol how to talk to the endpoints
+   * @param maxBodySize the largest request body in bytes; empty for unlimited
+   * @param connectTimeout the backend connect timeout
+   * @param readTimeout the longest wait for backend bytes
+   * @param sendTimeout the longest wait for the backend to accept bytes
+   * @param affinityCookie the session cookie's name when cookie affinity is on
+   * @param canary whether the Ingress is a canary
+   * @param canaryWeight the canary's weight
+   * @param canaryWeightTotal the weight total
+   * @param canaryHeader the header that selects the canary, if any
+   * @param canaryHeaderValue the header value that selects the canary, if any
+   * @param sourceRanges the client networks allowed; empty allows every client
+   */
   public IngressAnnotations {
     Objects.requireNonNull(rewriteTarget, "rewriteTarget");
     Objects.requireNonNull(backendProtocol, "backendProtocol");

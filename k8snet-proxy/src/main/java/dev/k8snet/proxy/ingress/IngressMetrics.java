@@ -29,7 +29,19 @@ public record IngressMetrics(
     long retries,
     long activeConnections) {
 
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param requestsByStatus answered requests by HTTP status (locally answered ones included)
+   * @param latencyBucketsMillis the upper bounds of the latency histogram, in milliseconds
+   * @param latencyCounts requests whose latency (request head to last response byte) was at most
+   *     the bound at the same index and above the previous one; one more entry for larger latencies
+   * @param upstreamConnectErrors failed connection attempts to endpoints
+   * @param upstreamTimeouts backend reads that timed out
+   * @param upstreamResets backend connections lost before the response ended
+   * @param retries requests sent again to another connection or endpoint
+   * @param activeConnections client connections open now
+   */
   public IngressMetrics {
     requestsByStatus = java.util.Collections.unmodifiableMap(new TreeMap<>(requestsByStatus));
     latencyBucketsMillis = List.copyOf(latencyBucketsMillis);

@@ -29,7 +29,18 @@ public record IngressRequest(
     Map<String, String> headers,
     Optional<IpAddress> client) {
 
-  /** Checks values and copies the headers with lower-case names. */
+  /**
+   * Checks values and copies the headers with lower-case names.
+   *
+   * @param scheme {@code http} or {@code https} (the listener the request came in on)
+   * @param host the {@code Host} header or {@code :authority}, possibly with a port
+   * @param sni the TLS server name the client sent, if any (picks the certificate, never the route)
+   * @param path the request target's path, possibly with a query ({@code ?…} and {@code #…} are
+   *     ignored for matching)
+   * @param method the method, e.g. {@code GET}
+   * @param headers request headers by lower-case name (one value each), for canary-by-header
+   * @param client the client's address, if known (for source ranges)
+   */
   public IngressRequest {
     Objects.requireNonNull(scheme, "scheme");
     if (!scheme.equals("http") && !scheme.equals("https")) {

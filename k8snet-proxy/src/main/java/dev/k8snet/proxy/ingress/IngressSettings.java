@@ -18,7 +18,14 @@ public record IngressSettings(String controllerName, String nodeName, boolean wa
   /** Our controller name, no node name, class-less Ingresses ignored. */
   public static final IngressSettings DEFAULT = new IngressSettings(CONTROLLER_NAME, "", false);
 
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param controllerName the {@code spec.controller} of the IngressClasses served
+   * @param nodeName the node the controller runs on (topology hints); may be empty
+   * @param watchWithoutClass serve Ingresses that name no class when no default class exists (as
+   *     ingress-nginx's {@code --watch-ingress-without-class})
+   */
   public IngressSettings {
     Objects.requireNonNull(controllerName, "controllerName");
     Objects.requireNonNull(nodeName, "nodeName");

@@ -44,7 +44,24 @@ public record RouteResult(
     IngressAnnotations options,
     String reason) {
 
-  /** Checks nulls and copies the list. */
+  /**
+   * Checks nulls and copies the list.
+   *
+   * @param status the status, as above
+   * @param hostGroup which host group matched: {@code exact HOST}, {@code wildcard *.SUFFIX},
+   *     {@code any host} or {@code default backend}; empty for 404
+   * @param path the matched path as {@code TYPE PATH}, e.g. {@code Prefix /foo}
+   * @param rule where in the Ingress the rule is, e.g. {@code spec.rules[0].http.paths[1]} or
+   *     {@code spec.defaultBackend}
+   * @param ingress the Ingress as {@code namespace/name}
+   * @param backend the Service port chosen, if any
+   * @param canary whether the backend is a canary Ingress's
+   * @param endpoints the endpoints that may serve it (the ready ones), sorted
+   * @param location the redirect target for 308
+   * @param rewrittenPath the path sent to the backend when a rewrite applies
+   * @param options the Ingress's annotations
+   * @param reason one sentence for people
+   */
   public RouteResult {
     Objects.requireNonNull(hostGroup, "hostGroup");
     Objects.requireNonNull(path, "path");

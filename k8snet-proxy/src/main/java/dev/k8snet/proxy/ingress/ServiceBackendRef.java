@@ -12,7 +12,13 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record ServiceBackendRef(String namespace, String name, PortRef port) {
-  /** Checks nulls. */
+  /**
+   * Checks nulls.
+   *
+   * @param namespace the Service's namespace (the Ingress's)
+   * @param name the Service's name
+   * @param port the Service port, by number or name, as the Ingress wrote it
+   */
   public ServiceBackendRef {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
