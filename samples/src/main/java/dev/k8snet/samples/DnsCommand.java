@@ -5,7 +5,6 @@ import dev.k8snet.core.K8snetException;
 import dev.k8snet.core.cluster.ClusterListener;
 import dev.k8snet.core.cluster.ClusterUpdate;
 import dev.k8snet.core.cluster.DirectoryClusterSource;
-import dev.k8snet.core.manifest.ManifestReader;
 import dev.k8snet.dns.ClusterDns;
 import dev.k8snet.dns.DnsConfig;
 import dev.k8snet.dns.DnsServer;
@@ -13,7 +12,6 @@ import dev.k8snet.dns.PodRecords;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code k8snet dns}: the cluster DNS server. */
@@ -53,13 +52,7 @@ final class DnsCommand implements Runnable {
   static final class Serve implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--manifests",
-        required = true,
-        arity = "1..*",
-        paramLabel = "PATH",
-        description = "Manifest files or directories, merged; all are watched for changes.")
-    List<Path> manifests = new ArrayList<>();
+    @Mixin ManifestsOption manifests;
 
     @Option(names = "--zone", defaultValue = "cluster.local", description = "Cluster domain.")
     String zone;
@@ -136,13 +129,11 @@ final class DnsCommand implements Runnable {
         throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
       }
       builder.nativeTransport(transport.equals("epoll"));
-      ManifestsOption.checkExist(manifests);
       // Strict at start (a bad manifest is a usage error); lenient while running (the last good
       // state of a file stays in force, the error is printed).
-      ManifestsOption.validObjects(readAll(manifests), err);
+      ManifestsOption.validObjects(manifests.read(), err);
       try (DnsServer server = builder.build();
-          DirectoryClusterSource source =
-              DirectoryClusterSource.builder(manifests).debounce(Duration.ofMillis(100)).build()) {
+          DirectoryClusterSource source = manifests.watch()) {
         source.start(
             new ClusterListener() {
               @Override
@@ -174,10 +165,6 @@ final class DnsCommand implements Runnable {
         Thread.currentThread().interrupt();
       }
       return 0;
-    }
-
-    private static ManifestReader.Result readAll(List<Path> paths) throws IOException {
-      return ManifestReader.create().read(paths);
     }
   }
 }

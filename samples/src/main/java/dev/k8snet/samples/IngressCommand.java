@@ -21,8 +21,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +62,7 @@ final class IngressCommand implements Runnable {
   static final class Serve implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--manifests",
-        required = true,
-        arity = "1..*",
-        paramLabel = "PATH",
-        description = "Manifest files or directories (directories are watched for changes).")
-    List<Path> manifests = new ArrayList<>();
+    @Mixin ManifestsOption manifests;
 
     @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Plain HTTP (and h2c).")
     String listen;
@@ -139,10 +131,8 @@ final class IngressCommand implements Runnable {
       }
       Updater updater = new Updater(err);
       HttpServer metricsServer = null;
-      ManifestsOption.checkExist(manifests);
       // Lenient from the start: an invalid object is reported and skipped, the rest is served.
-      try (DirectoryClusterSource watch =
-          DirectoryClusterSource.builder(manifests).debounce(Duration.ofMillis(100)).build()) {
+      try (DirectoryClusterSource watch = manifests.watch()) {
         watch.start(updater);
         if (defaultCertificate != null) {
           b.defaultCertificate(secret(updater.first, defaultCertificate));

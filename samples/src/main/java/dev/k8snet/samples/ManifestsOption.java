@@ -1,6 +1,7 @@
 package dev.k8snet.samples;
 
 import dev.k8snet.core.cluster.ClusterState;
+import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.manifest.ManifestException;
 import dev.k8snet.core.manifest.ManifestReader;
 import dev.k8snet.core.manifest.ManifestWarning;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -82,6 +84,17 @@ final class ManifestsOption {
         throw new UsageException("--manifests: " + p + ": no such file or directory");
       }
     }
+  }
+
+  /**
+   * Returns a source that follows every path (merged into one snapshot), for long-running commands;
+   * not started.
+   *
+   * @throws UsageException naming the first path that does not exist
+   */
+  DirectoryClusterSource watch() {
+    checkExist(paths);
+    return DirectoryClusterSource.builder(paths).debounce(Duration.ofMillis(100)).build();
   }
 
   /** Reads the manifests leniently, failing only when a path cannot be read at all. */
