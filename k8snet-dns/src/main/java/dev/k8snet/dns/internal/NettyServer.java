@@ -56,6 +56,8 @@ public final class NettyServer implements AutoCloseable {
   private final boolean epoll;
   private EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
+  private final List<NativeUdpSocket> nativeUdp = new ArrayList<>();
+  private final boolean recvmmsgLoop;
   private InetSocketAddress bound;
 
   /** Creates a server; nothing is bound before {@link #start}. */
@@ -70,6 +72,7 @@ public final class NettyServer implements AutoCloseable {
     this.loops = loops;
     this.tcpIdle = tcpIdle;
     this.epoll = useEpoll && Epoll.isAvailable();
+    this.recvmmsgLoop = epoll && NativeUdpSocket.available();
   }
 
   /** Returns whether the native epoll transport is in use. */
@@ -125,34 +128,10 @@ public final class NettyServer implements AutoCloseable {
     // an AF_INET socket for an IPv4 address: no v4-mapped IPv6 path in the kernel
     boolean v4 = requested.getAddress() instanceof java.net.Inet4Address;
     SocketProtocolFamily family = v4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-    Bootstrap udp = new Bootstrap().group(group);
-    if (epoll) {
-      udp.channelFactory(() -> new EpollDatagramChannel(family));
-    } else {
-      udp.channelFactory(() -> new NioDatagramChannel(family));
-    }
-    var unusedBootstrap =
-        udp.option(ChannelOption.SO_RCVBUF, 4 << 20)
-            .option(ChannelOption.SO_SNDBUF, 4 << 20)
-            .handler(
-                new ChannelInitializer<DatagramChannel>() {
-                  @Override
-                  protected void initChannel(DatagramChannel ch) {
-                    ch.pipeline().addLast(new UdpHandler(engine));
-                  }
-                });
-    if (epoll) {
-      udp.option(EpollChannelOption.SO_REUSEPORT, true)
-          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 32));
-    }
-    Channel first = udp.bind(new InetSocketAddress(requested.getAddress(), port)).sync().channel();
-    channels.add(first);
-    int actual = ((InetSocketAddress) first.localAddress()).getPort();
-    for (int i = 1; i < udpSockets; i++) {
-      channels.add(
-          udp.bind(new InetSocketAddress(requested.getAddress(), actual)).sync().channel());
-    }
+    int actual =
+        recvmmsgLoop
+            ? bindNativeUdp(engine, port, udpSockets)
+            : bindNettyUdp(engine, port, family, udpSockets);
     ServerBootstrap tcp =
         new ServerBootstrap()
             .group(group)
@@ -184,10 +163,67 @@ public final class NettyServer implements AutoCloseable {
     ChannelFuture f = tcp.bind(new InetSocketAddress(requested.getAddress(), actual)).sync();
     channels.add(f.channel());
     bound = new InetSocketAddress(requested.getAddress(), actual);
-    log.info("serving DNS on {} (UDP×{} + TCP, {})", bound, udpSockets, epoll ? "epoll" : "nio");
+    log.info(
+        "serving DNS on {} (UDP×{} {} + TCP, {})",
+        bound,
+        udpSockets,
+        recvmmsgLoop ? "recvmmsg loops" : "channels",
+        epoll ? "epoll" : "nio");
+  }
+
+  /** UDP served by blocking recvmmsg loops, one thread and socket each; returns the port. */
+  private int bindNativeUdp(Engine engine, int port, int sockets) {
+    NativeUdpSocket first =
+        NativeUdpSocket.open(
+            new InetSocketAddress(requested.getAddress(), port), engine, MAX_QUERY);
+    nativeUdp.add(first);
+    for (int i = 1; i < sockets; i++) {
+      nativeUdp.add(
+          NativeUdpSocket.open(
+              new InetSocketAddress(requested.getAddress(), first.port()), engine, MAX_QUERY));
+    }
+    return first.port();
+  }
+
+  /** UDP on netty datagram channels (NIO, or epoll without the native loop); returns the port. */
+  private int bindNettyUdp(Engine engine, int port, SocketProtocolFamily family, int sockets)
+      throws InterruptedException {
+    Bootstrap udp = new Bootstrap().group(group);
+    if (epoll) {
+      udp.channelFactory(() -> new EpollDatagramChannel(family));
+    } else {
+      udp.channelFactory(() -> new NioDatagramChannel(family));
+    }
+    var unusedBootstrap =
+        udp.option(ChannelOption.SO_RCVBUF, 4 << 20)
+            .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            .handler(
+                new ChannelInitializer<DatagramChannel>() {
+                  @Override
+                  protected void initChannel(DatagramChannel ch) {
+                    ch.pipeline().addLast(new UdpHandler(engine));
+                  }
+                });
+    if (epoll) {
+      udp.option(EpollChannelOption.SO_REUSEPORT, true)
+          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 32));
+    }
+    Channel first = udp.bind(new InetSocketAddress(requested.getAddress(), port)).sync().channel();
+    channels.add(first);
+    int actual = ((InetSocketAddress) first.localAddress()).getPort();
+    for (int i = 1; i < sockets; i++) {
+      channels.add(
+          udp.bind(new InetSocketAddress(requested.getAddress(), actual)).sync().channel());
+    }
+    return actual;
   }
 
   private void closeChannels() {
+    for (NativeUdpSocket u : nativeUdp) {
+      u.close();
+    }
+    nativeUdp.clear();
     for (Channel c : channels) {
       c.close().awaitUninterruptibly();
     }
