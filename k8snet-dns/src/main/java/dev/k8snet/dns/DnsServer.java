@@ -193,12 +193,14 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /**
-   * Returns whether the native epoll transport (SO_REUSEPORT, batched I/O) is in use.
+   * Returns whether the native transport is in use: UDP served by one blocking {@code
+   * recvmmsg}/{@code sendmmsg} loop per SO_REUSEPORT socket, TCP on netty's epoll.
    *
-   * @return true on Linux with the native library, false with the NIO fallback or before start
+   * @return true on 64-bit Linux with the native libraries, false with the portable NIO fallback
+   *     (one netty datagram channel) or before start
    */
   public boolean nativeTransport() {
-    return netty != null && netty.epoll();
+    return netty != null && netty.epoll() && netty.recvmmsgLoops();
   }
 
   /**
@@ -336,8 +338,8 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
-     * Sets the number of event loops (default: the number of processors); with epoll each has its
-     * own UDP socket bound with SO_REUSEPORT.
+     * Sets the number of event loops (default: the number of processors); with the native transport
+     * there are as many UDP sockets bound with SO_REUSEPORT, each served by its own thread.
      *
      * @param n 1 to 256
      * @return this

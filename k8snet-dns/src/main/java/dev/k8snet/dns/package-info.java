@@ -15,9 +15,10 @@
  *   <li>{@link dev.k8snet.dns.ClusterDns}: those records kept current from a {@link
  *       dev.k8snet.core.cluster.ClusterSource}, rebuilt incrementally per change and swapped
  *       atomically.
- *   <li>{@link dev.k8snet.dns.DnsServer}: the netty server (epoll, SO_REUSEPORT, batched I/O) with
- *       EDNS(0), truncation, RFC 7766 TCP, a forwarder with cache, prefetch and serve-stale, client
- *       access control, {@link dev.k8snet.dns.DnsMetrics metrics} and an HTTP health endpoint.
+ *   <li>{@link dev.k8snet.dns.DnsServer}: the server (UDP in blocking {@code recvmmsg} loops on
+ *       SO_REUSEPORT sockets, TCP and forwarding on netty) with EDNS(0), truncation, RFC 7766 TCP,
+ *       a forwarder with cache, prefetch and serve-stale, client access control, {@link
+ *       dev.k8snet.dns.DnsMetrics metrics} and an HTTP health endpoint.
  * </ul>
  *
  * <pre>{@code

@@ -156,7 +156,7 @@ final class DnsCommand implements Runnable {
                 + " on "
                 + server.localAddress()
                 + " (UDP, TCP"
-                + (server.nativeTransport() ? ", epoll" : "")
+                + (server.nativeTransport() ? ", native" : "")
                 + ")"
                 + server.httpAddress().map(a -> "; http " + a).orElse(""));
         err.flush();

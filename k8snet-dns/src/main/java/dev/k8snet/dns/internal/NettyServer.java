@@ -38,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The netty transport: UDP (one socket per event loop with SO_REUSEPORT under epoll, batched reads
- * and writes) and TCP (RFC 7766: pipelined, out-of-order responses, idle timeout) on one address.
+ * The transport: UDP (one SO_REUSEPORT socket per event loop, each served by a blocking {@link
+ * NativeUdpSocket recvmmsg loop}; netty datagram channels where that is unavailable) and TCP on
+ * netty (RFC 7766: pipelined, out-of-order responses, idle timeout) on one address.
  */
 public final class NettyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
@@ -78,6 +79,11 @@ public final class NettyServer implements AutoCloseable {
   /** Returns whether the native epoll transport is in use. */
   public boolean epoll() {
     return epoll;
+  }
+
+  /** Returns whether UDP is served by {@link NativeUdpSocket} loops. */
+  public boolean recvmmsgLoops() {
+    return recvmmsgLoop;
   }
 
   /** Returns the event loop group (for the forwarder); valid after {@link #createGroup}. */
