@@ -32,14 +32,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the proxy: one per HTTP/1.1 connection or HTTP/2 stream. Routes each request
@@ -487,8 +485,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     int status;
     Channel backend;
     String key;
-    long lastRead;
-    ScheduledFuture<?> timeout;
+
+    /** Raw mode: where response bytes are written, past the client's response encoder. */
+    final ChannelHandlerContext rawOut;
 
     Exchange(
         ChannelHandlerContext front,
@@ -513,6 +512,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       this.maxBody = maxBody;
       this.t0 = t0;
       this.original = original;
+      this.rawOut = stream ? null : front.pipeline().context(ProxyServer.ENCODER);
     }
 
     ServiceEndpoint endpoint() {
@@ -533,7 +533,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void connect() {
       attempts++;
       ServiceEndpoint ep = endpoint();
-      key = server.poolKey(options.backendProtocol(), ep);
+      key = server.poolKey(options.backendProtocol(), ep, rawOut != null);
       Channel ch = server.pool().poll(key);
       if (ch != null) {
         reused = true;
@@ -542,7 +542,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       reused = false;
       server
-          .connect(front.channel().eventLoop(), ep, options)
+          .connect(front.channel().eventLoop(), ep, options, rawOut != null)
           .addListener(
               (Future<Channel> f) -> {
                 if (finished) {
@@ -579,7 +579,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(true); // a previous exchange may have paused it for a slow client
       }
       BackendHandler bh = ch.pipeline().get(BackendHandler.class);
-      bh.exchange = this;
+      bh.attach(this);
       boolean retriable = reused && pendingIsWholeRequest();
       for (Object m : pending) {
         if (retriable) {
@@ -614,24 +614,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void armTimeout() {
-      lastRead = System.nanoTime();
-      if (timeout != null || backend == null) {
-        return;
+      if (backend != null) {
+        backend.pipeline().get(BackendHandler.class).armTimeout();
       }
-      long ms = options.readTimeout().toMillis();
-      timeout = backend.eventLoop().schedule(this::checkTimeout, ms, TimeUnit.MILLISECONDS);
     }
 
-    private void checkTimeout() {
-      timeout = null;
+    /** No response byte for the read timeout (the backend handler's timer measured it). */
+    void timedOut() {
       if (finished) {
-        return;
-      }
-      long idle = (System.nanoTime() - lastRead) / 1_000_000;
-      long ms = options.readTimeout().toMillis();
-      if (idle < ms) {
-        timeout =
-            backend.eventLoop().schedule(this::checkTimeout, ms - idle, TimeUnit.MILLISECONDS);
         return;
       }
       server.metrics.timeouts.increment();
@@ -646,6 +636,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (b != null) {
         b.close();
       }
+    }
+
+    /** The endpoint sent bytes that are not an HTTP/1.x response. */
+    void malformedResponse(String reason) {
+      if (finished) {
+        return;
+      }
+      ProxyServer.debug("malformed response from {}: {}", endpoint(), reason);
+      server.metrics.resets.increment();
+      if (!responseStarted) {
+        fail(502);
+        return;
+      }
+      finished = true;
+      exchange = null;
+      if (backend != null) {
+        backend.pipeline().get(BackendHandler.class).exchange = null;
+        backend.close();
+        backend = null;
+      }
+      front.close();
     }
 
     /** The backend connection closed or failed before the response ended. */
@@ -668,7 +679,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         finished = true;
         exchange = null;
-        cancelTimeout();
         front.close();
       }
     }
@@ -676,7 +686,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void connectFresh() {
       attempts++;
       server
-          .connect(front.channel().eventLoop(), endpoint(), options)
+          .connect(front.channel().eventLoop(), endpoint(), options, rawOut != null)
           .addListener(
               (Future<Channel> f) -> {
                 if (finished) {
@@ -698,7 +708,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void fail(int code) {
       finished = true;
       exchange = null;
-      cancelTimeout();
       for (Object m : pending) {
         ReferenceCountUtil.release(m);
       }
@@ -723,7 +732,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (responseStarted) {
         finished = true;
         exchange = null;
-        cancelTimeout();
         if (backend != null) {
           backend.close();
         }
@@ -736,7 +744,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void clientGone() {
       finished = true;
       exchange = null;
-      cancelTimeout();
       for (Object m : pending) {
         ReferenceCountUtil.release(m);
       }
@@ -747,18 +754,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
-    void cancelTimeout() {
-      if (timeout != null) {
-        timeout.cancel(false);
-        timeout = null;
-      }
-    }
-
     /** The last response byte was written: recycle the backend and read the next request. */
-    void complete(boolean backendReusable) {
+    void complete(boolean backendReusable, boolean closeClient) {
       finished = true;
       exchange = null;
-      cancelTimeout();
       Channel b = backend;
       backend = null;
       if (b != null) {
@@ -772,7 +771,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (stream) {
         return;
       }
-      if (closeAfterResponse) {
+      if (closeAfterResponse || closeClient) {
         front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       } else {
         resume(front);
@@ -788,7 +787,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void upgraded() {
       finished = true;
       exchange = null;
-      cancelTimeout();
       Channel b = backend;
       finishLog(original, 101, decision, endpoint(), t0);
       server.upgrade(front.channel(), b);
