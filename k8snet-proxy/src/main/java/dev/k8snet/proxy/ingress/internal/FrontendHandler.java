@@ -61,6 +61,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String clientIp = "";
   private Optional<IpAddress> client = Optional.empty();
   private String localPort = "";
+  private String forwardedHost;
+  private String forwarded;
   private Exchange exchange;
   private boolean discarding;
   private boolean closeAfterResponse;
@@ -261,8 +263,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       upgrade = true;
     }
     if (connection != null) {
-      for (String token : connection.split(",")) {
-        String t = token.trim();
+      for (int from = 0, comma; from <= connection.length(); from = comma + 1) {
+        comma = connection.indexOf(',', from);
+        comma = comma < 0 ? connection.length() : comma;
+        String t = connection.substring(from, comma).trim();
         if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
           h.remove(t);
         }
@@ -301,8 +305,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     h.set(X_FORWARDED_PROTO, scheme);
     h.set(X_FORWARDED_HOST, host);
     h.set(X_FORWARDED_PORT, localPort);
-    String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
-    String fwd = "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + scheme;
+    if (!host.equals(forwardedHost)) {
+      // The same for every request of a connection to one host: built once.
+      String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
+      forwarded = "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + scheme;
+      forwardedHost = host;
+    }
+    String fwd = forwarded;
     String prev = h.get(FORWARDED);
     h.set(FORWARDED, prev == null ? fwd : prev + ", " + fwd);
     return upgrade;
@@ -319,8 +328,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   static boolean containsToken(String header, String token) {
-    for (String t : header.split(",")) {
-      if (t.trim().equalsIgnoreCase(token)) {
+    for (int from = 0, comma; from <= header.length(); from = comma + 1) {
+      comma = header.indexOf(',', from);
+      comma = comma < 0 ? header.length() : comma;
+      int s = from;
+      int e = comma;
+      while (s < e && header.charAt(s) <= ' ') {
+        s++;
+      }
+      while (e > s && header.charAt(e - 1) <= ' ') {
+        e--;
+      }
+      if (e - s == token.length() && header.regionMatches(true, s, token, 0, e - s)) {
         return true;
       }
     }

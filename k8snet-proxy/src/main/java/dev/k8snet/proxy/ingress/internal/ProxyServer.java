@@ -48,7 +48,6 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -257,7 +256,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
+    p.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
     if (h2c) {
       p.addLast("h2c", new PriorKnowledge());
     }
@@ -335,7 +334,7 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
+              cp.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
               addHttp1(cp);
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
@@ -375,9 +374,7 @@ public final class ProxyServer implements AutoCloseable {
                                   .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
                     }
                     ch.pipeline()
-                        .addLast(
-                            "idle",
-                            new IdleStateHandler(IDLE_BACKEND_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast("idle", new IdleTimeout(IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
                         .addLast(
                             "codec",
                             raw
