@@ -503,7 +503,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean reused;
     int status;
     Channel backend;
-    String key;
+    BackendPool.Key key;
 
     /** Raw mode: where response bytes are written, past the client's response encoder. */
     final ChannelHandlerContext rawOut;

@@ -181,16 +181,15 @@ public final class ProxyServer implements AutoCloseable {
    * The pool of idle connections to an endpoint: by protocol, and by mode (raw bytes for HTTP/1.x
    * clients, HTTP objects for HTTP/2 streams).
    */
-  String poolKey(BackendProtocol protocol, ServiceEndpoint ep, boolean raw) {
-    String mode = raw ? "" : "o|";
-    return protocol == BackendProtocol.HTTPS ? mode + "s|" + ep.hostPort() : mode + ep.hostPort();
+  BackendPool.Key poolKey(BackendProtocol protocol, ServiceEndpoint ep, boolean raw) {
+    return new BackendPool.Key(ep.ip(), ep.port(), protocol == BackendProtocol.HTTPS, raw);
   }
 
   static void debug(String format, Object a, Object b) {
     LOG.debug(format, a, b);
   }
 
-  void release(String key, Channel ch) {
+  void release(BackendPool.Key key, Channel ch) {
     if (ch instanceof Http2StreamChannel) {
       ch.close(); // one stream per request; the connection stays
       return;
@@ -388,7 +387,7 @@ public final class ProxyServer implements AutoCloseable {
                   }
                 });
     ChannelFuture f = b.connect(new InetSocketAddress(ep.ip().toInetAddress(), ep.port()));
-    String key = poolKey(protocol, ep, raw);
+    BackendPool.Key key = poolKey(protocol, ep, raw);
     f.channel().closeFuture().addListener(c -> pool().remove(key, f.channel()));
     Promise<Channel> out = loop.newPromise();
     f.addListener(
