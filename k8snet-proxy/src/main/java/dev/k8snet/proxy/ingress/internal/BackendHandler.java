@@ -144,7 +144,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
           h.remove(HttpHeaderNames.CONNECTION);
         }
         h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(FrontendHandler.PROXY_CONNECTION);
+        h.remove(RequestHead.PROXY_CONNECTION);
         if (!informational
             && !HttpUtil.isContentLengthSet(resp)
             && !HttpUtil.isTransferEncodingChunked(resp)

@@ -3,6 +3,7 @@ package dev.k8snet.proxy.ingress.internal;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.proxy.ServiceEndpoint;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
+import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,7 +31,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -47,13 +48,6 @@ import java.util.concurrent.ThreadLocalRandom;
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
-  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
-  static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-  private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
 
   private final ProxyServer server;
   private final boolean https;
@@ -63,6 +57,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String localPort = "";
   private String forwardedHost;
   private String forwarded;
+  private final RequestHead.Bytes headBytes = new RequestHead.Bytes();
   private Exchange exchange;
   private boolean discarding;
   private boolean closeAfterResponse;
@@ -216,19 +211,46 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       int q = uri.indexOf('?');
       uri = d.rewrittenPath().get() + (q >= 0 ? uri.substring(q) : "");
     }
-    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, h);
-    boolean upgrade = prepareHeaders(h, host);
-    if (req instanceof FullHttpRequest full) {
-      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        h.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+    BackendProtocol protocol = options.backendProtocol();
+    // HTTP/1.x client to an HTTP/1.1 endpoint, body framed by length (or none): the head is
+    // written as bytes and the body relayed as it is, past the backend's request encoder.
+    boolean rawRequest =
+        !stream
+            && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS)
+            && !HttpUtil.isTransferEncodingChunked(req);
+    String element = forwardedElement(host);
+    Object head;
+    boolean upgrade;
+    if (rawRequest) {
+      ByteBuf buf = ctx.alloc().buffer(512);
+      RequestHead.requestLine(buf, req.method(), uri);
+      headBytes.buf = buf;
+      upgrade = RequestHead.fields(h, false, https, clientIp, host, localPort, element, headBytes);
+      headBytes.buf = null;
+      RequestHead.end(buf);
+      head = buf;
+    } else {
+      HttpHeaders fields = new DefaultHttpHeaders();
+      upgrade =
+          RequestHead.fields(h, stream, https, clientIp, host, localPort, element, fields::add);
+      HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, fields);
+      if (req instanceof FullHttpRequest full) {
+        if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          fields.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+        }
+      } else if (stream
+          && !fields.contains(HttpHeaderNames.CONTENT_LENGTH)
+          && !HttpUtil.isTransferEncodingChunked(req)) {
+        HttpUtil.setTransferEncodingChunked(out, true);
       }
-    } else if (stream
-        && !h.contains(HttpHeaderNames.CONTENT_LENGTH)
-        && !HttpUtil.isTransferEncodingChunked(req)) {
-      HttpUtil.setTransferEncodingChunked(out, true);
+      if (stream && !h.contains(HttpHeaderNames.HOST) && !host.isEmpty()) {
+        h.set(HttpHeaderNames.HOST, host); // for the access log
+      }
+      head = out;
     }
-    exchange = new Exchange(ctx, out, d, target, options, index, setCookie, upgrade, max, t0, req);
-    exchange.pending.add(out);
+    exchange =
+        new Exchange(ctx, rawRequest, d, target, options, index, setCookie, upgrade, max, t0, req);
+    exchange.pending.add(head);
     exchange.connect();
     return true;
   }
@@ -250,71 +272,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return null;
   }
 
-  /** Removes hop-by-hop headers and adds the proxy headers; returns whether it is an upgrade. */
-  private boolean prepareHeaders(HttpHeaders h, String host) {
-    boolean upgrade = false;
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    String up = h.get(HttpHeaderNames.UPGRADE);
-    if (!stream
-        && up != null
-        && connection != null
-        && up.equalsIgnoreCase("websocket")
-        && containsToken(connection, "upgrade")) {
-      upgrade = true;
-    }
-    if (connection != null) {
-      for (int from = 0, comma; from <= connection.length(); from = comma + 1) {
-        comma = connection.indexOf(',', from);
-        comma = comma < 0 ? connection.length() : comma;
-        String t = connection.substring(from, comma).trim();
-        if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
-          h.remove(t);
-        }
-      }
-    }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(PROXY_CONNECTION);
-    String te = h.get(HttpHeaderNames.TE);
-    h.remove(HttpHeaderNames.TE);
-    if (te != null && containsToken(te, "trailers")) {
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC needs it end to end
-    }
-    h.remove(HttpHeaderNames.TRAILER);
-    if (upgrade) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      h.set(HttpHeaderNames.UPGRADE, up);
-    } else {
-      h.remove(HttpHeaderNames.CONNECTION);
-      h.remove(HttpHeaderNames.UPGRADE);
-    }
-    if (stream) {
-      List<String> ext = new ArrayList<>();
-      for (java.util.Map.Entry<String, String> e : h) {
-        if (e.getKey().regionMatches(true, 0, HTTP2_EXTENSION_PREFIX, 0, 8)) {
-          ext.add(e.getKey());
-        }
-      }
-      ext.forEach(h::remove);
-      if (!h.contains(HttpHeaderNames.HOST) && !host.isEmpty()) {
-        h.set(HttpHeaderNames.HOST, host);
-      }
-    }
-    String xff = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
-    String scheme = https ? "https" : "http";
-    h.set(X_FORWARDED_PROTO, scheme);
-    h.set(X_FORWARDED_HOST, host);
-    h.set(X_FORWARDED_PORT, localPort);
+  /** This hop's Forwarded element; the same for every request of a connection to one host. */
+  private String forwardedElement(String host) {
     if (!host.equals(forwardedHost)) {
-      // The same for every request of a connection to one host: built once.
       String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
-      forwarded = "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + scheme;
+      forwarded =
+          "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + (https ? "https" : "http");
       forwardedHost = host;
     }
-    String fwd = forwarded;
-    String prev = h.get(FORWARDED);
-    h.set(FORWARDED, prev == null ? fwd : prev + ", " + fwd);
-    return upgrade;
+    return forwarded;
   }
 
   private static String quoteIfNeeded(String host) {
@@ -356,8 +322,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     boolean last = c instanceof LastHttpContent;
     Object msg = c;
-    if (ex.backend != null && ex.pending.isEmpty()) {
-      ex.backend.write(msg, ex.backend.voidPromise());
+    if (ex.rawRequest) {
+      // Length-delimited: the body bytes as they are (a LastHttpContent has no trailers here).
+      msg = c.content();
+      if (!c.content().isReadable()) {
+        c.release();
+        msg = null;
+      }
+    }
+    if (msg == null) {
+      // nothing to relay
+    } else if (ex.backend != null && ex.pending.isEmpty()) {
+      ex.write(msg);
       if (!ex.backend.isWritable()) {
         ctx.channel().config().setAutoRead(false);
       }
@@ -484,7 +460,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** One proxied request: its head and queued body, the endpoint and the backend connection. */
   final class Exchange {
     final ChannelHandlerContext front;
-    final HttpRequest out;
+
+    /** The request goes as bytes past the backend's request encoder (else as HTTP objects). */
+    final boolean rawRequest;
+
     final RouteTable.Decision decision;
     final RouteTable.Target target;
     final IngressAnnotations options;
@@ -510,7 +489,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     Exchange(
         ChannelHandlerContext front,
-        HttpRequest out,
+        boolean rawRequest,
         RouteTable.Decision decision,
         RouteTable.Target target,
         IngressAnnotations options,
@@ -521,7 +500,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long t0,
         HttpRequest original) {
       this.front = front;
-      this.out = out;
+      this.rawRequest = rawRequest;
       this.decision = decision;
       this.target = target;
       this.options = options;
@@ -539,7 +518,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     boolean idempotent() {
-      HttpMethod m = out.method();
+      HttpMethod m = original.method();
       return m.equals(HttpMethod.GET)
           || m.equals(HttpMethod.HEAD)
           || m.equals(HttpMethod.OPTIONS)
@@ -602,9 +581,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       boolean retriable = reused && pendingIsWholeRequest();
       for (Object m : pending) {
         if (retriable) {
-          ReferenceCountUtil.retain(m);
+          // Kept for a second attempt: written as a copy of the indexes, the bytes shared.
+          m = m instanceof ByteBuf b ? b.retainedDuplicate() : ReferenceCountUtil.retain(m);
         }
-        ch.write(m, ch.voidPromise());
+        write(m);
       }
       if (!retriable) {
         pending.clear();
@@ -615,6 +595,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       if (requestDone) {
         armTimeout();
+      }
+    }
+
+    /** Writes request bytes past the backend's request encoder, HTTP objects through it. */
+    void write(Object m) {
+      if (rawRequest) {
+        ChannelHandlerContext encoder = backend.pipeline().context("codec");
+        encoder.write(m, encoder.voidPromise());
+      } else {
+        backend.write(m, backend.voidPromise());
       }
     }
 
