@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -272,7 +273,17 @@ public final class ProxyServer implements AutoCloseable {
             ctx.pipeline().remove(DECODER);
             ctx.pipeline().remove(ENCODER);
           };
-      p.addLast("upgrade", new HttpServerUpgradeHandler(http1, upgrades, 65536));
+      // Upgrade to h2c on a connection's first request only (RFC 9113 dropped the mechanism;
+      // clients use it on the first request): later requests skip the aggregator entirely.
+      p.addLast(
+          "upgrade",
+          new HttpServerUpgradeHandler(
+              http1,
+              upgrades,
+              65536,
+              DefaultHttpHeadersFactory.headersFactory(),
+              DefaultHttpHeadersFactory.trailersFactory(),
+              true));
     }
     p.addLast("front", new FrontendHandler(this, false, false));
   }
