@@ -80,7 +80,6 @@ final class ResponseFramer {
   // The response.
   private int state = DONE;
   private ByteBuf cumulation;
-  private int scanned;
   private long remaining;
   private int lineLength;
   private boolean sizeDigits;
@@ -96,7 +95,9 @@ final class ResponseFramer {
 
   // Header lines of the head being parsed: start, colon, end (after LF); reused.
   private int[] lines = new int[3 * 32];
+  private int[] kinds = new int[32];
   private int[] tokens = new int[2 * 4];
+  private byte[] scratch = new byte[1024];
 
   ResponseFramer(Sink sink, ByteBufAllocator alloc, int maxLine, int maxHeaders) {
     this.sink = sink;
@@ -119,7 +120,6 @@ final class ResponseFramer {
             ? null
             : ("Set-Cookie: " + setCookie + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     state = HEAD;
-    scanned = 0;
   }
 
   /** Whether a response is being read (its head or its body). */
@@ -193,141 +193,185 @@ final class ResponseFramer {
 
   // ---- head ----
 
-  /** Parses a head if complete (consuming it); else keeps the bytes and returns false. */
+  /**
+   * Parses a head if complete (consuming it); else keeps the bytes and returns false. The head is
+   * copied into a byte array to be parsed (a few hundred bytes); the body is never copied.
+   */
   private boolean head(ByteBuf in) throws MalformedResponseException {
     int start = in.readerIndex();
     int limit = in.writerIndex();
-    if (scanned == 0) {
-      // Tolerate empty lines before a status line, as HTTP/1.1 parsers do.
-      while (start < limit && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
-        start++;
-      }
-      in.readerIndex(start);
-      if (start == limit) {
-        return true;
-      }
+    // Tolerate empty lines before a status line, as HTTP/1.1 parsers do.
+    while (start < limit && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
+      start++;
     }
-    int lineStart = start + scanned;
+    in.readerIndex(start);
+    if (start == limit) {
+      return true;
+    }
+    int max = maxLine + maxHeaders + 4;
+    int n = Math.min(limit - start, max);
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, Math.min(2 * scratch.length, max))];
+    }
+    byte[] a = scratch;
+    int copied = Math.min(n, 1024);
+    in.getBytes(start, a, 0, copied);
+    int nLines = 0;
+    int pos = 0;
     int end = -1;
-    while (lineStart < limit) {
-      int lf = in.indexOf(lineStart, limit, (byte) '\n');
+    while (true) {
+      int lf = indexOfLf(a, pos, copied);
       if (lf < 0) {
+        if (copied < n) {
+          in.getBytes(start + copied, a, copied, n - copied);
+          copied = n;
+          continue;
+        }
         break;
       }
-      if (lf == lineStart || (lf == lineStart + 1 && in.getByte(lineStart) == '\r')) {
+      if (lf == pos || (lf == pos + 1 && a[pos] == '\r')) {
         end = lf + 1;
         break;
       }
-      if (lineStart == start && lf - start > maxLine) {
+      if (pos == 0 && lf > maxLine) {
         throw new MalformedResponseException("status line longer than " + maxLine + " bytes");
       }
-      lineStart = lf + 1;
+      if (3 * nLines + 3 > lines.length) {
+        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+      }
+      lines[3 * nLines] = pos;
+      lines[3 * nLines + 2] = lf + 1;
+      nLines++;
+      pos = lf + 1;
     }
     if (end < 0) {
-      int firstLf = in.indexOf(start, limit, (byte) '\n');
-      if ((firstLf < 0 && limit - start > maxLine) || limit - start > maxLine + maxHeaders + 2) {
+      if ((pos == 0 && n > maxLine) || n == max) {
         throw new MalformedResponseException("response head longer than the limits");
       }
-      scanned = lineStart - start;
       cumulation = alloc.buffer(Math.max(256, (limit - start) * 2));
       cumulation.writeBytes(in, start, limit - start);
       in.readerIndex(limit);
       return false;
     }
-    scanned = 0;
-    parseHead(in, start, end);
+    parseHead(in, start, a, nLines, end);
     return true;
   }
 
-  private void parseHead(ByteBuf in, int start, int end) throws MalformedResponseException {
-    int lf = in.indexOf(start, end, (byte) '\n');
-    int statusEnd = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    // HTTP/1.x SP 3DIGIT [SP reason]
-    if (statusEnd - start < 12
-        || !startsWith(in, start, "HTTP/1.")
-        || !isDigit(in.getByte(start + 7))
-        || in.getByte(start + 8) != ' '
-        || !isDigit(in.getByte(start + 9))
-        || !isDigit(in.getByte(start + 10))
-        || !isDigit(in.getByte(start + 11))
-        || (statusEnd - start > 12 && in.getByte(start + 12) != ' ')) {
-      throw new MalformedResponseException(
-          "bad status line: " + in.toString(start, statusEnd - start, StandardCharsets.US_ASCII));
+  private static int indexOfLf(byte[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] == '\n') {
+        return i;
+      }
     }
-    boolean http10 = in.getByte(start + 7) == '0';
-    boolean http11Exact = in.getByte(start + 7) == '1';
-    int status =
-        (in.getByte(start + 9) - '0') * 100
-            + (in.getByte(start + 10) - '0') * 10
-            + (in.getByte(start + 11) - '0');
+    return -1;
+  }
+
+  private static final int OTHER = 0;
+  private static final int K_CONTENT_LENGTH = 1;
+  private static final int K_TRANSFER_ENCODING = 2;
+  private static final int K_CONNECTION = 3;
+  private static final int K_HOP = 4; // Keep-Alive, Proxy-Connection
+
+  /**
+   * Parses the head in {@code a[0, end)}, a copy of {@code in} from {@code base}; {@code lines}
+   * holds the start and end of each line before the empty one, the status line first.
+   */
+  private void parseHead(ByteBuf in, int base, byte[] a, int nLines, int end)
+      throws MalformedResponseException {
+    int statusLineEnd = lines[2];
+    int statusEnd = statusLineEnd - 1;
+    if (statusEnd > 0 && a[statusEnd - 1] == '\r') {
+      statusEnd--;
+    }
+    // HTTP/1.x SP 3DIGIT [SP reason]
+    if (statusEnd < 12
+        || a[0] != 'H'
+        || a[1] != 'T'
+        || a[2] != 'T'
+        || a[3] != 'P'
+        || a[4] != '/'
+        || a[5] != '1'
+        || a[6] != '.'
+        || !isDigit(a[7])
+        || a[8] != ' '
+        || !isDigit(a[9])
+        || !isDigit(a[10])
+        || !isDigit(a[11])
+        || (statusEnd > 12 && a[12] != ' ')) {
+      throw new MalformedResponseException(
+          "bad status line: " + new String(a, 0, statusEnd, StandardCharsets.ISO_8859_1));
+    }
+    boolean http10 = a[7] == '0';
+    boolean http11Exact = a[7] == '1';
+    int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
     if (status < 100) {
       throw new MalformedResponseException("bad status code " + status);
     }
-    int headerBytes = end - (lf + 1);
-    if (headerBytes > maxHeaders + 2) {
+    if (end - statusLineEnd > maxHeaders + 2) {
       throw new MalformedResponseException("response headers longer than " + maxHeaders);
     }
 
-    // Pass 1: split the header lines and read the fields that matter.
+    // Pass 1: join folded lines, find each name, read the fields that matter.
     int n = 0;
+    for (int i = 1; i < nLines; i++) {
+      int ls = lines[3 * i];
+      int le = lines[3 * i + 2];
+      if (a[ls] == ' ' || a[ls] == '\t') {
+        if (n == 0) {
+          throw new MalformedResponseException("header continuation without a header");
+        }
+        lines[3 * (n - 1) + 2] = le; // obs-fold: part of the previous field
+        continue;
+      }
+      int colon = ls;
+      while (colon < le && a[colon] != ':') {
+        colon++;
+      }
+      if (colon == ls || colon == le) {
+        throw new MalformedResponseException(
+            "bad header line: " + new String(a, ls, le - ls, StandardCharsets.ISO_8859_1).strip());
+      }
+      // Compacted in place: entry n is (start, colon, end); the kind goes in kinds[n].
+      lines[3 * n] = ls;
+      lines[3 * n + 1] = colon;
+      lines[3 * n + 2] = le;
+      n++;
+    }
+    if (kinds.length < n) {
+      kinds = new int[Math.max(n, 2 * kinds.length)];
+    }
     int nTokens = 0;
     long contentLength = -1;
     boolean te = false;
     boolean teChunked = false;
     boolean close = false;
     boolean keepAlive = false;
-    int pos = lf + 1;
-    int blank = end - (end - 2 >= pos && in.getByte(end - 2) == '\r' ? 2 : 1);
-    while (pos < blank) {
-      int eol = in.indexOf(pos, blank, (byte) '\n') + 1;
-      byte first = in.getByte(pos);
-      if (first == ' ' || first == '\t') {
-        if (n == 0) {
-          throw new MalformedResponseException("header continuation without a header");
-        }
-        lines[3 * (n - 1) + 2] = eol; // obs-fold: part of the previous field
-        pos = eol;
-        continue;
-      }
-      int colon = in.indexOf(pos, eol, (byte) ':');
-      if (colon <= pos) {
-        throw new MalformedResponseException(
-            "bad header line: " + in.toString(pos, eol - pos, StandardCharsets.ISO_8859_1).strip());
-      }
-      if (3 * n + 3 > lines.length) {
-        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-      }
-      lines[3 * n] = pos;
-      lines[3 * n + 1] = colon;
-      lines[3 * n + 2] = eol;
-      n++;
-      pos = eol;
-    }
     for (int i = 0; i < n; i++) {
       int ls = lines[3 * i];
       int colon = lines[3 * i + 1];
-      int nameEnd = trimEnd(in, ls, colon);
-      int vs = colon + 1;
-      int ve = lines[3 * i + 2];
-      if (nameIs(in, ls, nameEnd, CONTENT_LENGTH)) {
-        contentLength = contentLength(in, vs, ve, contentLength);
-      } else if (nameIs(in, ls, nameEnd, TRANSFER_ENCODING)) {
+      int le = lines[3 * i + 2];
+      int nameEnd = trimEnd(a, ls, colon);
+      int kind = kind(a, ls, nameEnd);
+      kinds[i] = kind;
+      if (kind == K_CONTENT_LENGTH) {
+        contentLength = contentLength(a, colon + 1, le, contentLength);
+      } else if (kind == K_TRANSFER_ENCODING) {
         te = true;
-        teChunked = lastTokenIs(in, vs, ve, CHUNKED);
-      } else if (nameIs(in, ls, nameEnd, CONNECTION)) {
+        teChunked = lastTokenIs(a, colon + 1, le, CHUNKED);
+      } else if (kind == K_CONNECTION) {
         // Tokens: close, keep-alive, or names of more hop-by-hop fields.
-        int p = vs;
-        while (p < ve) {
-          int ts = skipSpace(in, p, ve);
-          int te2 = ts;
-          while (te2 < ve && in.getByte(te2) != ',') {
-            te2++;
+        int p = colon + 1;
+        while (p < le) {
+          int ts = skipSpace(a, p, le);
+          int comma = ts;
+          while (comma < le && a[comma] != ',') {
+            comma++;
           }
-          int tEnd = trimEnd(in, ts, te2);
+          int tEnd = trimEnd(a, ts, comma);
           if (tEnd > ts) {
-            if (nameIs(in, ts, tEnd, CLOSE)) {
+            if (nameIs(a, ts, tEnd, CLOSE)) {
               close = true;
-            } else if (nameIs(in, ts, tEnd, KEEP_ALIVE)) {
+            } else if (nameIs(a, ts, tEnd, KEEP_ALIVE)) {
               keepAlive = true;
             } else {
               if (2 * nTokens + 2 > tokens.length) {
@@ -338,7 +382,7 @@ final class ResponseFramer {
               nTokens++;
             }
           }
-          p = te2 + 1;
+          p = comma + 1;
         }
       }
     }
@@ -368,39 +412,40 @@ final class ResponseFramer {
 
     // Pass 2: forward the head without the hop-by-hop lines.
     if (http11Exact) {
-      emit(in, start, lf + 1);
+      emit(in, base, base + statusLineEnd);
     } else {
       emitBytes(HTTP11);
-      emit(in, start + 8, lf + 1);
+      emit(in, base + 8, base + statusLineEnd);
     }
     for (int i = 0; i < n; i++) {
-      int ls = lines[3 * i];
-      int nameEnd = trimEnd(in, ls, lines[3 * i + 1]);
-      int le = lines[3 * i + 2];
-      if (!switching && hopByHop(in, ls, nameEnd, nTokens)) {
-        continue;
+      int kind = kinds[i];
+      boolean drop =
+          (!switching
+                  && (kind == K_CONNECTION
+                      || kind == K_HOP
+                      || (nTokens > 0 && namedByConnection(a, i, nTokens))))
+              || (dropTe && kind == K_TRANSFER_ENCODING)
+              || (dropCl && kind == K_CONTENT_LENGTH);
+      if (!drop) {
+        emit(in, base + lines[3 * i], base + lines[3 * i + 2]);
       }
-      if ((dropTe && nameIs(in, ls, nameEnd, TRANSFER_ENCODING))
-          || (dropCl && nameIs(in, ls, nameEnd, CONTENT_LENGTH))) {
-        continue;
-      }
-      emit(in, ls, le);
     }
+    int blank = end - (a[end - 2] == '\r' ? 2 : 1); // the empty line
     if (encodeChunks) {
       emitBytes(CHUNKED_LINE);
     }
     if (setCookieLine != null && !informational) {
       emitBytes(setCookieLine);
     }
-    emit(in, blank, end);
-    in.readerIndex(end);
+    emit(in, base + blank, base + end);
+    in.readerIndex(base + end);
 
     if (informational) {
       state = HEAD; // the final response follows
       return;
     }
     if (switching) {
-      emit(in, end, in.writerIndex());
+      emit(in, base + end, in.writerIndex());
       in.readerIndex(in.writerIndex());
       flush();
       state = DONE;
@@ -422,35 +467,50 @@ final class ResponseFramer {
     }
   }
 
-  private boolean hopByHop(ByteBuf in, int from, int to, int nTokens) {
-    if (nameIs(in, from, to, CONNECTION)
-        || nameIs(in, from, to, KEEP_ALIVE)
-        || nameIs(in, from, to, PROXY_CONNECTION)) {
-      return true;
+  private static int kind(byte[] a, int from, int to) {
+    switch (to - from) {
+      case 10:
+        return nameIs(a, from, to, CONNECTION)
+            ? K_CONNECTION
+            : nameIs(a, from, to, KEEP_ALIVE) ? K_HOP : OTHER;
+      case 14:
+        return nameIs(a, from, to, CONTENT_LENGTH) ? K_CONTENT_LENGTH : OTHER;
+      case 16:
+        return nameIs(a, from, to, PROXY_CONNECTION) ? K_HOP : OTHER;
+      case 17:
+        return nameIs(a, from, to, TRANSFER_ENCODING) ? K_TRANSFER_ENCODING : OTHER;
+      default:
+        return OTHER;
     }
+  }
+
+  /** Whether header i is named by a token of a Connection field. */
+  private boolean namedByConnection(byte[] a, int i, int nTokens) {
+    int from = lines[3 * i];
+    int to = trimEnd(a, from, lines[3 * i + 1]);
     for (int t = 0; t < nTokens; t++) {
       int ts = tokens[2 * t];
       int len = tokens[2 * t + 1] - ts;
-      if (to - from == len && equalsIgnoreCase(in, from, in, ts, len)) {
+      if (to - from == len && equalsIgnoreCase(a, from, ts, len)) {
         return true;
       }
     }
     return false;
   }
 
-  private static long contentLength(ByteBuf in, int from, int to, long previous)
+  private static long contentLength(byte[] a, int from, int to, long previous)
       throws MalformedResponseException {
     long value = previous;
     int p = from;
     while (true) {
-      int s = skipSpace(in, p, to);
+      int s = skipSpace(a, p, to);
       int e = s;
       long v = 0;
-      while (e < to && isDigit(in.getByte(e))) {
+      while (e < to && isDigit(a[e])) {
         if (e - s >= 18) {
           throw new MalformedResponseException("Content-Length too large");
         }
-        v = v * 10 + (in.getByte(e) - '0');
+        v = v * 10 + (a[e] - '0');
         e++;
       }
       if (e == s) {
@@ -460,25 +520,25 @@ final class ResponseFramer {
         throw new MalformedResponseException("conflicting Content-Length values");
       }
       value = v;
-      int after = skipSpace(in, e, to);
+      int after = skipSpace(a, e, to);
       if (after == to) {
         return value;
       }
-      if (in.getByte(after) != ',') {
+      if (a[after] != ',') {
         throw new MalformedResponseException("bad Content-Length");
       }
       p = after + 1;
     }
   }
 
-  private static boolean lastTokenIs(ByteBuf in, int from, int to, byte[] token) {
-    int e = trimEnd(in, from, to);
+  private static boolean lastTokenIs(byte[] a, int from, int to, byte[] token) {
+    int e = trimEnd(a, from, to);
     int s = e;
-    while (s > from && in.getByte(s - 1) != ',') {
+    while (s > from && a[s - 1] != ',') {
       s--;
     }
-    s = skipSpace(in, s, e);
-    return nameIs(in, s, e, token);
+    s = skipSpace(a, s, e);
+    return nameIs(a, s, e, token);
   }
 
   // ---- body ----
@@ -677,24 +737,15 @@ final class ResponseFramer {
     return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
   }
 
-  private static boolean startsWith(ByteBuf in, int at, String prefix) {
-    for (int i = 0; i < prefix.length(); i++) {
-      if (in.getByte(at + i) != prefix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int skipSpace(ByteBuf in, int from, int to) {
-    while (from < to && isSpace(in.getByte(from))) {
+  private static int skipSpace(byte[] a, int from, int to) {
+    while (from < to && isSpace(a[from])) {
       from++;
     }
     return from;
   }
 
-  private static int trimEnd(ByteBuf in, int from, int to) {
-    while (to > from && isSpace(in.getByte(to - 1))) {
+  private static int trimEnd(byte[] a, int from, int to) {
+    while (to > from && isSpace(a[to - 1])) {
       to--;
     }
     return to;
@@ -704,13 +755,13 @@ final class ResponseFramer {
     return b == ' ' || b == '\t' || b == '\r' || b == '\n';
   }
 
-  /** Case-insensitive ASCII compare of in[from, to) with a lower-case name. */
-  private static boolean nameIs(ByteBuf in, int from, int to, byte[] lowerName) {
+  /** Case-insensitive ASCII compare of a[from, to) with a lower-case name. */
+  private static boolean nameIs(byte[] a, int from, int to, byte[] lowerName) {
     if (to - from != lowerName.length) {
       return false;
     }
     for (int i = 0; i < lowerName.length; i++) {
-      byte b = in.getByte(from + i);
+      byte b = a[from + i];
       if (b != lowerName[i] && !(b >= 'A' && b <= 'Z' && b + 32 == lowerName[i])) {
         return false;
       }
@@ -718,9 +769,9 @@ final class ResponseFramer {
     return true;
   }
 
-  private static boolean equalsIgnoreCase(ByteBuf a, int ai, ByteBuf b, int bi, int len) {
+  private static boolean equalsIgnoreCase(byte[] a, int ai, int bi, int len) {
     for (int i = 0; i < len; i++) {
-      if (toLower(a.getByte(ai + i)) != toLower(b.getByte(bi + i))) {
+      if (toLower(a[ai + i]) != toLower(a[bi + i])) {
         return false;
       }
     }
