@@ -61,6 +61,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private boolean discarding;
   private boolean closeAfterResponse;
+  private boolean reading;
   private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
   FrontendHandler(ProxyServer server, boolean https, boolean stream) {
@@ -84,6 +85,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
       // Pipelined: the decoder hands over every request it has; answer them in order.
       backlog.add(msg);
@@ -346,7 +348,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       ex.requestDone = true;
       if (ex.backend != null) {
-        ex.backend.flush();
+        if (!batching()) {
+          ex.backend.flush();
+        }
         ex.armTimeout();
       }
     }
@@ -354,11 +358,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
     Exchange ex = exchange;
     if (ex != null && ex.backend != null) {
       ex.backend.flush();
     }
     ctx.fireChannelReadComplete();
+  }
+
+  /**
+   * Whether writes to the backend may wait for the flush at the end of the client's read batch
+   * (HTTP/1.x connections, inside channelRead).
+   */
+  private boolean batching() {
+    return reading && !stream;
   }
 
   @Override
@@ -482,6 +495,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean reused;
     int status;
     Channel backend;
+
+    /** The backend's handler and, for raw requests, where request bytes are written. */
+    BackendHandler handler;
+
+    ChannelHandlerContext backendOut;
     BackendPool.Key key;
 
     /** Raw mode: where response bytes are written, past the client's response encoder. */
@@ -577,6 +595,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(true); // a previous exchange may have paused it for a slow client
       }
       BackendHandler bh = ch.pipeline().get(BackendHandler.class);
+      handler = bh;
+      backendOut = rawRequest ? ch.pipeline().context("codec") : null;
       bh.attach(this);
       boolean retriable = reused && pendingIsWholeRequest();
       for (Object m : pending) {
@@ -589,7 +609,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (!retriable) {
         pending.clear();
       }
-      ch.flush();
+      if (!batching()) {
+        ch.flush();
+      }
       if (!front.channel().config().isAutoRead() && !requestDone) {
         front.channel().config().setAutoRead(true);
       }
@@ -601,8 +623,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Writes request bytes past the backend's request encoder, HTTP objects through it. */
     void write(Object m) {
       if (rawRequest) {
-        ChannelHandlerContext encoder = backend.pipeline().context("codec");
-        encoder.write(m, encoder.voidPromise());
+        backendOut.write(m, backendOut.voidPromise());
       } else {
         backend.write(m, backend.voidPromise());
       }
@@ -624,7 +645,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void armTimeout() {
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).armTimeout();
+        handler.armTimeout();
       }
     }
 
@@ -661,7 +682,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       finished = true;
       exchange = null;
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         backend.close();
         backend = null;
       }
@@ -722,7 +743,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       pending.clear();
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         backend.close();
         backend = null;
       }
@@ -758,7 +779,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       pending.clear();
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         backend.close();
       }
     }
@@ -770,7 +791,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       Channel b = backend;
       backend = null;
       if (b != null) {
-        b.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         if (backendReusable && requestDone) {
           server.release(key, b);
         } else {
