@@ -321,4 +321,94 @@ class IngressControllerTest {
       assertEquals(Map.of(), Map.of());
     }
   }
+
+  /**
+   * A backend on a plain socket answering by path: {@code /chunked} a chunked body with an
+   * extension and a trailer (connection kept), {@code /close} a body delimited by closing the
+   * connection, {@code /bad} a response with a broken status line.
+   */
+  static Thread rawBackend(ServerSocket server) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                java.net.Socket s;
+                try {
+                  s = server.accept();
+                } catch (IOException e) {
+                  return;
+                }
+                new Thread(() -> serveRaw(s)).start();
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  static void serveRaw(java.net.Socket s) {
+    try (s) {
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      var out = s.getOutputStream();
+      String line;
+      while ((line = in.readLine()) != null) {
+        String path = line.split(" ")[1];
+        while (!in.readLine().isEmpty()) {
+          // request headers
+        }
+        String response =
+            switch (path) {
+              case "/chunked" ->
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"
+                      + "6;part=1\r\nchunk-\r\n7\r\nencoded\r\n0\r\nX-Trailer: t\r\n\r\n";
+              case "/close" -> "HTTP/1.1 200 OK\r\nX-Old: yes\r\n\r\nclose-delimited";
+              default -> "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n";
+            };
+        out.write(response.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        if (!path.equals("/chunked")) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // the client side of the test reports
+    }
+  }
+
+  @Test
+  void chunkedAndCloseDelimitedBackendResponsesAreFramedForEachClient() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0)) {
+      rawBackend(raw);
+      controller.update(
+          state(
+              OUR_CLASS,
+              service("shop", "web", 80, raw.getLocalPort(), "127.0.0.1"),
+              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+              ingress("")));
+      try (RawHttp c = new RawHttp(http)) {
+        RawHttp.Response chunked = c.request("GET", "web.test", "/chunked", "");
+        assertEquals("chunked", chunked.headers().get("transfer-encoding"));
+        assertEquals("chunk-encoded", chunked.body());
+        assertFalse(chunked.headers().containsKey("connection"), chunked.toString());
+        RawHttp.Response close = c.request("GET", "web.test", "/close", "");
+        assertEquals("chunked", close.headers().get("transfer-encoding"), close.toString());
+        assertEquals("yes", close.headers().get("x-old"));
+        assertEquals("close-delimited", close.body());
+        assertEquals(502, c.request("GET", "web.test", "/bad", "").status());
+        assertEquals("chunk-encoded", c.request("GET", "web.test", "/chunked", "").body());
+      }
+      for (String path : new String[] {"/chunked", "/close"}) {
+        try (RawHttp c = new RawHttp(http)) {
+          c.send("GET " + path + " HTTP/1.0\r\nHost: web.test\r\nConnection: keep-alive\r\n\r\n");
+          RawHttp.Response old = c.read(false);
+          assertFalse(old.headers().containsKey("transfer-encoding"), old.toString());
+          assertEquals(path.equals("/chunked") ? "chunk-encoded" : "close-delimited", old.body());
+          assertTrue(c.closedByPeer());
+        }
+      }
+    }
+  }
 }

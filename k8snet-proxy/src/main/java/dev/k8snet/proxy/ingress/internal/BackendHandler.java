@@ -1,29 +1,104 @@
 package dev.k8snet.proxy.ingress.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The endpoint side of one backend connection: relays the response of the current exchange to the
  * client as it arrives and hands the connection back to the pool when the response ends.
+ *
+ * <p>Two modes. Raw (HTTP/1.x client connection, HTTP/1.1 endpoint): the response bytes are framed
+ * by a {@link ResponseFramer} and written to the client's socket as they are, past the client's
+ * response encoder. Objects (HTTP/2 streams on either side): netty's HTTP codecs decode and encode
+ * the response.
+ *
+ * <p>Also owns the read timeout of the exchange it carries: a timer ticking at a quarter of the
+ * timeout that fires after four ticks without a read, so reads only set a flag.
  */
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
-final class BackendHandler extends ChannelInboundHandlerAdapter {
+final class BackendHandler extends ChannelInboundHandlerAdapter implements ResponseFramer.Sink {
   FrontendHandler.Exchange exchange;
+  private final ResponseFramer framer;
   private boolean keepAlive;
   private boolean informational;
   private boolean switching;
+  private boolean readSeen;
+  private int quietTicks;
+  private ScheduledFuture<?> timer;
+  private Channel channel;
+
+  /** A handler in objects mode. */
+  BackendHandler() {
+    this.framer = null;
+  }
+
+  /** A handler in raw mode, with the head limits of the framer. */
+  BackendHandler(Channel channel, int maxLine, int maxHeaders) {
+    this.channel = channel;
+    this.framer = new ResponseFramer(this, channel.alloc(), maxLine, maxHeaders);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  /** Attaches an exchange whose request is about to be written. */
+  void attach(FrontendHandler.Exchange ex) {
+    exchange = ex;
+    if (framer != null) {
+      framer.begin(
+          ex.original.method().equals(HttpMethod.HEAD),
+          ex.original.protocolVersion().minorVersion() >= 1,
+          ex.upgrade,
+          ex.setCookie);
+    }
+  }
+
+  /** Starts (or keeps) the read timeout: the request is sent, the response is awaited. */
+  void armTimeout() {
+    readSeen = true;
+    if (timer == null) {
+      scheduleTick(exchange);
+    }
+  }
+
+  private void scheduleTick(FrontendHandler.Exchange ex) {
+    long period = Math.max(1, ex.options.readTimeout().toMillis() / 4);
+    timer = channel.eventLoop().schedule(this::tick, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    timer = null;
+    FrontendHandler.Exchange ex = exchange;
+    if (ex == null || ex.finished || !ex.requestDone) {
+      return; // armed again by the next exchange
+    }
+    if (readSeen) {
+      readSeen = false;
+      quietTicks = 0;
+    } else if (++quietTicks >= 4) {
+      quietTicks = 0;
+      ex.timedOut();
+      return;
+    }
+    scheduleTick(ex);
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -33,7 +108,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    ex.lastRead = System.nanoTime();
+    readSeen = true;
+    if (framer != null && msg instanceof ByteBuf buf) {
+      try {
+        framer.feed(buf);
+      } catch (ResponseFramer.MalformedResponseException e) {
+        ex.malformedResponse(e.getMessage());
+      }
+      return;
+    }
     Channel front = ex.front.channel();
     if (msg instanceof HttpResponse resp) {
       if (resp.decoderResult().isFailure()) {
@@ -61,7 +144,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
           h.remove(HttpHeaderNames.CONNECTION);
         }
         h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(FrontendHandler.PROXY_CONNECTION);
+        h.remove(RequestHead.PROXY_CONNECTION);
         if (!informational
             && !HttpUtil.isContentLengthSet(resp)
             && !HttpUtil.isTransferEncodingChunked(resp)
@@ -106,6 +189,40 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     ReferenceCountUtil.release(msg);
   }
 
+  @Override
+  public void head(int status) {
+    FrontendHandler.Exchange ex = exchange;
+    switching = status == 101;
+    if (status >= 200 || switching) {
+      ex.responseStarted();
+      ex.status = status;
+    }
+  }
+
+  @Override
+  public void forward(ByteBuf bytes) {
+    FrontendHandler.Exchange ex = exchange;
+    ex.rawOut.write(bytes, ex.rawOut.voidPromise());
+    if (!ex.rawOut.channel().isWritable()) {
+      ex.backend.config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void end(boolean reusable, boolean closeClient) {
+    FrontendHandler.Exchange ex = exchange;
+    ex.account();
+    ex.front.channel().flush();
+    ex.complete(reusable, closeClient);
+  }
+
+  @Override
+  public void switched() {
+    FrontendHandler.Exchange ex = exchange;
+    ex.front.channel().flush();
+    ex.upgraded();
+  }
+
   private void write(FrontendHandler.Exchange ex, Channel front, Object msg) {
     front.write(msg, front.voidPromise());
     if (!front.isWritable()) {
@@ -119,7 +236,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       ex.upgraded();
       return;
     }
-    ex.complete(keepAlive);
+    ex.complete(keepAlive, false);
   }
 
   @Override
@@ -152,7 +269,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     FrontendHandler.Exchange ex = exchange;
+    if (ex != null && !ex.finished && framer != null && framer.endOfInput()) {
+      return; // the close ended a close-delimited response
+    }
     exchange = null;
+    if (framer != null) {
+      framer.reset();
+    }
     if (ex != null) {
       ex.backendLost();
     }

@@ -1,5 +1,6 @@
 package dev.k8snet.proxy.ingress.internal;
 
+import dev.k8snet.core.IpAddress;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -12,14 +13,20 @@ import java.util.Map;
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class BackendPool {
+  /**
+   * Which idle connections are interchangeable: one endpoint address, over TLS or not, carrying raw
+   * bytes (HTTP/1.x clients) or HTTP objects (HTTP/2 streams). Cheap to hash per request.
+   */
+  record Key(IpAddress ip, int port, boolean tls, boolean raw) {}
+
   private final int maxIdlePerEndpoint;
-  private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
 
   BackendPool(int maxIdlePerEndpoint) {
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
   }
 
-  Channel poll(String key) {
+  Channel poll(BackendPool.Key key) {
     ArrayDeque<Channel> d = idle.get(key);
     if (d == null) {
       return null;
@@ -33,7 +40,7 @@ final class BackendPool {
     return null;
   }
 
-  void offer(String key, Channel ch) {
+  void offer(BackendPool.Key key, Channel ch) {
     ArrayDeque<Channel> d = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
     if (d.size() >= maxIdlePerEndpoint || !ch.isActive()) {
       ch.close();
@@ -42,7 +49,7 @@ final class BackendPool {
     d.addLast(ch);
   }
 
-  void remove(String key, Channel ch) {
+  void remove(BackendPool.Key key, Channel ch) {
     ArrayDeque<Channel> d = idle.get(key);
     if (d != null) {
       d.remove(ch);

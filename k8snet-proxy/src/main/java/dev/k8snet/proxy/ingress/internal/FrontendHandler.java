@@ -3,6 +3,7 @@ package dev.k8snet.proxy.ingress.internal;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.proxy.ServiceEndpoint;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
+import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,17 +31,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the proxy: one per HTTP/1.1 connection or HTTP/2 stream. Routes each request
@@ -49,13 +48,6 @@ import java.util.concurrent.TimeUnit;
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
-  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
-  static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-  private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
 
   private final ProxyServer server;
   private final boolean https;
@@ -63,9 +55,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String clientIp = "";
   private Optional<IpAddress> client = Optional.empty();
   private String localPort = "";
+  private String forwardedHost;
+  private String forwarded;
+  private final RequestHead.Bytes headBytes = new RequestHead.Bytes();
   private Exchange exchange;
   private boolean discarding;
   private boolean closeAfterResponse;
+  private boolean reading;
   private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
   FrontendHandler(ProxyServer server, boolean https, boolean stream) {
@@ -89,6 +85,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     if (!backlog.isEmpty() || (exchange != null && exchange.requestDone)) {
       // Pipelined: the decoder hands over every request it has; answer them in order.
       backlog.add(msg);
@@ -216,19 +213,46 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       int q = uri.indexOf('?');
       uri = d.rewrittenPath().get() + (q >= 0 ? uri.substring(q) : "");
     }
-    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, h);
-    boolean upgrade = prepareHeaders(h, host);
-    if (req instanceof FullHttpRequest full) {
-      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        h.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+    BackendProtocol protocol = options.backendProtocol();
+    // HTTP/1.x client to an HTTP/1.1 endpoint, body framed by length (or none): the head is
+    // written as bytes and the body relayed as it is, past the backend's request encoder.
+    boolean rawRequest =
+        !stream
+            && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS)
+            && !HttpUtil.isTransferEncodingChunked(req);
+    String element = forwardedElement(host);
+    Object head;
+    boolean upgrade;
+    if (rawRequest) {
+      ByteBuf buf = ctx.alloc().buffer(512);
+      RequestHead.requestLine(buf, req.method(), uri);
+      headBytes.buf = buf;
+      upgrade = RequestHead.fields(h, false, https, clientIp, host, localPort, element, headBytes);
+      headBytes.buf = null;
+      RequestHead.end(buf);
+      head = buf;
+    } else {
+      HttpHeaders fields = new DefaultHttpHeaders();
+      upgrade =
+          RequestHead.fields(h, stream, https, clientIp, host, localPort, element, fields::add);
+      HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, fields);
+      if (req instanceof FullHttpRequest full) {
+        if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          fields.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+        }
+      } else if (stream
+          && !fields.contains(HttpHeaderNames.CONTENT_LENGTH)
+          && !HttpUtil.isTransferEncodingChunked(req)) {
+        HttpUtil.setTransferEncodingChunked(out, true);
       }
-    } else if (stream
-        && !h.contains(HttpHeaderNames.CONTENT_LENGTH)
-        && !HttpUtil.isTransferEncodingChunked(req)) {
-      HttpUtil.setTransferEncodingChunked(out, true);
+      if (stream && !h.contains(HttpHeaderNames.HOST) && !host.isEmpty()) {
+        h.set(HttpHeaderNames.HOST, host); // for the access log
+      }
+      head = out;
     }
-    exchange = new Exchange(ctx, out, d, target, options, index, setCookie, upgrade, max, t0, req);
-    exchange.pending.add(out);
+    exchange =
+        new Exchange(ctx, rawRequest, d, target, options, index, setCookie, upgrade, max, t0, req);
+    exchange.pending.add(head);
     exchange.connect();
     return true;
   }
@@ -250,64 +274,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return null;
   }
 
-  /** Removes hop-by-hop headers and adds the proxy headers; returns whether it is an upgrade. */
-  private boolean prepareHeaders(HttpHeaders h, String host) {
-    boolean upgrade = false;
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    String up = h.get(HttpHeaderNames.UPGRADE);
-    if (!stream
-        && up != null
-        && connection != null
-        && up.equalsIgnoreCase("websocket")
-        && containsToken(connection, "upgrade")) {
-      upgrade = true;
+  /** This hop's Forwarded element; the same for every request of a connection to one host. */
+  private String forwardedElement(String host) {
+    if (!host.equals(forwardedHost)) {
+      String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
+      forwarded =
+          "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + (https ? "https" : "http");
+      forwardedHost = host;
     }
-    if (connection != null) {
-      for (String token : connection.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
-          h.remove(t);
-        }
-      }
-    }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(PROXY_CONNECTION);
-    String te = h.get(HttpHeaderNames.TE);
-    h.remove(HttpHeaderNames.TE);
-    if (te != null && containsToken(te, "trailers")) {
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC needs it end to end
-    }
-    h.remove(HttpHeaderNames.TRAILER);
-    if (upgrade) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      h.set(HttpHeaderNames.UPGRADE, up);
-    } else {
-      h.remove(HttpHeaderNames.CONNECTION);
-      h.remove(HttpHeaderNames.UPGRADE);
-    }
-    if (stream) {
-      List<String> ext = new ArrayList<>();
-      for (java.util.Map.Entry<String, String> e : h) {
-        if (e.getKey().regionMatches(true, 0, HTTP2_EXTENSION_PREFIX, 0, 8)) {
-          ext.add(e.getKey());
-        }
-      }
-      ext.forEach(h::remove);
-      if (!h.contains(HttpHeaderNames.HOST) && !host.isEmpty()) {
-        h.set(HttpHeaderNames.HOST, host);
-      }
-    }
-    String xff = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
-    String scheme = https ? "https" : "http";
-    h.set(X_FORWARDED_PROTO, scheme);
-    h.set(X_FORWARDED_HOST, host);
-    h.set(X_FORWARDED_PORT, localPort);
-    String forIp = clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp;
-    String fwd = "for=" + forIp + ";host=" + quoteIfNeeded(host) + ";proto=" + scheme;
-    String prev = h.get(FORWARDED);
-    h.set(FORWARDED, prev == null ? fwd : prev + ", " + fwd);
-    return upgrade;
+    return forwarded;
   }
 
   private static String quoteIfNeeded(String host) {
@@ -321,8 +296,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   static boolean containsToken(String header, String token) {
-    for (String t : header.split(",")) {
-      if (t.trim().equalsIgnoreCase(token)) {
+    for (int from = 0, comma; from <= header.length(); from = comma + 1) {
+      comma = header.indexOf(',', from);
+      comma = comma < 0 ? header.length() : comma;
+      int s = from;
+      int e = comma;
+      while (s < e && header.charAt(s) <= ' ') {
+        s++;
+      }
+      while (e > s && header.charAt(e - 1) <= ' ') {
+        e--;
+      }
+      if (e - s == token.length() && header.regionMatches(true, s, token, 0, e - s)) {
         return true;
       }
     }
@@ -339,8 +324,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     boolean last = c instanceof LastHttpContent;
     Object msg = c;
-    if (ex.backend != null && ex.pending.isEmpty()) {
-      ex.backend.write(msg, ex.backend.voidPromise());
+    if (ex.rawRequest) {
+      // Length-delimited: the body bytes as they are (a LastHttpContent has no trailers here).
+      msg = c.content();
+      if (!c.content().isReadable()) {
+        c.release();
+        msg = null;
+      }
+    }
+    if (msg == null) {
+      // nothing to relay
+    } else if (ex.backend != null && ex.pending.isEmpty()) {
+      ex.write(msg);
       if (!ex.backend.isWritable()) {
         ctx.channel().config().setAutoRead(false);
       }
@@ -353,7 +348,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       ex.requestDone = true;
       if (ex.backend != null) {
-        ex.backend.flush();
+        if (!batching()) {
+          ex.backend.flush();
+        }
         ex.armTimeout();
       }
     }
@@ -361,11 +358,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
     Exchange ex = exchange;
     if (ex != null && ex.backend != null) {
       ex.backend.flush();
     }
     ctx.fireChannelReadComplete();
+  }
+
+  /**
+   * Whether writes to the backend may wait for the flush at the end of the client's read batch
+   * (HTTP/1.x connections, inside channelRead).
+   */
+  private boolean batching() {
+    return reading && !stream;
   }
 
   @Override
@@ -467,7 +473,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** One proxied request: its head and queued body, the endpoint and the backend connection. */
   final class Exchange {
     final ChannelHandlerContext front;
-    final HttpRequest out;
+
+    /** The request goes as bytes past the backend's request encoder (else as HTTP objects). */
+    final boolean rawRequest;
+
     final RouteTable.Decision decision;
     final RouteTable.Target target;
     final IngressAnnotations options;
@@ -486,13 +495,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean reused;
     int status;
     Channel backend;
-    String key;
-    long lastRead;
-    ScheduledFuture<?> timeout;
+
+    /** The backend's handler and, for raw requests, where request bytes are written. */
+    BackendHandler handler;
+
+    ChannelHandlerContext backendOut;
+    BackendPool.Key key;
+
+    /** Raw mode: where response bytes are written, past the client's response encoder. */
+    final ChannelHandlerContext rawOut;
 
     Exchange(
         ChannelHandlerContext front,
-        HttpRequest out,
+        boolean rawRequest,
         RouteTable.Decision decision,
         RouteTable.Target target,
         IngressAnnotations options,
@@ -503,7 +518,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long t0,
         HttpRequest original) {
       this.front = front;
-      this.out = out;
+      this.rawRequest = rawRequest;
       this.decision = decision;
       this.target = target;
       this.options = options;
@@ -513,6 +528,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       this.maxBody = maxBody;
       this.t0 = t0;
       this.original = original;
+      this.rawOut = stream ? null : front.pipeline().context(ProxyServer.ENCODER);
     }
 
     ServiceEndpoint endpoint() {
@@ -520,7 +536,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     boolean idempotent() {
-      HttpMethod m = out.method();
+      HttpMethod m = original.method();
       return m.equals(HttpMethod.GET)
           || m.equals(HttpMethod.HEAD)
           || m.equals(HttpMethod.OPTIONS)
@@ -533,7 +549,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void connect() {
       attempts++;
       ServiceEndpoint ep = endpoint();
-      key = server.poolKey(options.backendProtocol(), ep);
+      key = server.poolKey(options.backendProtocol(), ep, rawOut != null);
       Channel ch = server.pool().poll(key);
       if (ch != null) {
         reused = true;
@@ -542,7 +558,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       reused = false;
       server
-          .connect(front.channel().eventLoop(), ep, options)
+          .connect(front.channel().eventLoop(), ep, options, rawOut != null)
           .addListener(
               (Future<Channel> f) -> {
                 if (finished) {
@@ -579,23 +595,37 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(true); // a previous exchange may have paused it for a slow client
       }
       BackendHandler bh = ch.pipeline().get(BackendHandler.class);
-      bh.exchange = this;
+      handler = bh;
+      backendOut = rawRequest ? ch.pipeline().context("codec") : null;
+      bh.attach(this);
       boolean retriable = reused && pendingIsWholeRequest();
       for (Object m : pending) {
         if (retriable) {
-          ReferenceCountUtil.retain(m);
+          // Kept for a second attempt: written as a copy of the indexes, the bytes shared.
+          m = m instanceof ByteBuf b ? b.retainedDuplicate() : ReferenceCountUtil.retain(m);
         }
-        ch.write(m, ch.voidPromise());
+        write(m);
       }
       if (!retriable) {
         pending.clear();
       }
-      ch.flush();
+      if (!batching()) {
+        ch.flush();
+      }
       if (!front.channel().config().isAutoRead() && !requestDone) {
         front.channel().config().setAutoRead(true);
       }
       if (requestDone) {
         armTimeout();
+      }
+    }
+
+    /** Writes request bytes past the backend's request encoder, HTTP objects through it. */
+    void write(Object m) {
+      if (rawRequest) {
+        backendOut.write(m, backendOut.voidPromise());
+      } else {
+        backend.write(m, backend.voidPromise());
       }
     }
 
@@ -614,24 +644,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void armTimeout() {
-      lastRead = System.nanoTime();
-      if (timeout != null || backend == null) {
-        return;
+      if (backend != null) {
+        handler.armTimeout();
       }
-      long ms = options.readTimeout().toMillis();
-      timeout = backend.eventLoop().schedule(this::checkTimeout, ms, TimeUnit.MILLISECONDS);
     }
 
-    private void checkTimeout() {
-      timeout = null;
+    /** No response byte for the read timeout (the backend handler's timer measured it). */
+    void timedOut() {
       if (finished) {
-        return;
-      }
-      long idle = (System.nanoTime() - lastRead) / 1_000_000;
-      long ms = options.readTimeout().toMillis();
-      if (idle < ms) {
-        timeout =
-            backend.eventLoop().schedule(this::checkTimeout, ms - idle, TimeUnit.MILLISECONDS);
         return;
       }
       server.metrics.timeouts.increment();
@@ -646,6 +666,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (b != null) {
         b.close();
       }
+    }
+
+    /** The endpoint sent bytes that are not an HTTP/1.x response. */
+    void malformedResponse(String reason) {
+      if (finished) {
+        return;
+      }
+      ProxyServer.debug("malformed response from {}: {}", endpoint(), reason);
+      server.metrics.resets.increment();
+      if (!responseStarted) {
+        fail(502);
+        return;
+      }
+      finished = true;
+      exchange = null;
+      if (backend != null) {
+        handler.exchange = null;
+        backend.close();
+        backend = null;
+      }
+      front.close();
     }
 
     /** The backend connection closed or failed before the response ended. */
@@ -668,7 +709,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         finished = true;
         exchange = null;
-        cancelTimeout();
         front.close();
       }
     }
@@ -676,7 +716,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void connectFresh() {
       attempts++;
       server
-          .connect(front.channel().eventLoop(), endpoint(), options)
+          .connect(front.channel().eventLoop(), endpoint(), options, rawOut != null)
           .addListener(
               (Future<Channel> f) -> {
                 if (finished) {
@@ -698,13 +738,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void fail(int code) {
       finished = true;
       exchange = null;
-      cancelTimeout();
       for (Object m : pending) {
         ReferenceCountUtil.release(m);
       }
       pending.clear();
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         backend.close();
         backend = null;
       }
@@ -723,7 +762,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (responseStarted) {
         finished = true;
         exchange = null;
-        cancelTimeout();
         if (backend != null) {
           backend.close();
         }
@@ -736,33 +774,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void clientGone() {
       finished = true;
       exchange = null;
-      cancelTimeout();
       for (Object m : pending) {
         ReferenceCountUtil.release(m);
       }
       pending.clear();
       if (backend != null) {
-        backend.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         backend.close();
       }
     }
 
-    void cancelTimeout() {
-      if (timeout != null) {
-        timeout.cancel(false);
-        timeout = null;
-      }
-    }
-
     /** The last response byte was written: recycle the backend and read the next request. */
-    void complete(boolean backendReusable) {
+    void complete(boolean backendReusable, boolean closeClient) {
       finished = true;
       exchange = null;
-      cancelTimeout();
       Channel b = backend;
       backend = null;
       if (b != null) {
-        b.pipeline().get(BackendHandler.class).exchange = null;
+        handler.exchange = null;
         if (backendReusable && requestDone) {
           server.release(key, b);
         } else {
@@ -772,7 +801,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (stream) {
         return;
       }
-      if (closeAfterResponse) {
+      if (closeAfterResponse || closeClient) {
         front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       } else {
         resume(front);
@@ -788,7 +817,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void upgraded() {
       finished = true;
       exchange = null;
-      cancelTimeout();
       Channel b = backend;
       finishLog(original, 101, decision, endpoint(), t0);
       server.upgrade(front.channel(), b);

@@ -5,9 +5,9 @@ import dev.k8snet.proxy.ingress.IngressAnnotations;
 import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -26,11 +26,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionPrefaceAndSettingsFrameWrittenEvent;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -46,13 +49,13 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,6 +81,13 @@ public final class ProxyServer implements AutoCloseable {
   private static final int IDLE_CLIENT_SECONDS = 75;
   private static final int IDLE_BACKEND_SECONDS = 50;
   private static final int MAX_IDLE_PER_ENDPOINT = 256;
+
+  /** The client pipeline's request decoder and response encoder. */
+  static final String DECODER = "decoder";
+
+  static final String ENCODER = "encoder";
+  private static final byte[] H2_PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   final Metrics metrics = new Metrics();
   private final boolean epoll;
@@ -168,11 +178,19 @@ public final class ProxyServer implements AutoCloseable {
     return pools.get();
   }
 
-  String poolKey(BackendProtocol protocol, ServiceEndpoint ep) {
-    return protocol == BackendProtocol.HTTPS ? "s|" + ep.hostPort() : ep.hostPort();
+  /**
+   * The pool of idle connections to an endpoint: by protocol, and by mode (raw bytes for HTTP/1.x
+   * clients, HTTP objects for HTTP/2 streams).
+   */
+  BackendPool.Key poolKey(BackendProtocol protocol, ServiceEndpoint ep, boolean raw) {
+    return new BackendPool.Key(ep.ip(), ep.port(), protocol == BackendProtocol.HTTPS, raw);
   }
 
-  void release(String key, Channel ch) {
+  static void debug(String format, Object a, Object b) {
+    LOG.debug(format, a, b);
+  }
+
+  void release(BackendPool.Key key, Channel ch) {
     if (ch instanceof Http2StreamChannel) {
       ch.close(); // one stream per request; the connection stays
       return;
@@ -221,17 +239,28 @@ public final class ProxyServer implements AutoCloseable {
     return (InetSocketAddress) f.channel().localAddress();
   }
 
-  private HttpServerCodec serverCodec() {
-    return new HttpServerCodec(
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(MAX_LINE)
-            .setMaxHeaderSize(MAX_HEADERS)
-            .setMaxChunkSize(MAX_CHUNK));
+  /**
+   * The HTTP/1.x client handlers: a request decoder and a response encoder as two handlers (not
+   * HttpServerCodec), because relayed responses are written past the encoder and only local ones go
+   * through it.
+   */
+  private void addHttp1(ChannelPipeline p) {
+    p.addLast(
+        DECODER,
+        new HttpRequestDecoder(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_LINE)
+                .setMaxHeaderSize(MAX_HEADERS)
+                .setMaxChunkSize(MAX_CHUNK)));
+    p.addLast(ENCODER, new HttpResponseEncoder());
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
-    HttpServerCodec codec = serverCodec();
+    p.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+    if (h2c) {
+      p.addLast("h2c", new PriorKnowledge());
+    }
+    addHttp1(p);
     if (h2c) {
       HttpServerUpgradeHandler.UpgradeCodecFactory upgrades =
           protocol ->
@@ -239,28 +268,52 @@ public final class ProxyServer implements AutoCloseable {
                   ? new Http2ServerUpgradeCodec(
                       Http2FrameCodecBuilder.forServer().build(), multiplex(false))
                   : null;
+      HttpServerUpgradeHandler.SourceCodec http1 =
+          ctx -> {
+            ctx.pipeline().remove(DECODER);
+            ctx.pipeline().remove(ENCODER);
+          };
+      // Upgrade to h2c on a connection's first request only (RFC 9113 dropped the mechanism;
+      // clients use it on the first request): later requests skip the aggregator entirely.
       p.addLast(
-          "h2c",
-          new CleartextHttp2ServerUpgradeHandler(
-              codec,
-              new HttpServerUpgradeHandler(codec, upgrades, 65536),
-              new ChannelHandlerAdapter() {
-                @Override
-                public void handlerAdded(ChannelHandlerContext ctx) {
-                  // h2c with prior knowledge: HTTP/2 in place of the HTTP/1.1 handlers.
-                  ChannelPipeline cp = ctx.pipeline();
-                  cp.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
-                  cp.addAfter("h2", "h2-streams", multiplex(false));
-                  cp.remove(this);
-                  if (cp.get("front") != null) {
-                    cp.remove("front");
-                  }
-                }
-              }));
-      p.addLast("front", new FrontendHandler(this, false, false));
-    } else {
-      p.addLast("codec", codec);
-      p.addLast("front", new FrontendHandler(this, false, false));
+          "upgrade",
+          new HttpServerUpgradeHandler(
+              http1,
+              upgrades,
+              65536,
+              DefaultHttpHeadersFactory.headersFactory(),
+              DefaultHttpHeadersFactory.trailersFactory(),
+              true));
+    }
+    p.addLast("front", new FrontendHandler(this, false, false));
+  }
+
+  /**
+   * h2c with prior knowledge: a connection that starts with the HTTP/2 preface gets the HTTP/2
+   * handlers in place of the HTTP/1.x ones; any other first bytes remove this handler.
+   */
+  private final class PriorKnowledge extends ByteToMessageDecoder {
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      int n = Math.min(in.readableBytes(), H2_PREFACE.length);
+      for (int i = 0; i < n; i++) {
+        if (in.getByte(in.readerIndex() + i) != H2_PREFACE[i]) {
+          ctx.pipeline().remove(this);
+          return;
+        }
+      }
+      if (n < H2_PREFACE.length) {
+        return;
+      }
+      ChannelPipeline cp = ctx.pipeline();
+      for (String name : new String[] {DECODER, ENCODER, "upgrade", "front"}) {
+        if (cp.get(name) != null) {
+          cp.remove(name);
+        }
+      }
+      cp.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+      cp.addAfter("h2", "h2-streams", multiplex(false));
+      cp.remove(this);
     }
   }
 
@@ -291,8 +344,8 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleStateHandler(IDLE_CLIENT_SECONDS, 0, 0, TimeUnit.SECONDS));
-              cp.addLast("codec", serverCodec());
+              cp.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+              addHttp1(cp);
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
           }
@@ -309,7 +362,8 @@ public final class ProxyServer implements AutoCloseable {
    * Opens a channel to an endpoint on the client's event loop: a new HTTP/1.1 connection, or for
    * HTTP/2 protocols (GRPC, GRPCS, H2C) a new stream on the loop's shared connection.
    */
-  Future<Channel> connect(EventLoop loop, ServiceEndpoint ep, IngressAnnotations options) {
+  Future<Channel> connect(
+      EventLoop loop, ServiceEndpoint ep, IngressAnnotations options, boolean raw) {
     BackendProtocol protocol = options.backendProtocol();
     if (protocol == BackendProtocol.GRPC
         || protocol == BackendProtocol.GRPCS
@@ -330,15 +384,21 @@ public final class ProxyServer implements AutoCloseable {
                                   .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
                     }
                     ch.pipeline()
+                        .addLast("idle", new IdleTimeout(IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
                         .addLast(
-                            "idle",
-                            new IdleStateHandler(IDLE_BACKEND_SECONDS, 0, 0, TimeUnit.SECONDS))
-                        .addLast("codec", new HttpClientCodec(MAX_LINE, MAX_HEADERS, MAX_CHUNK))
-                        .addLast("back", new BackendHandler());
+                            "codec",
+                            raw
+                                ? new HttpRequestEncoder()
+                                : new HttpClientCodec(MAX_LINE, MAX_HEADERS, MAX_CHUNK))
+                        .addLast(
+                            "back",
+                            raw
+                                ? new BackendHandler(ch, MAX_LINE, MAX_HEADERS)
+                                : new BackendHandler());
                   }
                 });
     ChannelFuture f = b.connect(new InetSocketAddress(ep.ip().toInetAddress(), ep.port()));
-    String key = poolKey(protocol, ep);
+    BackendPool.Key key = poolKey(protocol, ep, raw);
     f.channel().closeFuture().addListener(c -> pool().remove(key, f.channel()));
     Promise<Channel> out = loop.newPromise();
     f.addListener(
@@ -465,10 +525,10 @@ public final class ProxyServer implements AutoCloseable {
       fp.remove("idle");
     }
     fp.addLast("relay", new Relay(back));
-    if (fp.get("codec") != null) {
-      fp.remove("codec");
-    } else if (fp.get(HttpServerCodec.class) != null) {
-      fp.remove(HttpServerCodec.class);
+    for (String name : new String[] {DECODER, ENCODER, "upgrade"}) {
+      if (fp.get(name) != null) {
+        fp.remove(name);
+      }
     }
     bp.remove("codec");
     back.config().setAutoRead(true);
