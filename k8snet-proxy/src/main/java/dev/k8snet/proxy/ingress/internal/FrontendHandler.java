@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -295,7 +296,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return host;
   }
 
-  static boolean containsToken(String header, String token) {
+  /** Whether a comma-separated header value lists the token (case-insensitive, OWS trimmed). */
+  static boolean containsToken(String header, CharSequence token) {
     for (int from = 0, comma; from <= header.length(); from = comma + 1) {
       comma = header.indexOf(',', from);
       comma = comma < 0 ? header.length() : comma;
@@ -307,7 +309,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       while (e > s && header.charAt(e - 1) <= ' ') {
         e--;
       }
-      if (e - s == token.length() && header.regionMatches(true, s, token, 0, e - s)) {
+      if (e - s == token.length() && AsciiString.regionMatches(header, true, s, token, 0, e - s)) {
         return true;
       }
     }

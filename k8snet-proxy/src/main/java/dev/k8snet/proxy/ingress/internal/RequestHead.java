@@ -185,22 +185,7 @@ final class RequestHead {
 
   /** Whether a Connection value names the field (its "upgrade" token is kept when upgrading). */
   private static boolean namedBy(String connection, CharSequence name, boolean upgrade) {
-    int len = name.length();
-    for (int from = 0, comma; from <= connection.length(); from = comma + 1) {
-      comma = connection.indexOf(',', from);
-      comma = comma < 0 ? connection.length() : comma;
-      int s = from;
-      int e = comma;
-      while (s < e && connection.charAt(s) <= ' ') {
-        s++;
-      }
-      while (e > s && connection.charAt(e - 1) <= ' ') {
-        e--;
-      }
-      if (e - s == len && AsciiString.regionMatches(connection, true, s, name, 0, len)) {
-        return !(upgrade && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE));
-      }
-    }
-    return false;
+    return FrontendHandler.containsToken(connection, name)
+        && !(upgrade && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE));
   }
 }
