@@ -238,10 +238,11 @@ final class NativeUdpSocket implements AutoCloseable {
     int length = Math.min(mem.getInt(h + MMSG_LEN), maxQuery);
     ByteBuf query = queries[i].setIndex(0, length);
     InetSocketAddress sender;
+    byte[] destination;
     ByteBuf answer;
     try {
       sender = sender(i, mem.getInt(h + MSG_NAMELEN));
-      byte[] destination =
+      destination =
           pktinfo ? pktinfo(recvControls + i * CONTROL, mem.getLong(h + MSG_CONTROLLEN)) : null;
       answer = engine.handle(ALLOC, query, sender.getAddress(), false, later(sender, destination));
     } catch (RuntimeException | UnknownHostException e) {
@@ -263,13 +264,7 @@ final class NativeUdpSocket implements AutoCloseable {
     mem.putLong(sh + MSG_NAME, base + names + (long) i * NAME)
         .putInt(sh + MSG_NAMELEN, mem.getInt(h + MSG_NAMELEN));
     int control =
-        pktinfo
-            ? sendControl(
-                mem,
-                recvControls + i * CONTROL,
-                mem.getLong(h + MSG_CONTROLLEN),
-                sendControls + m * CONTROL)
-            : 0;
+        destination == null ? 0 : writeControl(mem, sendControls + m * CONTROL, destination);
     mem.putLong(sh + MSG_CONTROL, control == 0 ? 0 : base + sendControls + (long) m * CONTROL)
         .putLong(sh + MSG_CONTROLLEN, control)
         .putInt(sh + MSG_FLAGS, 0);
@@ -402,17 +397,6 @@ final class NativeUdpSocket implements AutoCloseable {
       o += (int) ((cmsgLength + 7) & ~7L);
     }
     return -1;
-  }
-
-  /** Writes the pktinfo control message that answers from the query's destination. */
-  private int sendControl(ByteBuffer b, int from, long length, int to) {
-    int o = findPktinfo(b, from, length);
-    if (o < 0) {
-      return 0;
-    }
-    byte[] ip = new byte[v6 ? 16 : 4];
-    b.get(v6 ? o : o + 8, ip);
-    return writeControl(b, to, ip);
   }
 
   /**
