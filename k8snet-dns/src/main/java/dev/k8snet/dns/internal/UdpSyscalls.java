@@ -16,7 +16,6 @@ public interface UdpSyscalls {
   int SOCK_DGRAM = 2;
   int SOCK_CLOEXEC = 0x80000;
   int SOL_SOCKET = 1;
-  int SO_REUSEADDR = 2;
   int SO_SNDBUF = 7;
   int SO_RCVBUF = 8;
   int SO_REUSEPORT = 15;
@@ -24,10 +23,8 @@ public interface UdpSyscalls {
   int IPPROTO_IP = 0;
   int IPPROTO_IPV6 = 41;
   int IP_PKTINFO = 8;
-  int IPV6_V6ONLY = 26;
   int IPV6_RECVPKTINFO = 49;
   int IPV6_PKTINFO = 50;
-  int MSG_TRUNC = 0x20;
   int MSG_WAITFORONE = 0x10000;
   int SHUT_RDWR = 2;
   int EINTR = 4;
