@@ -2,13 +2,17 @@
 # Side-by-side DNS benchmark: `k8snet dns serve` and Knot DNS serving the same ~1,000-service
 # cluster zone, driven by dnsperf on loopback with the same query mix, interleaved per rep.
 # Recipe: ../shared/reference/dns.md §5 (gen_cluster_zone.py, run_dnsperf.sh and knot.conf are
-# copied from there). Servers pinned to CPU 1 with one worker thread; dnsperf on CPU 0.
-# Usage: benchmarks/dns/run.sh [OUTDIR] [REPS]   (after the README build: samples/bin/k8snet)
+# copied from there). Every thread of both servers runs on SERVER_CPU (default 1) with one UDP worker;
+# dnsperf runs on CPU 0. SERVER_CPU=0 puts the servers on the client's CPU instead.
+# Knot pins its UDP workers itself (worker i to CPU i), overriding taskset, so it is re-pinned after
+# start and the placement of every thread is checked before each rep.
+# Usage: [SERVER_CPU=0|1] benchmarks/dns/run.sh [OUTDIR] [REPS]   (after the README build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 OUT=${1:-/tmp/k8snet-dns-bench}
 REPS=${2:-3}
+CPU=${SERVER_CPU:-1}
 mkdir -p "$OUT/data" "$OUT/run/db" "$OUT/results"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -18,10 +22,10 @@ python3 "$here/gen_cluster_zone.py" "$OUT/data" >/dev/null
 python3 "$here/to_manifests.py" "$OUT/data/cluster.json" "$OUT/data/cluster-manifests.json"
 sed -e "s|@RUN@|$OUT/run|; s|@DATA@|$OUT/data|" "$here/knot.conf" > "$OUT/run/knot.conf"
 
-taskset -c 1 knotd -c "$OUT/run/knot.conf" > "$OUT/run/knot.log" 2>&1 &
+taskset -c "$CPU" knotd -c "$OUT/run/knot.conf" > "$OUT/run/knot.log" 2>&1 &
 knot=$!; pids+=("$knot")
 K8SNET_JAVA_OPTS="-XX:+UseSerialGC -Xms256m -Xmx256m -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
-  taskset -c 1 "$root/samples/bin/k8snet" dns serve --manifests "$OUT/data/cluster-manifests.json" \
+  taskset -c "$CPU" "$root/samples/bin/k8snet" dns serve --manifests "$OUT/data/cluster-manifests.json" \
   --listen 127.0.0.12:15354 --pods verified --event-loops 1 > "$OUT/run/k8snet.log" 2>&1 &
 ours=$!; pids+=("$ours")
 for i in $(seq 1 100); do
@@ -30,6 +34,13 @@ for i in $(seq 1 100); do
     && break
   sleep 0.2
 done
+taskset -a -p -c "$CPU" "$knot" >/dev/null
+placement() {  # fails unless every thread of both servers may run on SERVER_CPU only
+  local bad
+  bad=$(grep -h Cpus_allowed_list /proc/"$knot"/task/*/status /proc/"$ours"/task/*/status | awk -v c="$CPU" '$2 != c')
+  if [ -n "$bad" ]; then echo "server threads not confined to CPU $CPU: $bad" >&2; exit 1; fi
+}
+placement
 
 echo "== answers: first 3000 queries, k8snet vs Knot"
 python3 "$here/compare.py" "$OUT/data/queries.txt" 3000 127.0.0.12 15354 127.0.0.11 15353
@@ -40,6 +51,7 @@ taskset -c 0 dnsperf -s 127.0.0.11 -p 15353 -d "$OUT/data/queries.txt" -c 1 -q 1
 
 rm -f "$OUT/results/"*.summary.tsv
 for rep in $(seq 1 "$REPS"); do
+  placement
   REPTAG=$rep "$here/run_dnsperf.sh" k8snet 127.0.0.12 15354 "$ours" "$OUT/data/queries.txt" "$OUT/results" 1
   REPTAG=$rep "$here/run_dnsperf.sh" knot 127.0.0.11 15353 "$knot" "$OUT/data/queries.txt" "$OUT/results" 1
 done
@@ -52,4 +64,5 @@ for n in k8snet knot; do
   for c in 7 3 8 9 10 11 13 14 15 16; do line="$line\t$(cut -f$c "$f" | med)"; done
   printf "%b\n" "$line"
 done | tee "$OUT/results/medians.txt"
+echo "servers on CPU $CPU, dnsperf on CPU 0"
 cat /proc/loadavg
