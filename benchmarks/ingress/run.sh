@@ -56,8 +56,13 @@ taskset -c 0 haproxy -f "$B/proxy-haproxy.cfg" & P=$!; PIDS+=($P); wait_port 127
 run_proxy haproxy http://127.0.0.1:18001/1k.txt $P; kill $P; wait $P 2>/dev/null
 if [ -n "${EXTRA_CMD:-}" ]; then
   taskset -c 0 bash -c "exec $EXTRA_CMD" & P=$!; PIDS+=($P); wait_port 127.0.0.1:18002 || exit 1
-  # JIT warm-up for a JVM proxy (EXTRA_WARMUP seconds, default 0) before its points.
-  [ "${EXTRA_WARMUP:-0}" -gt 0 ] && taskset -c 1 wrk -t1 -c64 -d"${EXTRA_WARMUP}s" http://127.0.0.1:18002/1k.txt >/dev/null
+  # JIT warm-up for a JVM proxy (about EXTRA_WARMUP seconds, default 0) before its points. It has to take the paths the
+  # measurement takes: new connections, both concurrency levels and idle gaps. After one long busy run the event loop
+  # is compiled for "always busy", and the first idle-to-busy transition deoptimises it in the middle of a measured run.
+  w_end=$((SECONDS + ${EXTRA_WARMUP:-0}))
+  while [ "$SECONDS" -lt "$w_end" ]; do
+    for c in $CONNS; do taskset -c 1 wrk -t1 -c"$c" -d2s http://127.0.0.1:18002/1k.txt >/dev/null; sleep 1; done
+  done
   run_proxy "${EXTRA_NAME:-extra}" http://127.0.0.1:18002/1k.txt $P; kill $P; wait $P 2>/dev/null
 fi
 med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
