@@ -3,15 +3,17 @@
 # direct, nginx, HAProxy and `k8snet ingress serve` (one event loop, on CPU 0) in front of the same
 # nginx backend (127.0.0.2:18080, 1 KB file), HTTP/1.1 keep-alive, wrk on CPU 1.
 #   bash benchmarks/ingress/k8snet.sh            # D=10 R=3 CONNS="8 64"; results/summary-*.txt
-# While it runs, the routes change every CHURN seconds (default 0.5; 0 to disable): a second Ingress in
-# the watched directory is rewritten with another host and path, so k8snet swaps its route table
-# under load; run.sh aborts on any non-2xx answer and prints socket errors.
-# Needs: the build (./mvnw -DskipTests package), nginx, haproxy, wrk, curl, bc.
+# The recipe's points run with fixed routes for every proxy (CHURN=0, the default). Then changes.sh
+# measures routes and certificates changing under load, nginx (reloads) against k8snet (swaps), into
+# results/changes-*.txt; CHANGES=0 skips it. CHURN=S instead rewrites a second Ingress every S seconds
+# during k8snet's recipe points (nginx's routes stay fixed there). run.sh aborts on any non-2xx answer
+# and prints socket errors.
+# Needs: the build (./mvnw -DskipTests package), nginx, haproxy, wrk, curl, bc, openssl.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 M=$(mktemp -d /tmp/ingress-bench-manifests.XXXXXX)
-CHURN=${CHURN:-0.5}
+CHURN=${CHURN:-0}
 CP=""
 trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M"' EXIT
 cat > "$M/bench.yaml" <<'YAML'
@@ -48,7 +50,7 @@ JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
 export EXTRA_NAME=${EXTRA_NAME:-k8snet}
-export EXTRA_WARMUP=${EXTRA_WARMUP:-20}
+export EXTRA_WARMUP=${EXTRA_WARMUP:-30}
 if [ "$CHURN" != "0" ]; then
   ( i=0; while true; do
       printf 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {namespace: bench, name: churn}\nspec:\n  ingressClassName: k8snet\n  rules:\n  - host: churn-%s.test\n    http:\n      paths:\n      - {path: /c%s, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}\n' $((i % 7)) $i > "$M/churn.yaml.tmp"
@@ -56,4 +58,8 @@ if [ "$CHURN" != "0" ]; then
     done ) & CP=$!
 fi
 export EXTRA_CMD="java $JOPTS -jar $JAR ingress serve --manifests $M --listen 127.0.0.1:18002 --event-loops 1"
-bash "$HERE/run.sh"
+bash "$HERE/run.sh" || exit 1
+if [ "${CHANGES:-1}" != "0" ]; then
+  [ -n "$CP" ] && { kill "$CP"; CP=""; }
+  JAR="$JAR" JOPTS="$JOPTS" EXTRA_WARMUP=$EXTRA_WARMUP bash "$HERE/changes.sh"
+fi

@@ -11,6 +11,7 @@ import dev.k8snet.core.cluster.DirectoryClusterSource;
 import dev.k8snet.core.model.PortRef;
 import dev.k8snet.core.model.Secret;
 import dev.k8snet.proxy.ServiceEndpoint;
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import dev.k8snet.proxy.ingress.IngressController;
 import dev.k8snet.proxy.ingress.IngressRequest;
 import dev.k8snet.proxy.ingress.IngressRoutes;
@@ -22,11 +23,13 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,6 +95,15 @@ final class IngressCommand implements Runnable {
     Integer eventLoops;
 
     @Option(
+        names = "--forwarded-headers",
+        paramLabel = "LIST",
+        description =
+            "Forwarding fields written to endpoints, comma-separated, or none (default: x-forwarded-for,"
+                + "x-forwarded-proto,x-forwarded-host,x-forwarded-port,forwarded). The client's"
+                + " values of the others are removed.")
+    String forwardedHeaders;
+
+    @Option(
         names = "--transport",
         defaultValue = "epoll",
         description = "epoll (native, where available) or nio.")
@@ -128,6 +140,9 @@ final class IngressCommand implements Runnable {
           throw new UsageException("--event-loops: " + eventLoops + " (expected: at least 1)");
         }
         b.eventLoops(eventLoops);
+      }
+      if (forwardedHeaders != null) {
+        b.forwardedHeaders(forwardedHeaders(forwardedHeaders));
       }
       Updater updater = new Updater(err);
       HttpServer metricsServer = null;
@@ -174,6 +189,21 @@ final class IngressCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    static Set<ForwardedHeader> forwardedHeaders(String list) {
+      Set<ForwardedHeader> headers = EnumSet.noneOf(ForwardedHeader.class);
+      if (list.trim().equalsIgnoreCase("none")) {
+        return headers;
+      }
+      for (String name : list.split(",", -1)) {
+        try {
+          headers.add(ForwardedHeader.ofFieldName(name));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--forwarded-headers: " + e.getMessage());
+        }
+      }
+      return headers;
     }
 
     private static Secret secret(ClusterState state, String ref) {

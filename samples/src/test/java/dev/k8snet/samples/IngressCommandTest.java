@@ -1,8 +1,10 @@
 package dev.k8snet.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -168,5 +172,19 @@ class IngressCommandTest {
     assertEquals(2, run("--scheme", "http", "--host", "a", "--path", "x").exit());
     assertEquals(
         2, run("--scheme", "http", "--host", "a", "--path", "/", "--output", "yaml").exit());
+  }
+
+  @Test
+  void forwardedHeadersAreAListOfFieldNamesOrNone() {
+    assertEquals(
+        EnumSet.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.FORWARDED),
+        IngressCommand.Serve.forwardedHeaders("X-Forwarded-For, forwarded"));
+    assertEquals(Set.of(), IngressCommand.Serve.forwardedHeaders("none"));
+    UsageException e =
+        assertThrows(
+            UsageException.class, () -> IngressCommand.Serve.forwardedHeaders("x-forwarded-for,"));
+    assertTrue(
+        e.getMessage().startsWith("--forwarded-headers: not a forwarding field: \"\""),
+        e.getMessage());
   }
 }

@@ -7,9 +7,11 @@ import dev.k8snet.proxy.ingress.internal.Certificates;
 import dev.k8snet.proxy.ingress.internal.ProxyServer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +41,16 @@ import org.slf4j.LoggerFactory;
  * connection when a pooled one turns out stale) and 504 (no response within {@code
  * proxy-read-timeout}). Requests gain {@code X-Forwarded-For} (appended), {@code
  * X-Forwarded-Proto}, {@code X-Forwarded-Host}, {@code X-Forwarded-Port} and {@code Forwarded}
- * (appended); hop-by-hop headers are removed both ways. WebSocket upgrades are relayed as opaque
- * bytes after the backend's 101. Each answered request is logged at INFO on the logger {@code
- * dev.k8snet.proxy.ingress.access} and counted in {@link #metrics()}.
+ * (appended), unless {@link Builder#forwardedHeaders} says otherwise; hop-by-hop headers are
+ * removed both ways. WebSocket upgrades are relayed as opaque bytes after the backend's 101. Each
+ * answered request is logged at INFO on the logger {@code dev.k8snet.proxy.ingress.access} and
+ * counted in {@link #metrics()}.
  *
  * <p>Backends speak HTTP/1.1 (clear or TLS, pooled per event loop), or with {@code
  * backend-protocol: GRPC}, {@code GRPCS} or {@code H2C} HTTP/2 (one shared connection per event
- * loop and endpoint, a stream per request, trailers relayed). Not covered yet: {@code
- * status.loadBalancer} write-back.
+ * loop and endpoint, a stream per request, trailers relayed). The controller does not talk to an
+ * API server: writing {@code status.loadBalancer} of the served Ingresses ({@link
+ * IngressRoutes#servedIngresses()}) is the caller's part, as {@code k8snet node} does.
  *
  * @since 0.1.0
  */
@@ -65,7 +69,9 @@ public final class IngressController implements AutoCloseable {
     try {
       this.certificates = new Certificates(b.defaultCertificate, true);
       this.routes = IngressRoutes.compile(ClusterState.EMPTY, b.settings);
-      this.server = new ProxyServer(b.eventLoops, b.nativeTransport, b.h2c, routes.table());
+      this.server =
+          new ProxyServer(
+              b.eventLoops, b.nativeTransport, b.h2c, b.forwardedHeaders, routes.table());
     } catch (SSLException e) {
       throw new K8snetException("cannot set up TLS: " + e.getMessage(), b.defaultCertificate, e);
     }
@@ -205,6 +211,7 @@ public final class IngressController implements AutoCloseable {
     private int eventLoops = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
     private boolean h2c = true;
+    private Set<ForwardedHeader> forwardedHeaders = EnumSet.allOf(ForwardedHeader.class);
 
     private Builder() {}
 
@@ -286,6 +293,20 @@ public final class IngressController implements AutoCloseable {
      */
     public Builder h2c(boolean enabled) {
       this.h2c = enabled;
+      return this;
+    }
+
+    /**
+     * Sets the forwarding fields written to endpoints (default: all of them). The client's values
+     * of the others are removed, not passed on; see {@link ForwardedHeader}.
+     *
+     * @param headers the fields to write; may be empty
+     * @return this builder
+     */
+    public Builder forwardedHeaders(Set<ForwardedHeader> headers) {
+      Objects.requireNonNull(headers, "headers");
+      this.forwardedHeaders =
+          headers.isEmpty() ? EnumSet.noneOf(ForwardedHeader.class) : EnumSet.copyOf(headers);
       return this;
     }
 

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,45 @@ class IngressControllerTest {
     assertTrue(
         RawHttp.get(http, "WEB.test:8080", "/apiary").body().startsWith("web GET /apiary\n"));
     assertEquals(404, RawHttp.get(http, "other.test", "/").status());
+  }
+
+  @Test
+  void writesOnlyTheChosenForwardingFieldsAndRemovesTheClientsOthers() throws IOException {
+    String forged =
+        "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Host: evil.test\r\nX-Forwarded-Port: 1\r\n"
+            + "Forwarded: for=198.51.100.1\r\n";
+    try (IngressController c =
+        IngressController.builder()
+            .listen(new InetSocketAddress("127.0.0.1", 0))
+            .eventLoops(1)
+            .forwardedHeaders(
+                EnumSet.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.X_FORWARDED_PROTO))
+            .build()) {
+      c.update(cluster(""));
+      c.start();
+      try (RawHttp client = new RawHttp(c.httpAddress().orElseThrow())) {
+        String body = client.request("GET", "web.test", "/h", forged).body();
+        assertTrue(body.contains("\nx-forwarded-for: 203.0.113.9, 127.0.0.1\n"), body);
+        assertTrue(body.contains("\nx-forwarded-proto: http\n"), body);
+        assertFalse(body.contains("x-forwarded-host"), body);
+        assertFalse(body.contains("x-forwarded-port"), body);
+        assertFalse(body.contains("forwarded: for="), body);
+      }
+    }
+    try (IngressController c =
+        IngressController.builder()
+            .listen(new InetSocketAddress("127.0.0.1", 0))
+            .eventLoops(1)
+            .forwardedHeaders(Set.of())
+            .build()) {
+      c.update(cluster(""));
+      c.start();
+      try (RawHttp client = new RawHttp(c.httpAddress().orElseThrow())) {
+        String body = client.request("GET", "web.test", "/h", forged).body();
+        assertFalse(body.contains("forwarded"), body);
+        assertTrue(body.contains("\nhost: web.test\n"), body);
+      }
+    }
   }
 
   @Test

@@ -221,21 +221,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         !stream
             && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS)
             && !HttpUtil.isTransferEncodingChunked(req);
-    String element = forwardedElement(host);
+    int forwarding = server.forwarding();
+    String element = forwarding == 0 ? "" : forwardedElement(host);
     Object head;
     boolean upgrade;
     if (rawRequest) {
       ByteBuf buf = ctx.alloc().buffer(512);
       RequestHead.requestLine(buf, req.method(), uri);
       headBytes.buf = buf;
-      upgrade = RequestHead.fields(h, false, https, clientIp, host, localPort, element, headBytes);
+      upgrade =
+          RequestHead.fields(
+              h, false, https, clientIp, host, localPort, forwarding, element, headBytes);
       headBytes.buf = null;
       RequestHead.end(buf);
       head = buf;
     } else {
       HttpHeaders fields = new DefaultHttpHeaders();
       upgrade =
-          RequestHead.fields(h, stream, https, clientIp, host, localPort, element, fields::add);
+          RequestHead.fields(
+              h, stream, https, clientIp, host, localPort, forwarding, element, fields::add);
       HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, fields);
       if (req instanceof FullHttpRequest full) {
         if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH)) {

@@ -1,6 +1,7 @@
 package dev.k8snet.proxy.ingress.internal;
 
 import dev.k8snet.proxy.ServiceEndpoint;
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
 import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
 import io.netty.bootstrap.Bootstrap;
@@ -60,6 +61,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -93,6 +95,7 @@ public final class ProxyServer implements AutoCloseable {
   private final boolean epoll;
   private final int loops;
   private final boolean h2c;
+  private final int forwarding;
   private final EventLoopGroup group;
   private SslContext clientTls;
   private SslContext clientTlsH2;
@@ -114,12 +117,21 @@ public final class ProxyServer implements AutoCloseable {
   private volatile RouteTable table;
   private volatile Certificates.Mapping mapping;
 
-  /** Creates the event loops; nothing is bound before {@link #listen}. */
-  public ProxyServer(int loops, boolean nativeTransport, boolean h2c, RouteTable initial)
+  /**
+   * Creates the event loops; nothing is bound before {@link #listen}. {@code forwarded} are the
+   * forwarding fields written to endpoints.
+   */
+  public ProxyServer(
+      int loops,
+      boolean nativeTransport,
+      boolean h2c,
+      Set<ForwardedHeader> forwarded,
+      RouteTable initial)
       throws SSLException {
     this.epoll = nativeTransport && Epoll.isAvailable();
     this.loops = loops;
     this.h2c = h2c;
+    this.forwarding = RequestHead.mask(forwarded);
     this.table = initial;
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
@@ -155,6 +167,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Whether epoll is used. */
   public boolean epoll() {
     return epoll;
+  }
+
+  /** The forwarding fields written to endpoints, as a {@link RequestHead#mask}. */
+  int forwarding() {
+    return forwarding;
   }
 
   /** The counters. */

@@ -1,5 +1,6 @@
 package dev.k8snet.proxy.ingress.internal;
 
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,12 +11,15 @@ import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request head an endpoint receives: the client's fields without the hop-by-hop ones (those
  * named by Connection, Keep-Alive, Proxy-Connection, TE except "trailers", Trailer, Upgrade unless
- * a WebSocket upgrade), then the proxy's X-Forwarded-* and Forwarded fields. One rule set, written
- * either as HTTP/1.1 bytes into one buffer or into a netty header object.
+ * a WebSocket upgrade) and without the client's forwarding fields, then the forwarding fields the
+ * proxy is set to write ({@link ForwardedHeader}): X-Forwarded-For and Forwarded extend the
+ * client's, the others replace them. One rule set, written either as HTTP/1.1 bytes into one buffer
+ * or into a netty header object.
  */
 final class RequestHead {
   /** Where the fields go. */
@@ -57,6 +61,25 @@ final class RequestHead {
 
   private RequestHead() {}
 
+  /** The forwarding fields to write, as a bit set of {@link ForwardedHeader} ordinals. */
+  static int mask(Set<ForwardedHeader> headers) {
+    int m = 0;
+    for (ForwardedHeader h : headers) {
+      m |= bit(h);
+    }
+    return m;
+  }
+
+  static int bit(ForwardedHeader h) {
+    return 1 << h.ordinal();
+  }
+
+  private static final int XFF_BIT = bit(ForwardedHeader.X_FORWARDED_FOR);
+  private static final int PROTO_BIT = bit(ForwardedHeader.X_FORWARDED_PROTO);
+  private static final int HOST_BIT = bit(ForwardedHeader.X_FORWARDED_HOST);
+  private static final int PORT_BIT = bit(ForwardedHeader.X_FORWARDED_PORT);
+  private static final int FORWARDED_BIT = bit(ForwardedHeader.FORWARDED);
+
   /** Writes the request line {@code METHOD SP target SP HTTP/1.1 CRLF}. */
   static void requestLine(ByteBuf buf, HttpMethod method, String uri) {
     ByteBufUtil.writeAscii(buf, method.asciiName());
@@ -90,7 +113,8 @@ final class RequestHead {
 
   /**
    * Adds the fields the endpoint gets to {@code out}; returns whether the request is a WebSocket
-   * upgrade (kept end to end). {@code forwardedElement} is this hop's Forwarded element.
+   * upgrade (kept end to end). {@code forwarding} is the {@link #mask} of the forwarding fields to
+   * write; {@code forwardedElement} is this hop's Forwarded element (unused without Forwarded).
    */
   static boolean fields(
       HttpHeaders h,
@@ -99,6 +123,7 @@ final class RequestHead {
       String clientIp,
       String host,
       String localPort,
+      int forwarding,
       String forwardedElement,
       Fields out) {
     String connection = h.get(HttpHeaderNames.CONNECTION);
@@ -142,11 +167,21 @@ final class RequestHead {
     if (stream && !hasHost && !host.isEmpty()) {
       out.add(HttpHeaderNames.HOST, host);
     }
-    out.add(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
-    out.add(X_FORWARDED_PROTO, https ? HTTPS : HTTP);
-    out.add(X_FORWARDED_HOST, host);
-    out.add(X_FORWARDED_PORT, localPort);
-    out.add(FORWARDED, fwd == null ? forwardedElement : fwd + ", " + forwardedElement);
+    if ((forwarding & XFF_BIT) != 0) {
+      out.add(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+    }
+    if ((forwarding & PROTO_BIT) != 0) {
+      out.add(X_FORWARDED_PROTO, https ? HTTPS : HTTP);
+    }
+    if ((forwarding & HOST_BIT) != 0) {
+      out.add(X_FORWARDED_HOST, host);
+    }
+    if ((forwarding & PORT_BIT) != 0) {
+      out.add(X_FORWARDED_PORT, localPort);
+    }
+    if ((forwarding & FORWARDED_BIT) != 0) {
+      out.add(FORWARDED, fwd == null ? forwardedElement : fwd + ", " + forwardedElement);
+    }
     return upgrade;
   }
 

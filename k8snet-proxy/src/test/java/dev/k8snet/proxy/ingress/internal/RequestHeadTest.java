@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 /** The request head an endpoint receives: request line, hop-by-hop removal, proxy fields. */
@@ -37,7 +39,15 @@ class RequestHeadTest {
     out.buf = b;
     upgrade[0] =
         RequestHead.fields(
-            h, stream, false, "10.0.0.1", "web.test", "80", "for=10.0.0.1;host=web.test", out);
+            h,
+            stream,
+            false,
+            "10.0.0.1",
+            "web.test",
+            "80",
+            RequestHead.mask(EnumSet.allOf(ForwardedHeader.class)),
+            "for=10.0.0.1;host=web.test",
+            out);
     return b.toString(StandardCharsets.ISO_8859_1);
   }
 
