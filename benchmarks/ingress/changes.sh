@@ -14,6 +14,7 @@
 # certificates. Every request must succeed.
 #
 #   bash benchmarks/ingress/changes.sh            # after ./mvnw -DskipTests package
+# k8snet writes the forwarding fields the recipe's nginx writes (FORWARDED, as in k8snet.sh).
 # Needs: nginx, wrk, curl, openssl, bc. Results: results/changes-*.txt.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 D=${D:-10}; R=${R:-3}; CONNS=${CONNS:-"8 64"}; CHURN=${CHURN:-0.5}; TLS_CLIENTS=${TLS_CLIENTS:-2}
-EXTRA_WARMUP=${EXTRA_WARMUP:-30}
+EXTRA_WARMUP=${EXTRA_WARMUP:-30}; FORWARDED=${FORWARDED:-x-forwarded-for,x-forwarded-proto}
+FWD_ARGS=""; if [ "$FORWARDED" != "all" ]; then FWD_ARGS="--forwarded-headers $FORWARDED"; fi
 JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
 B=$(mktemp -d /tmp/ingress-changes.XXXXXX); chmod 755 "$B"
 mkdir -p "$B/www" "$B/tmp" "$B/m" "$HERE/results"; OUT=$HERE/results/changes-$(date +%Y%m%d-%H%M%S).txt
@@ -154,7 +156,7 @@ spec:
       - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
 YAML
 taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
-  --listen-tls 127.0.0.1:18443 --event-loops 1 2> "$B/k8snet.err" & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
+  --listen-tls 127.0.0.1:18443 --event-loops 1 $FWD_ARGS 2> "$B/k8snet.err" & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
 w_end=$((SECONDS + EXTRA_WARMUP))  # the warm-up of run.sh: both levels, new connections, idle gaps
 while [ "$SECONDS" -lt "$w_end" ]; do
   for c in $CONNS; do taskset -c 1 wrk -t1 -c"$c" -d2s http://127.0.0.1:18002/1k.txt >/dev/null; sleep 1; done
