@@ -66,8 +66,7 @@ churn_nginx() {
 churn_k8snet() {  # $1: also rotate the certificate
   local i=0
   while true; do
-    printf 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {namespace: bench, name: churn}\nspec:\n  ingressClassName: k8snet\n  rules:\n  - host: churn-%s.test\n    http:\n      paths:\n      - {path: /c%s, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}\n' \
-      $((i % 7)) "$i" > "$B/churn.yaml.tmp"
+    bash "$HERE/churn-ingress.sh" "$i" > "$B/churn.yaml.tmp"
     mv "$B/churn.yaml.tmp" "$B/m/churn.yaml"
     if [ "$1" = tls ]; then cp "$B/secret-$((i % 2 + 1)).yaml" "$B/m/.secret.tmp"; mv "$B/m/.secret.tmp" "$B/m/secret.yaml"; fi
     i=$((i + 1)); sleep "$CHURN"
@@ -113,35 +112,8 @@ for n in 1 2; do
 done
 cat "$B/crt-1.pem" "$B/crt-2.pem" > "$B/both.pem"
 cp "$B/secret-1.yaml" "$B/m/secret.yaml"
-cat > "$B/m/bench.yaml" <<'YAML'
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: k8snet}
-spec: {controller: k8snet.io/ingress-controller}
----
-apiVersion: v1
-kind: Service
-metadata: {namespace: bench, name: backend}
-spec:
-  clusterIP: 10.96.0.80
-  ports: [{name: http, port: 80, targetPort: 18080}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {namespace: bench, name: backend-1, labels: {kubernetes.io/service-name: backend}}
-addressType: IPv4
-ports: [{name: http, port: 18080, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.2"]}]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {namespace: bench, name: all}
-spec:
-  ingressClassName: k8snet
-  rules:
-  - http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
+cp "$HERE/bench.yaml" "$B/m/bench.yaml"
+cat >> "$B/m/bench.yaml" <<'YAML'
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress

@@ -21,36 +21,7 @@ M=$(mktemp -d /tmp/ingress-bench-manifests.XXXXXX)
 CHURN=${CHURN:-0}
 CP=""
 trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M"' EXIT
-cat > "$M/bench.yaml" <<'YAML'
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: k8snet}
-spec: {controller: k8snet.io/ingress-controller}
----
-apiVersion: v1
-kind: Service
-metadata: {namespace: bench, name: backend}
-spec:
-  clusterIP: 10.96.0.80
-  ports: [{name: http, port: 80, targetPort: 18080}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {namespace: bench, name: backend-1, labels: {kubernetes.io/service-name: backend}}
-addressType: IPv4
-ports: [{name: http, port: 18080, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.2"]}]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {namespace: bench, name: all}
-spec:
-  ingressClassName: k8snet
-  rules:
-  - http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
-YAML
+cp "$HERE/bench.yaml" "$M/bench.yaml"
 JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
@@ -58,7 +29,7 @@ export EXTRA_NAME=${EXTRA_NAME:-k8snet}
 export EXTRA_WARMUP=${EXTRA_WARMUP:-30}
 if [ "$CHURN" != "0" ]; then
   ( i=0; while true; do
-      printf 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {namespace: bench, name: churn}\nspec:\n  ingressClassName: k8snet\n  rules:\n  - host: churn-%s.test\n    http:\n      paths:\n      - {path: /c%s, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}\n' $((i % 7)) $i > "$M/churn.yaml.tmp"
+      bash "$HERE/churn-ingress.sh" "$i" > "$M/churn.yaml.tmp"
       mv "$M/churn.yaml.tmp" "$M/churn.yaml"; i=$((i + 1)); sleep "$CHURN"
     done ) & CP=$!
 fi
