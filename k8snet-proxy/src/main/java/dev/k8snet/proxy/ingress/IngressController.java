@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * answered request is logged at INFO on the logger {@code dev.k8snet.proxy.ingress.access} and
  * counted in {@link #metrics()}.
  *
+ * <p>TLS runs on OpenSSL (BoringSSL) when {@code io.netty:netty-tcnative-boringssl-static} is on
+ * the class path, as in the {@code k8snet} command, and on the JDK provider otherwise; a full
+ * handshake costs about a fifth of the CPU on the former.
+ *
  * <p>Backends speak HTTP/1.1 (clear or TLS, pooled per event loop), or with {@code
  * backend-protocol: GRPC}, {@code GRPCS} or {@code H2C} HTTP/2 (one shared connection per event
  * loop and endpoint, a stream per request, trailers relayed). The controller does not talk to an

@@ -4,8 +4,10 @@ import dev.k8snet.core.model.Secret;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +88,9 @@ public final class Certificates {
     }
   }
 
+  /** OpenSSL (BoringSSL) when netty-tcnative is on the class path, else the JDK provider. */
   private SslContext builder(SslContextBuilder b) throws SSLException {
+    b.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
     if (http2) {
       b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
           .applicationProtocolConfig(
