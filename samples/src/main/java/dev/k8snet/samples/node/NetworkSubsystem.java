@@ -94,8 +94,12 @@ public final class NetworkSubsystem implements Subsystem {
     writeCniConfig();
   }
 
-  /** Writes the CNI configuration once this node's pod CIDR is known; atomic, at most once. */
-  private void writeCniConfig() {
+  /**
+   * Writes the CNI configuration once this node's pod CIDR is known; atomic, at most once. Called
+   * by start and by health checks (the readiness endpoint's thread), so one caller at a time: both
+   * write the same temporary file.
+   */
+  private synchronized void writeCniConfig() {
     if (cniWritten || cniConf.isEmpty() || manager == null) {
       return;
     }
@@ -111,7 +115,7 @@ public final class NetworkSubsystem implements Subsystem {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       cniWritten = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + cniConf.get(), e);
+      throw new UncheckedIOException("cannot write " + cniConf.get() + ": " + e, e);
     }
   }
 
