@@ -2,6 +2,7 @@ package dev.k8snet.proxy.ingress.internal;
 
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.proxy.ServiceEndpoint;
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
 import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -221,8 +223,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         !stream
             && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS)
             && !HttpUtil.isTransferEncodingChunked(req);
-    int forwarding = server.forwarding();
-    String element = forwarding == 0 ? "" : forwardedElement(host);
+    Set<ForwardedHeader> forwarding = server.forwarding();
+    String element = forwarding.contains(ForwardedHeader.FORWARDED) ? forwardedElement(host) : "";
     Object head;
     boolean upgrade;
     if (rawRequest) {

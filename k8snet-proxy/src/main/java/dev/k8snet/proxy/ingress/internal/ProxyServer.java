@@ -95,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
   private final boolean epoll;
   private final int loops;
   private final boolean h2c;
-  private final int forwarding;
+  private final Set<ForwardedHeader> forwarding;
   private final EventLoopGroup group;
   private SslContext clientTls;
   private SslContext clientTlsH2;
@@ -119,7 +119,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * Creates the event loops; nothing is bound before {@link #listen}. {@code forwarded} are the
-   * forwarding fields written to endpoints.
+   * forwarding fields written to endpoints (kept, not copied: the caller's own set).
    */
   public ProxyServer(
       int loops,
@@ -131,7 +131,7 @@ public final class ProxyServer implements AutoCloseable {
     this.epoll = nativeTransport && Epoll.isAvailable();
     this.loops = loops;
     this.h2c = h2c;
-    this.forwarding = RequestHead.mask(forwarded);
+    this.forwarding = forwarded;
     this.table = initial;
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
@@ -169,8 +169,8 @@ public final class ProxyServer implements AutoCloseable {
     return epoll;
   }
 
-  /** The forwarding fields written to endpoints, as a {@link RequestHead#mask}. */
-  int forwarding() {
+  /** The forwarding fields written to endpoints. */
+  Set<ForwardedHeader> forwarding() {
     return forwarding;
   }
 

@@ -61,25 +61,6 @@ final class RequestHead {
 
   private RequestHead() {}
 
-  /** The forwarding fields to write, as a bit set of {@link ForwardedHeader} ordinals. */
-  static int mask(Set<ForwardedHeader> headers) {
-    int m = 0;
-    for (ForwardedHeader h : headers) {
-      m |= bit(h);
-    }
-    return m;
-  }
-
-  static int bit(ForwardedHeader h) {
-    return 1 << h.ordinal();
-  }
-
-  private static final int XFF_BIT = bit(ForwardedHeader.X_FORWARDED_FOR);
-  private static final int PROTO_BIT = bit(ForwardedHeader.X_FORWARDED_PROTO);
-  private static final int HOST_BIT = bit(ForwardedHeader.X_FORWARDED_HOST);
-  private static final int PORT_BIT = bit(ForwardedHeader.X_FORWARDED_PORT);
-  private static final int FORWARDED_BIT = bit(ForwardedHeader.FORWARDED);
-
   /** Writes the request line {@code METHOD SP target SP HTTP/1.1 CRLF}. */
   static void requestLine(ByteBuf buf, HttpMethod method, String uri) {
     ByteBufUtil.writeAscii(buf, method.asciiName());
@@ -113,8 +94,8 @@ final class RequestHead {
 
   /**
    * Adds the fields the endpoint gets to {@code out}; returns whether the request is a WebSocket
-   * upgrade (kept end to end). {@code forwarding} is the {@link #mask} of the forwarding fields to
-   * write; {@code forwardedElement} is this hop's Forwarded element (unused without Forwarded).
+   * upgrade (kept end to end). {@code forwarding} are the forwarding fields to write; {@code
+   * forwardedElement} is this hop's Forwarded element (unused without Forwarded).
    */
   static boolean fields(
       HttpHeaders h,
@@ -123,7 +104,7 @@ final class RequestHead {
       String clientIp,
       String host,
       String localPort,
-      int forwarding,
+      Set<ForwardedHeader> forwarding,
       String forwardedElement,
       Fields out) {
     String connection = h.get(HttpHeaderNames.CONNECTION);
@@ -167,19 +148,19 @@ final class RequestHead {
     if (stream && !hasHost && !host.isEmpty()) {
       out.add(HttpHeaderNames.HOST, host);
     }
-    if ((forwarding & XFF_BIT) != 0) {
+    if (forwarding.contains(ForwardedHeader.X_FORWARDED_FOR)) {
       out.add(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
     }
-    if ((forwarding & PROTO_BIT) != 0) {
+    if (forwarding.contains(ForwardedHeader.X_FORWARDED_PROTO)) {
       out.add(X_FORWARDED_PROTO, https ? HTTPS : HTTP);
     }
-    if ((forwarding & HOST_BIT) != 0) {
+    if (forwarding.contains(ForwardedHeader.X_FORWARDED_HOST)) {
       out.add(X_FORWARDED_HOST, host);
     }
-    if ((forwarding & PORT_BIT) != 0) {
+    if (forwarding.contains(ForwardedHeader.X_FORWARDED_PORT)) {
       out.add(X_FORWARDED_PORT, localPort);
     }
-    if ((forwarding & FORWARDED_BIT) != 0) {
+    if (forwarding.contains(ForwardedHeader.FORWARDED)) {
       out.add(FORWARDED, fwd == null ? forwardedElement : fwd + ", " + forwardedElement);
     }
     return upgrade;

@@ -45,7 +45,7 @@ class RequestHeadTest {
             "10.0.0.1",
             "web.test",
             "80",
-            RequestHead.mask(EnumSet.allOf(ForwardedHeader.class)),
+            EnumSet.allOf(ForwardedHeader.class),
             "for=10.0.0.1;host=web.test",
             out);
     return b.toString(StandardCharsets.ISO_8859_1);
