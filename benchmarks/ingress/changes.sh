@@ -17,43 +17,17 @@
 # k8snet writes the forwarding fields the recipe's nginx writes (FORWARDED, as in k8snet.sh).
 # Needs: nginx, wrk, curl, openssl, bc. Results: results/changes-*.txt.
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
-[ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
 D=${D:-10}; R=${R:-3}; CONNS=${CONNS:-"8 64"}; CHURN=${CHURN:-0.5}; TLS_CLIENTS=${TLS_CLIENTS:-2}
-EXTRA_WARMUP=${EXTRA_WARMUP:-30}; FORWARDED=${FORWARDED:-x-forwarded-for,x-forwarded-proto}
-FWD_ARGS=""; if [ "$FORWARDED" != "all" ]; then FWD_ARGS="--forwarded-headers $FORWARDED"; fi
-JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
-B=$(mktemp -d /tmp/ingress-changes.XXXXXX); chmod 755 "$B"
-mkdir -p "$B/www" "$B/tmp" "$B/m" "$HERE/results"; OUT=$HERE/results/changes-$(date +%Y%m%d-%H%M%S).txt
-PIDS=(); CHURNER=""
+EXTRA_WARMUP=${EXTRA_WARMUP:-30}
+CHURNER=""
 stop_churn() { [ -n "$CHURNER" ] && { kill "$CHURNER" 2>/dev/null; wait "$CHURNER" 2>/dev/null; }; CHURNER=""; }
-cleanup() {
-  stop_churn
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$B"
-}
-trap cleanup EXIT
-head -c 1023 /dev/zero | tr '\0' x > "$B/www/1k.txt"; echo >> "$B/www/1k.txt"
-sed "s#@B@#$B#g" "$HERE/backend.conf.in" > "$B/backend.conf"
+on_exit() { stop_churn; }
+bench_dir changes
 # The recipe's nginx proxy, plus an included file (after its server, which stays the default one)
 # that holds the changing server block.
 sed "s#@B@#$B#g; \$ s#^}#  include $B/churn.conf;\n}#" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
 : > "$B/churn.conf"
-
-ticks_of() {  # CPU ticks of a process and its children (live ones, and those already reaped)
-  local t=0 c
-  t=$(awk '{print $14+$15+$16+$17}' "/proc/$1/stat")
-  for c in $(pgrep -P "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done
-  echo "$t"
-}
-wait_port() {
-  for _ in $(seq 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://$1/1k.txt")" = "200 1024" ] && return 0; sleep 0.1
-  done; echo "no 200/1024-byte answer on $1" >&2; exit 1; }
-med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f\n", v}'; }
 
 churn_nginx() {
   local i=0
@@ -78,13 +52,13 @@ point() {  # name url pid conns
   for k in $(seq "$R"); do
     f=$B/$name-c$c-r$k.txt
     taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null
-    t0=$(ticks_of "$pid"); s0=$(date +%s.%N)
+    t0=$(ticks "$pid"); s0=$(date +%s.%N)
     taskset -c 1 wrk -t1 -c"$c" -d"${D}s" --latency "$url" > "$f"
-    t1=$(ticks_of "$pid"); s1=$(date +%s.%N)
+    t1=$(ticks "$pid"); s1=$(date +%s.%N)
     local rps p50 p99 cores non2xx sock
     rps=$(awk '/^Requests\/sec/{print $2}' "$f")
     p50=$(awk '$1=="50%"{print $2}' "$f"); p99=$(awk '$1=="99%"{print $2}' "$f")
-    cores=$(echo "($t1-$t0)/$(getconf CLK_TCK)/($s1-$s0)" | bc -l)
+    cores=$(cores "$t0" "$t1" "$s0" "$s1")
     non2xx=$(awk '/Non-2xx/{print $NF}' "$f"); sock=$(grep 'Socket errors' "$f" | tr -s ' ' | sed 's/^ //')
     printf "%-8s c=%-3s run=%s rps=%.0f p50=%s p99=%s proxy_cores=%.2f req_per_proxy_cpu_s=%.0f non2xx=%s %s\n" \
       "$name" "$c" "$k" "$rps" "$p50" "$p99" "$cores" "$(echo "$rps/$cores" | bc -l)" "${non2xx:-0}" \
@@ -93,7 +67,7 @@ point() {  # name url pid conns
 }
 
 echo "# routes changing every ${CHURN}s under load; $(date -u +%FT%TZ)" | tee -a "$OUT"
-taskset -c 1 nginx -c "$B/backend.conf" -p "$B" & PIDS+=($!); wait_port 127.0.0.2:18080
+start_backend
 
 # nginx: a reload per change.
 taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG); wait_port 127.0.0.1:18000
@@ -104,12 +78,7 @@ echo "# nginx reloads: $(grep -c 'signal process started' "$B/reload.err"), fail
 kill "$NG"; wait "$NG" 2>/dev/null
 
 # k8snet: a rewritten Ingress per change; two certificates for bench.test to rotate between.
-for n in 1 2; do
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench.test" \
-    -addext "subjectAltName=DNS:bench.test" -keyout "$B/key-$n.pem" -out "$B/crt-$n.pem" 2>/dev/null
-  printf 'apiVersion: v1\nkind: Secret\nmetadata: {namespace: bench, name: bench-tls}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n' \
-    "$(base64 -w0 "$B/crt-$n.pem")" "$(base64 -w0 "$B/key-$n.pem")" > "$B/secret-$n.yaml"
-done
+tls_secret 1; tls_secret 2
 cat "$B/crt-1.pem" "$B/crt-2.pem" > "$B/both.pem"
 cp "$B/secret-1.yaml" "$B/m/secret.yaml"
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
@@ -129,10 +98,7 @@ spec:
 YAML
 taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
   --listen-tls 127.0.0.1:18443 --event-loops 1 $FWD_ARGS 2> "$B/k8snet.err" & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
-w_end=$((SECONDS + EXTRA_WARMUP))  # the warm-up of run.sh: both levels, new connections, idle gaps
-while [ "$SECONDS" -lt "$w_end" ]; do
-  for c in $CONNS; do taskset -c 1 wrk -t1 -c"$c" -d2s http://127.0.0.1:18002/1k.txt >/dev/null; sleep 1; done
-done
+warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" $CONNS
 churn_k8snet routes & CHURNER=$!
 for c in $CONNS; do point k8snet http://127.0.0.1:18002/1k.txt "$K" "$c"; done
 stop_churn

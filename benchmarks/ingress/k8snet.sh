@@ -5,9 +5,10 @@
 #   bash benchmarks/ingress/k8snet.sh            # D=10 R=3 CONNS="8 64"; results/summary-*.txt
 # The recipe's points run with fixed routes for every proxy (CHURN=0, the default). Then changes.sh
 # measures routes and certificates changing under load, nginx (reloads) against k8snet (swaps), into
-# results/changes-*.txt; CHANGES=0 skips it. CHURN=S instead rewrites a second Ingress every S seconds
-# during k8snet's recipe points (nginx's routes stay fixed there). run.sh aborts on any non-2xx answer
-# and prints socket errors.
+# results/changes-*.txt; CHANGES=0 skips it. Last, pairs.sh measures the tail at c=64 in PAIRS (15)
+# alternating nginx/k8snet pairs, into results/pairs-*.txt; PAIRS=0 skips it. CHURN=S instead
+# rewrites a second Ingress every S seconds during k8snet's recipe points (nginx's routes stay fixed
+# there). run.sh aborts on any non-2xx answer and prints socket errors.
 # Request fields: the recipe's nginx writes Host, X-Forwarded-For and X-Forwarded-Proto to the backend,
 # so k8snet is set to write the same forwarding fields (FORWARDED, default
 # "x-forwarded-for,x-forwarded-proto"; FORWARDED=all for k8snet's default of all five, which adds
@@ -15,16 +16,12 @@
 # which shares CPU 1 with wrk).
 # Needs: the build (./mvnw -DskipTests package), nginx, haproxy, wrk, curl, bc, openssl.
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 M=$(mktemp -d /tmp/ingress-bench-manifests.XXXXXX)
 CHURN=${CHURN:-0}
 CP=""
 trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M"' EXIT
 cp "$HERE/bench.yaml" "$M/bench.yaml"
-JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
-[ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
-JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
 export EXTRA_NAME=${EXTRA_NAME:-k8snet}
 export EXTRA_WARMUP=${EXTRA_WARMUP:-30}
 if [ "$CHURN" != "0" ]; then
@@ -33,11 +30,12 @@ if [ "$CHURN" != "0" ]; then
       mv "$M/churn.yaml.tmp" "$M/churn.yaml"; i=$((i + 1)); sleep "$CHURN"
     done ) & CP=$!
 fi
-FORWARDED=${FORWARDED:-x-forwarded-for,x-forwarded-proto}
-FWD_ARGS=""; if [ "$FORWARDED" != "all" ]; then FWD_ARGS="--forwarded-headers $FORWARDED"; fi
 export EXTRA_CMD="java $JOPTS -jar $JAR ingress serve --manifests $M --listen 127.0.0.1:18002 --event-loops 1 $FWD_ARGS"
 bash "$HERE/run.sh" || exit 1
 if [ "${CHANGES:-1}" != "0" ]; then
   [ -n "$CP" ] && { kill "$CP"; CP=""; }
   JAR="$JAR" JOPTS="$JOPTS" FORWARDED="$FORWARDED" EXTRA_WARMUP=$EXTRA_WARMUP bash "$HERE/changes.sh"
+fi
+if [ "${PAIRS:-15}" != "0" ]; then
+  JAR="$JAR" JOPTS="$JOPTS" FORWARDED="$FORWARDED" EXTRA_WARMUP=$EXTRA_WARMUP bash "$HERE/pairs.sh"
 fi

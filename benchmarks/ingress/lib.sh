@@ -1,0 +1,83 @@
+# Shared by the side-by-side scripts of this directory (changes.sh, pairs.sh, tls.sh); run.sh is the
+# recipe's own script and stays self-contained. Sourced, not run.
+#
+# Placement everywhere: the proxy under test on CPU 0; the recipe's nginx static backend
+# (127.0.0.2:18080, a 1 KB file) and wrk on CPU 1.
+# Env: JAR (samples/target/k8snet.jar), JOPTS (the JVM options below), FORWARDED (the forwarding
+# fields k8snet writes: the recipe's nginx's two by default, "all" for k8snet's default of five).
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+JAR=${JAR:-$ROOT/samples/target/k8snet.jar}
+[ -f "$JAR" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+JOPTS=${JOPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.log.dev.k8snet.proxy.ingress.access=warn"}
+FORWARDED=${FORWARDED:-x-forwarded-for,x-forwarded-proto}
+FWD_ARGS=""; if [ "$FORWARDED" != "all" ]; then FWD_ARGS="--forwarded-headers $FORWARDED"; fi
+
+# bench_dir NAME: the work directory $B (www/1k.txt, tmp/, m/ for manifests, backend.conf, pct.lua),
+# the result file $OUT (results/NAME-<time>.txt), and a trap that runs on_exit (if defined), stops
+# every pid in PIDS and removes $B.
+PIDS=()
+bench_dir() {
+  B=$(mktemp -d "/tmp/ingress-$1.XXXXXX"); chmod 755 "$B"
+  mkdir -p "$B/www" "$B/tmp" "$B/m" "$HERE/results"; OUT=$HERE/results/$1-$(date +%Y%m%d-%H%M%S).txt
+  head -c 1023 /dev/zero | tr '\0' x > "$B/www/1k.txt"; echo >> "$B/www/1k.txt"
+  sed "s#@B@#$B#g" "$HERE/backend.conf.in" > "$B/backend.conf"
+  cat > "$B/pct.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("p50=%.0fus p99=%.0fus p99.9=%.0fus\n",
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
+end
+LUA
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  declare -F on_exit >/dev/null && on_exit
+  local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$B"
+}
+
+# start_backend: the recipe's nginx backend on CPU 1.
+start_backend() { taskset -c 1 nginx -c "$B/backend.conf" -p "$B" & PIDS+=($!); wait_port 127.0.0.2:18080; }
+
+# ticks PID: CPU ticks of a process and its children (live ones, and those already reaped; nginx's
+# worker is a child, and a reload replaces it).
+ticks() {
+  local t c
+  t=$(awk '{print $14+$15+$16+$17}' "/proc/$1/stat")
+  for c in $(pgrep -P "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+# cores T0 T1 S0 S1: ticks over wall seconds.
+cores() { echo "($2-$1)/$(getconf CLK_TCK)/($4-$3)" | bc -l; }
+
+wait_port() {  # ADDR answers 200 with the 1,024-byte body over HTTP
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://$1/1k.txt")" = "200 1024" ] && return 0; sleep 0.1
+  done; echo "no 200/1024-byte answer on $1" >&2; exit 1; }
+wait_tls() {  # ADDR answers 200 over HTTPS
+  for _ in $(seq 100); do
+    [ "$(curl -sk -o /dev/null -w '%{http_code}' "https://$1/1k.txt")" = 200 ] && return 0; sleep 0.2
+  done; echo "no HTTPS answer on $1" >&2; exit 1; }
+
+# warm_up URL SECONDS CONNS...: the JIT warm-up of run.sh for a JVM proxy: 2 s of load per
+# concurrency level, new connections each time, 1 s idle between. One long busy run would leave the
+# connection set-up and tear-down paths cold, and their first use deoptimises the hot path in the
+# middle of a measured run.
+warm_up() {
+  local url=$1 end=$((SECONDS + $2)) c; shift 2
+  while [ "$SECONDS" -lt "$end" ]; do
+    for c in "$@"; do taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null; sleep 1; done
+  done
+}
+
+# tls_secret N: a P-256 certificate for bench.test (key-N.pem, crt-N.pem) and the kubernetes.io/tls
+# Secret bench/bench-tls holding it (secret-N.yaml), in $B.
+tls_secret() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench.test" \
+    -addext "subjectAltName=DNS:bench.test" -keyout "$B/key-$1.pem" -out "$B/crt-$1.pem" 2>/dev/null
+  printf 'apiVersion: v1\nkind: Secret\nmetadata: {namespace: bench, name: bench-tls}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n' \
+    "$(base64 -w0 "$B/crt-$1.pem")" "$(base64 -w0 "$B/key-$1.pem")" > "$B/secret-$1.yaml"
+}
+
+med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f\n", v}'; }
