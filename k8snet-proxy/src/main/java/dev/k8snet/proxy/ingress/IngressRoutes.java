@@ -134,7 +134,7 @@ public final class IngressRoutes {
             h -> request.headers().get(h),
             -1);
     Optional<RouteTable.Route> route = d.route();
-    boolean isDefault = route.map(r -> r.rule().equals("spec.defaultBackend")).orElse(false);
+    boolean isDefault = route.map(RouteTable.Route::isDefaultBackend).orElse(false);
     Optional<RouteTable.Target> t = d.target();
     return new RouteResult(
         d.status(),

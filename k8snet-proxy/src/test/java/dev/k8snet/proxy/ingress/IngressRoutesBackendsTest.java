@@ -42,6 +42,7 @@ class IngressRoutesBackendsTest {
         byNumber.endpoints().stream().map(e -> e.hostPort()).toList());
     assertEquals(byNumber.endpoints(), byName.endpoints());
     assertEquals("web-http", byName.backend().get().port().toString());
+    assertEquals("spec.defaultBackend of default/to-web", byNumber.reason());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.k8snet.proxy.ingress.Manifests.backendName;
 import static dev.k8snet.proxy.ingress.Manifests.backends;
 import static dev.k8snet.proxy.ingress.Manifests.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,13 @@ class IngressRoutesPathRulesTest {
     RouteResult r = routes.explain(IngressRequest.of("http", host, path));
     assertEquals(status, r.status(), r.reason());
     assertEquals(backend, backendName(r));
+    if (status == 200) {
+      assertTrue(
+          r.reason()
+              .matches(
+                  "spec\\.rules\\[\\d+]\\.http\\.paths\\[\\d+] of \\S+ \\((Exact|Prefix) /.*\\)"),
+          r.reason());
+    }
   }
 
   @Test

@@ -152,7 +152,7 @@ public final class RouteCompiler {
         Route r =
             new Route(
                 name,
-                "spec.defaultBackend",
+                RouteTable.Route.DEFAULT_BACKEND_RULE,
                 PathType.PREFIX,
                 "",
                 List.of(),

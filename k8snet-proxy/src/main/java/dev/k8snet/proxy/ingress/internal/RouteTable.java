@@ -98,6 +98,14 @@ public final class RouteTable {
       return target + rest;
     }
 
+    /** The rule name of an Ingress's {@code spec.defaultBackend}. */
+    public static final String DEFAULT_BACKEND_RULE = "spec.defaultBackend";
+
+    /** Whether this is an Ingress's {@code spec.defaultBackend} rather than a path rule. */
+    public boolean isDefaultBackend() {
+      return rule.equals(DEFAULT_BACKEND_RULE);
+    }
+
     /** {@code Prefix /foo}. */
     public String describe() {
       return type.kubernetesName() + " " + path;
@@ -107,7 +115,12 @@ public final class RouteTable {
   /** The routes of one host group, in precedence order. */
   public record HostGroup(String description, List<Route> routes) {}
 
-  /** What happens to a request. */
+  /**
+   * What happens to a request.
+   *
+   * @param refusal why the request is not served by an endpoint (404, 403, redirect, a backend
+   *     without endpoints); empty when it is
+   */
   public record Decision(
       int status,
       Optional<String> hostGroup,
@@ -116,7 +129,24 @@ public final class RouteTable {
       boolean canary,
       Optional<String> location,
       Optional<String> rewrittenPath,
-      String reason) {}
+      Optional<String> refusal) {
+
+    /**
+     * The rule that serves the request, or why none does. Built on demand: the data plane decides
+     * on every request and never asks.
+     */
+    public String reason() {
+      if (refusal.isPresent()) {
+        return refusal.get();
+      }
+      Route r = route.orElseThrow();
+      return (canary ? "canary " : "")
+          + r.rule()
+          + " of "
+          + r.ingress()
+          + (r.isDefaultBackend() ? "" : " (" + r.describe() + ")");
+    }
+  }
 
   /** Precedence: longer path first, then Exact, then the older Ingress, then list order. */
   static final Comparator<Route> PRECEDENCE =
@@ -269,7 +299,7 @@ public final class RouteTable {
           false,
           Optional.empty(),
           Optional.empty(),
-          "no rule matches " + h + path + " and no Ingress has a defaultBackend");
+          Optional.of("no rule matches " + h + path + " and no Ingress has a defaultBackend"));
     }
     IngressAnnotations o = match.options();
     if (!o.sourceRanges().isEmpty()) {
@@ -291,10 +321,11 @@ public final class RouteTable {
             false,
             Optional.empty(),
             Optional.empty(),
-            "the client "
-                + client.map(IpAddress::toString).orElse("(unknown)")
-                + " is outside the source ranges of "
-                + match.ingress());
+            Optional.of(
+                "the client "
+                    + client.map(IpAddress::toString).orElse("(unknown)")
+                    + " is outside the source ranges of "
+                    + match.ingress()));
       }
     }
     if (!https && (o.forceSslRedirect() || (o.sslRedirect() && certificateFor(h).isPresent()))) {
@@ -307,7 +338,7 @@ public final class RouteTable {
           false,
           Optional.of("https://" + authority + (target.startsWith("/") ? target : path)),
           Optional.empty(),
-          "ssl-redirect of " + match.ingress());
+          Optional.of("ssl-redirect of " + match.ingress()));
     }
     Target t = match.target();
     boolean canary = false;
@@ -333,16 +364,6 @@ public final class RouteTable {
     }
     Optional<String> rewritten =
         o.rewriteTarget().isPresent() ? Optional.of(match.rewrite(path)) : Optional.empty();
-    String why =
-        t.status() == 200
-            ? (canary ? "canary " : "")
-                + match.rule()
-                + " of "
-                + match.ingress()
-                + " ("
-                + match.describe()
-                + ")"
-            : t.reason();
     return new Decision(
         t.status(),
         group,
@@ -351,7 +372,7 @@ public final class RouteTable {
         canary,
         Optional.empty(),
         rewritten,
-        why);
+        t.status() == 200 ? Optional.empty() : Optional.of(t.reason()));
   }
 
   private static Route first(HostGroup g, String path) {
