@@ -142,7 +142,7 @@ final class IngressCommand implements Runnable {
         b.eventLoops(eventLoops);
       }
       if (forwardedHeaders != null) {
-        b.forwardedHeaders(forwardedHeaders(forwardedHeaders));
+        b.forwardedHeaders(forwardedHeaders("--forwarded-headers", forwardedHeaders));
       }
       Updater updater = new Updater(err);
       HttpServer metricsServer = null;
@@ -191,7 +191,11 @@ final class IngressCommand implements Runnable {
       return 0;
     }
 
-    static Set<ForwardedHeader> forwardedHeaders(String list) {
+    /**
+     * Parses a comma-separated list of forwarding field names, or {@code none}; errors name {@code
+     * option}.
+     */
+    static Set<ForwardedHeader> forwardedHeaders(String option, String list) {
       Set<ForwardedHeader> headers = EnumSet.noneOf(ForwardedHeader.class);
       if (list.trim().equalsIgnoreCase("none")) {
         return headers;
@@ -200,7 +204,7 @@ final class IngressCommand implements Runnable {
         try {
           headers.add(ForwardedHeader.ofFieldName(name));
         } catch (IllegalArgumentException e) {
-          throw new UsageException("--forwarded-headers: " + e.getMessage());
+          throw new UsageException(option + ": " + e.getMessage());
         }
       }
       return headers;

@@ -175,6 +175,14 @@ final class NodeCommand implements Callable<Integer> {
       description = "Also serve HTTPS here (with --ingress-listen).")
   String ingressListenTls;
 
+  @Option(
+      names = "--ingress-forwarded-headers",
+      paramLabel = "LIST",
+      description =
+          "Forwarding fields the Ingress controller writes, comma-separated, or none (default: all"
+              + " five; see k8snet ingress serve --forwarded-headers).")
+  String ingressForwardedHeaders;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -305,6 +313,11 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (ingressListenTls != null) {
       c.ingressListenTls = ingressListenTls;
+    }
+    if (ingressForwardedHeaders != null) {
+      c.ingressForwardedHeaders =
+          IngressCommand.Serve.forwardedHeaders(
+              "--ingress-forwarded-headers", ingressForwardedHeaders);
     }
     if (c.nodeName == null) {
       throw new UsageException(
@@ -450,6 +463,9 @@ final class NodeCommand implements Callable<Integer> {
                   c.ingressListenTls,
                   "ADDR:PORT")
               .toSocketAddress());
+    }
+    if (c.ingressForwardedHeaders != null) {
+      b.forwardedHeaders(c.ingressForwardedHeaders);
     }
     return new IngressSubsystem(b, ingressStatus(c));
   }

@@ -3,12 +3,14 @@ package dev.k8snet.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +63,9 @@ final class NodeConfig {
   String ingressListen;
   String ingressListenTls;
 
+  /** The forwarding fields the Ingress controller writes; null for its default (all of them). */
+  Set<ForwardedHeader> ingressForwardedHeaders;
+
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
           "",
@@ -93,7 +98,7 @@ final class NodeConfig {
           "policy",
           Set.of("enabled", "logDenied"),
           "ingress",
-          Set.of("listen", "listenTls"));
+          Set.of("listen", "listenTls", "forwardedHeaders"));
 
   /** Reads {@code file} over the defaults. */
   static NodeConfig read(Path file) {
@@ -163,6 +168,16 @@ final class NodeConfig {
     JsonNode ingress = r.section(root, "ingress");
     c.ingressListen = r.text(ingress, "ingress.listen", null);
     c.ingressListenTls = r.text(ingress, "ingress.listenTls", null);
+    if (ingress.has("forwardedHeaders")) {
+      c.ingressForwardedHeaders = EnumSet.noneOf(ForwardedHeader.class);
+      for (String name : r.texts(ingress, "ingress.forwardedHeaders")) {
+        try {
+          c.ingressForwardedHeaders.add(ForwardedHeader.ofFieldName(name));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(file + ": ingress.forwardedHeaders: " + e.getMessage());
+        }
+      }
+    }
     return c;
   }
 

@@ -76,6 +76,9 @@ class DeployManifestsTest {
     assertEquals(Path.of("/etc/k8snet/kube-proxy.yaml"), c.proxyConfig);
     assertEquals(Path.of("/etc/k8snet/net-conf.json"), c.networkConfig);
     assertEquals("0.0.0.0:80", c.ingressListen);
+    assertEquals(
+        java.util.EnumSet.allOf(dev.k8snet.proxy.ingress.ForwardedHeader.class),
+        c.ingressForwardedHeaders);
     Path netConf = tmp.resolve("net-conf.json");
     Files.writeString(netConf, data.path("net-conf.json").asText(), StandardCharsets.UTF_8);
     assertEquals(

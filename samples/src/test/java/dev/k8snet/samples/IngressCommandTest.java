@@ -178,11 +178,12 @@ class IngressCommandTest {
   void forwardedHeadersAreAListOfFieldNamesOrNone() {
     assertEquals(
         EnumSet.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.FORWARDED),
-        IngressCommand.Serve.forwardedHeaders("X-Forwarded-For, forwarded"));
-    assertEquals(Set.of(), IngressCommand.Serve.forwardedHeaders("none"));
+        IngressCommand.Serve.forwardedHeaders("--forwarded-headers", "X-Forwarded-For, forwarded"));
+    assertEquals(Set.of(), IngressCommand.Serve.forwardedHeaders("--forwarded-headers", "none"));
     UsageException e =
         assertThrows(
-            UsageException.class, () -> IngressCommand.Serve.forwardedHeaders("x-forwarded-for,"));
+            UsageException.class,
+            () -> IngressCommand.Serve.forwardedHeaders("--forwarded-headers", "x-forwarded-for,"));
     assertTrue(
         e.getMessage().startsWith("--forwarded-headers: not a forwarding field: \"\""),
         e.getMessage());

@@ -1,9 +1,11 @@
 package dev.k8snet.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k8snet.proxy.ingress.ForwardedHeader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,6 +49,7 @@ class NodeConfigTest {
                 cni: {enabled: false}
                 proxy: {nodeIPs: [192.168.0.2], healthCheckBindAddress: none}
                 dns: {listen: 10.96.0.10:53, zone: corp.internal, upstreams: [192.0.2.53:53], ttl: 30}
+                ingress: {listen: 0.0.0.0:80, forwardedHeaders: [X-Forwarded-For, forwarded]}
                 """));
     assertEquals("node1", c.nodeName);
     assertEquals(2, c.manifests.size());
@@ -56,6 +61,18 @@ class NodeConfigTest {
     assertEquals("corp.internal", c.dnsZone);
     assertEquals(30, c.dnsTtl);
     assertEquals(Duration.ofMinutes(5), c.resync);
+    assertEquals("0.0.0.0:80", c.ingressListen);
+    assertEquals(
+        EnumSet.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.FORWARDED),
+        c.ingressForwardedHeaders);
+  }
+
+  @Test
+  void ingressForwardedHeadersDefaultToTheControllersAndAnEmptyListMeansNone() throws IOException {
+    assertNull(NodeConfig.read(file("ingress: {listen: 0.0.0.0:80}\n")).ingressForwardedHeaders);
+    assertEquals(
+        Set.of(),
+        NodeConfig.read(file("ingress: {forwardedHeaders: []}\n")).ingressForwardedHeaders);
   }
 
   @Test
@@ -68,6 +85,12 @@ class NodeConfigTest {
     assertTrue(e.contains("cni.enabled: \"maybe\" (expected: true or false)"), e);
     e = error("kind: KubeProxyConfiguration\n");
     assertTrue(e.contains("kind: \"KubeProxyConfiguration\" (expected: NodeConfiguration)"), e);
+    e = error("ingress: {forwardedHeaders: [x-real-ip]}\n");
+    assertTrue(
+        e.contains(
+            "node.yaml: ingress.forwardedHeaders: not a forwarding field: \"x-real-ip\" (expected"
+                + " one of x-forwarded-for,"),
+        e);
   }
 
   @Test
@@ -118,6 +141,18 @@ class NodeConfigTest {
     r = node("--node-name", "n", "--kubeconfig", dir.resolve("nope").toString(), "--no-dns");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--kubeconfig: " + dir.resolve("nope")), r.err());
+
+    r =
+        node(
+            "--node-name",
+            "n",
+            "--manifests",
+            dir.toString(),
+            "--ingress-forwarded-headers",
+            "x-forwarded-for,via");
+    assertEquals(2, r.exit());
+    assertTrue(
+        r.err().contains("--ingress-forwarded-headers: not a forwarding field: \"via\""), r.err());
 
     Path config = file("dns: {listen: 10.96.0.10}\n");
     r = node("--config", config.toString(), "--node-name", "n", "--manifests", dir.toString());
