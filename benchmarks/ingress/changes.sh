@@ -48,20 +48,13 @@ churn_k8snet() {  # $1: also rotate the certificate
 }
 
 point() {  # name url pid conns
-  local name=$1 url=$2 pid=$3 c=$4 k f t0 s0 t1 s1
+  local name=$1 url=$2 pid=$3 c=$4 k f=$B/w.txt p50 p99 non2xx sock
   for k in $(seq "$R"); do
-    f=$B/$name-c$c-r$k.txt
-    taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null
-    t0=$(ticks "$pid"); s0=$(date +%s.%N)
-    taskset -c 1 wrk -t1 -c"$c" -d"${D}s" --latency "$url" > "$f"
-    t1=$(ticks "$pid"); s1=$(date +%s.%N)
-    local rps p50 p99 cores non2xx sock
-    rps=$(awk '/^Requests\/sec/{print $2}' "$f")
+    measure "$url" "$pid" "$c" "$D" --latency
     p50=$(awk '$1=="50%"{print $2}' "$f"); p99=$(awk '$1=="99%"{print $2}' "$f")
-    cores=$(cores "$t0" "$t1" "$s0" "$s1")
     non2xx=$(awk '/Non-2xx/{print $NF}' "$f"); sock=$(grep 'Socket errors' "$f" | tr -s ' ' | sed 's/^ //')
     printf "%-8s c=%-3s run=%s rps=%.0f p50=%s p99=%s proxy_cores=%.2f req_per_proxy_cpu_s=%.0f non2xx=%s %s\n" \
-      "$name" "$c" "$k" "$rps" "$p50" "$p99" "$cores" "$(echo "$rps/$cores" | bc -l)" "${non2xx:-0}" \
+      "$name" "$c" "$k" "$RPS" "$p50" "$p99" "$CORES" "$REQ_PER_CPU_S" "${non2xx:-0}" \
       "${sock:-Socket errors: none}" | tee -a "$OUT"
   done
 }

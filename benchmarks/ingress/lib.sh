@@ -47,8 +47,19 @@ ticks() {
   for c in $(pgrep -P "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done
   echo "$t"
 }
-# cores T0 T1 S0 S1: ticks over wall seconds.
-cores() { echo "($2-$1)/$(getconf CLK_TCK)/($4-$3)" | bc -l; }
+# measure URL PID CONNS SECONDS [WRK_ARGS...]: 2 s of wrk on new connections (as run.sh does before
+# each run), then the measured run into $B/w.txt. Sets RPS, CORES (the proxy's: ticks of PID and its
+# children over the run) and REQ_PER_CPU_S.
+measure() {
+  local url=$1 pid=$2 c=$3 d=$4 t0 t1 s0 s1; shift 4
+  taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null
+  t0=$(ticks "$pid"); s0=$(date +%s.%N)
+  taskset -c 1 wrk -t1 -c"$c" -d"${d}s" "$@" "$url" > "$B/w.txt"
+  t1=$(ticks "$pid"); s1=$(date +%s.%N)
+  RPS=$(awk '/^Requests\/sec/{print $2}' "$B/w.txt")
+  CORES=$(echo "($t1-$t0)/$(getconf CLK_TCK)/($s1-$s0)" | bc -l)
+  REQ_PER_CPU_S=$(echo "$RPS/$CORES" | bc -l)
+}
 
 wait_port() {  # ADDR answers 200 with the 1,024-byte body over HTTP
   for _ in $(seq 100); do

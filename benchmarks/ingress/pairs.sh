@@ -23,15 +23,13 @@ taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 1
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
 
 run() {  # name port pid; prints "rps p50_us p99_us p99.9_us req_per_proxy_cpu_s" to $B/r
-  local f=$B/w.txt t0 t1 s0 s1 rps
-  taskset -c 1 wrk -t1 -c"$C" -d2s "http://127.0.0.1:$2/1k.txt" >/dev/null
-  t0=$(ticks "$3"); s0=$(date +%s.%N)
-  taskset -c 1 wrk -t1 -c"$C" -d"${D}s" -s "$B/pct.lua" "http://127.0.0.1:$2/1k.txt" > "$f"
-  t1=$(ticks "$3"); s1=$(date +%s.%N)
-  if grep -qE 'Non-2xx|Socket errors' "$f"; then { echo "# $1: failed requests, aborting"; cat "$f"; } | tee -a "$OUT"; return 1; fi
-  rps=$(awk '/^Requests\/sec/{print $2}' "$f")
-  printf "%.0f %s %.0f\n" "$rps" "$(sed -n 's/^p50=\([0-9]*\)us p99=\([0-9]*\)us p99.9=\([0-9]*\)us$/\1 \2 \3/p' "$f")" \
-    "$(echo "$rps / $(cores "$t0" "$t1" "$s0" "$s1")" | bc -l)" > "$B/r"
+  measure "http://127.0.0.1:$2/1k.txt" "$3" "$C" "$D" -s "$B/pct.lua"
+  if grep -qE 'Non-2xx|Socket errors' "$B/w.txt"; then
+    { echo "# $1: failed requests, aborting"; cat "$B/w.txt"; } | tee -a "$OUT"; return 1
+  fi
+  printf "%.0f %s %.0f\n" "$RPS" \
+    "$(sed -n 's/^p50=\([0-9]*\)us p99=\([0-9]*\)us p99.9=\([0-9]*\)us$/\1 \2 \3/p' "$B/w.txt")" \
+    "$REQ_PER_CPU_S" > "$B/r"
 }
 
 echo "# $PAIRS pairs at c=$C, ${D}s each, k8snet fields: $FORWARDED; $(date -u +%FT%TZ)" | tee -a "$OUT"

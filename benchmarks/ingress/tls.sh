@@ -29,14 +29,9 @@ for r in $(seq "$R"); do
   for c in $CONNS; do
     for t in "k8snet:18444:$K" "nginx:18443:$NG"; do
       IFS=: read -r name port pid <<< "$t"
-      taskset -c 1 wrk -t1 -c"$c" -d2s "https://127.0.0.1:$port/1k.txt" >/dev/null
-      t0=$(ticks "$pid"); s0=$(date +%s.%N)
-      taskset -c 1 wrk -t1 -c"$c" -d"${D}s" -s "$B/pct.lua" "https://127.0.0.1:$port/1k.txt" > "$B/w.txt"
-      t1=$(ticks "$pid"); s1=$(date +%s.%N)
-      rps=$(awk '/^Requests\/sec/{print $2}' "$B/w.txt")
-      cores=$(cores "$t0" "$t1" "$s0" "$s1")
+      measure "https://127.0.0.1:$port/1k.txt" "$pid" "$c" "$D" -s "$B/pct.lua"
       printf "%-7s c=%-3s run=%s rps=%.0f %s proxy_cores=%.2f req_per_proxy_cpu_s=%.0f %s\n" "$name" "$c" "$r" \
-        "$rps" "$(grep '^p50=' "$B/w.txt")" "$cores" "$(echo "$rps/$cores" | bc -l)" \
+        "$RPS" "$(grep '^p50=' "$B/w.txt")" "$CORES" "$REQ_PER_CPU_S" \
         "$(grep -E 'Non-2xx|Socket errors' "$B/w.txt" | tr -s ' ' | tr '\n' ' ')" | tee -a "$OUT"
     done
   done
