@@ -3,6 +3,7 @@ package dev.k8snet.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.k8snet.core.Cidr;
 import dev.k8snet.core.IpAddress;
 import dev.k8snet.core.netlink.Address;
@@ -26,6 +27,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code k8snet node} as an operator runs it: a separate process in a fresh network namespace,
  * following a manifest directory; Services and endpoints it is told about show up in DNS answers
  * and nftables rules; it stops leaving the rules in place, and a restart keeps an established
- * connection through a Service working.
+ * connection through a Service working. It also serves Ingress, with the forwarding fields it is
+ * configured to write.
  */
 @NetnsTest(tools = {"ip", "nft", "dig"})
 class NodeCommandTest {
@@ -94,7 +98,7 @@ class NodeCommandTest {
     final Process process;
     final Path log;
 
-    NodeProcess(NetworkNamespace ns, String name) throws IOException {
+    NodeProcess(NetworkNamespace ns, String name, String... extra) throws IOException {
       log = dir.resolve(name + ".log");
       List<String> cmd = new ArrayList<>();
       cmd.addAll(List.of("ip", "netns", "exec", ns.name().orElseThrow()));
@@ -119,6 +123,7 @@ class NodeCommandTest {
               dir.resolve("network").toString(),
               "--cni-conf",
               dir.resolve("10-k8snet.conflist").toString()));
+      cmd.addAll(List.of(extra));
       process =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -298,6 +303,90 @@ class NodeCommandTest {
       for (ServerSocket s : servers) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void servesIngressWritingOnlyTheConfiguredForwardingFields(NetworkNamespace ns, Netlink nl)
+      throws Exception {
+    Link lo = nl.link("lo").orElseThrow();
+    nl.setUp(lo);
+    nl.addAddress(Address.of(lo, new InterfaceAddress(IpAddress.parse("10.244.1.5"), 32)));
+    Map<String, String> seen = new ConcurrentHashMap<>();
+    HttpServer backend =
+        ns.run(() -> HttpServer.create(new InetSocketAddress("10.244.1.5", 8080), 0));
+    backend.createContext(
+        "/",
+        x -> {
+          for (String f : List.of("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host")) {
+            seen.put(f, String.valueOf(x.getRequestHeaders().getFirst(f)));
+          }
+          byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    backend.start();
+    write("node.yaml", node());
+    write("web.yaml", service("web", "10.96.0.10") + "---\n" + slice("web", "10.244.1.5"));
+    write(
+        "ingress.yaml",
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: k8snet}
+        spec: {controller: k8snet.io/ingress-controller}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: default}
+        spec:
+          ingressClassName: k8snet
+          rules:
+          - host: web.test
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+        """);
+    try (NodeProcess node =
+        new NodeProcess(
+            ns,
+            "ingress",
+            "--no-cni",
+            "--no-proxy",
+            "--no-dns",
+            "--no-network",
+            "--no-policy",
+            "--ingress-listen",
+            "127.0.0.1:8081",
+            "--ingress-forwarded-headers",
+            "x-forwarded-for")) {
+      node.awaitStarted();
+      String response =
+          ns.run(
+              () -> {
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", 8081));
+                  s.setSoTimeout(10_000);
+                  s.getOutputStream()
+                      .write(
+                          ("GET / HTTP/1.1\r\nHost: web.test\r\nX-Forwarded-Host: evil.test\r\n"
+                                  + "Connection: close\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
+                  return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                }
+              });
+      assertTrue(response.startsWith("HTTP/1.1 200"), response + "\n" + node.log());
+      assertTrue(response.endsWith("ok"), response);
+      assertEquals(
+          Map.of(
+              "X-Forwarded-For", "127.0.0.1",
+              "X-Forwarded-Proto", "null",
+              "X-Forwarded-Host", "null"),
+          seen,
+          "only X-Forwarded-For is written; the client's X-Forwarded-Host is removed");
+    } finally {
+      backend.stop(0);
     }
   }
 
