@@ -39,15 +39,24 @@ final class FakeUpstream implements AutoCloseable {
   private final Thread udpThread;
   private final Thread tcpThread;
 
+  /**
+   * Binds UDP and TCP on one port (as a DNS server has): a free UDP port whose TCP twin is free.
+   */
   FakeUpstream() throws IOException {
-    udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    int port = udp.getLocalPort();
-    ServerSocket t;
-    try {
-      t = new ServerSocket(port, 10, InetAddress.getByName("127.0.0.1"));
-    } catch (IOException e) {
-      t = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+    DatagramSocket u = null;
+    ServerSocket t = null;
+    for (int attempt = 0; t == null; attempt++) {
+      u = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      try {
+        t = new ServerSocket(u.getLocalPort(), 10, InetAddress.getByName("127.0.0.1"));
+      } catch (IOException e) {
+        u.close();
+        if (attempt == 50) {
+          throw new IOException("no port free for both UDP and TCP after 50 tries", e);
+        }
+      }
     }
+    udp = u;
     tcp = t;
     udpThread = new Thread(this::serveUdp, "fake-upstream-udp");
     tcpThread = new Thread(this::serveTcp, "fake-upstream-tcp");
@@ -57,10 +66,6 @@ final class FakeUpstream implements AutoCloseable {
 
   InetSocketAddress address() {
     return new InetSocketAddress("127.0.0.1", udp.getLocalPort());
-  }
-
-  boolean tcpOnSamePort() {
-    return tcp.getLocalPort() == udp.getLocalPort();
   }
 
   byte[] answer(byte[] query, boolean overTcp) throws IOException {

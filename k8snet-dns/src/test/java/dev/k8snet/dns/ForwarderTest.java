@@ -26,7 +26,6 @@ class ForwarderTest {
   @BeforeEach
   void setUp() throws Exception {
     upstream = new FakeUpstream();
-    assertTrue(upstream.tcpOnSamePort(), "TCP port taken; rerun");
     dns = ClusterDns.create(DnsConfig.of("cluster.local"));
     dns.onUpdate(ClusterUpdate.between(ClusterState.EMPTY, Fixtures.state()));
   }
