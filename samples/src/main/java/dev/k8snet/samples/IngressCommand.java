@@ -196,15 +196,19 @@ final class IngressCommand implements Runnable {
      * option}.
      */
     static Set<ForwardedHeader> forwardedHeaders(String option, String list) {
+      return list.trim().equalsIgnoreCase("none")
+          ? EnumSet.noneOf(ForwardedHeader.class)
+          : forwardedHeaders(option, List.of(list.split(",", -1)));
+    }
+
+    /** Parses forwarding field names, in any case; errors name {@code where}. */
+    static Set<ForwardedHeader> forwardedHeaders(String where, List<String> names) {
       Set<ForwardedHeader> headers = EnumSet.noneOf(ForwardedHeader.class);
-      if (list.trim().equalsIgnoreCase("none")) {
-        return headers;
-      }
-      for (String name : list.split(",", -1)) {
+      for (String name : names) {
         try {
           headers.add(ForwardedHeader.ofFieldName(name));
         } catch (IllegalArgumentException e) {
-          throw new UsageException(option + ": " + e.getMessage());
+          throw new UsageException(where + ": " + e.getMessage());
         }
       }
       return headers;

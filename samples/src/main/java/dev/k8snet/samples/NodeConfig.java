@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -169,14 +168,9 @@ final class NodeConfig {
     c.ingressListen = r.text(ingress, "ingress.listen", null);
     c.ingressListenTls = r.text(ingress, "ingress.listenTls", null);
     if (ingress.has("forwardedHeaders")) {
-      c.ingressForwardedHeaders = EnumSet.noneOf(ForwardedHeader.class);
-      for (String name : r.texts(ingress, "ingress.forwardedHeaders")) {
-        try {
-          c.ingressForwardedHeaders.add(ForwardedHeader.ofFieldName(name));
-        } catch (IllegalArgumentException e) {
-          throw new UsageException(file + ": ingress.forwardedHeaders: " + e.getMessage());
-        }
-      }
+      c.ingressForwardedHeaders =
+          IngressCommand.Serve.forwardedHeaders(
+              file + ": ingress.forwardedHeaders", r.texts(ingress, "ingress.forwardedHeaders"));
     }
     return c;
   }

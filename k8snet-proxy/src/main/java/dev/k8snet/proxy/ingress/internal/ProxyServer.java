@@ -118,20 +118,20 @@ public final class ProxyServer implements AutoCloseable {
   private volatile Certificates.Mapping mapping;
 
   /**
-   * Creates the event loops; nothing is bound before {@link #listen}. {@code forwarded} are the
+   * Creates the event loops; nothing is bound before {@link #listen}. {@code forwarding} are the
    * forwarding fields written to endpoints (kept, not copied: the caller's own set).
    */
   public ProxyServer(
       int loops,
       boolean nativeTransport,
       boolean h2c,
-      Set<ForwardedHeader> forwarded,
+      Set<ForwardedHeader> forwarding,
       RouteTable initial)
       throws SSLException {
     this.epoll = nativeTransport && Epoll.isAvailable();
     this.loops = loops;
     this.h2c = h2c;
-    this.forwarding = forwarded;
+    this.forwarding = forwarding;
     this.table = initial;
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
