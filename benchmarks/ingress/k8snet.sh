@@ -34,8 +34,8 @@ export EXTRA_CMD="java $JOPTS -jar $JAR ingress serve --manifests $M --listen 12
 bash "$HERE/run.sh" || exit 1
 if [ "${CHANGES:-1}" != "0" ]; then
   [ -n "$CP" ] && { kill "$CP"; CP=""; }
-  JAR="$JAR" JOPTS="$JOPTS" FORWARDED="$FORWARDED" EXTRA_WARMUP=$EXTRA_WARMUP bash "$HERE/changes.sh"
+  bash "$HERE/changes.sh"  # JAR, JOPTS, FORWARDED: the same defaults from lib.sh, or the caller's
 fi
 if [ "${PAIRS:-15}" != "0" ]; then
-  JAR="$JAR" JOPTS="$JOPTS" FORWARDED="$FORWARDED" EXTRA_WARMUP=$EXTRA_WARMUP bash "$HERE/pairs.sh"
+  bash "$HERE/pairs.sh"
 fi
