@@ -273,7 +273,44 @@ class IngressControllerTest {
       c.send("GET /old HTTP/1.0\r\nHost: web.test\r\n\r\n");
       RawHttp.Response old = c.read(false);
       assertTrue(old.body().startsWith("web GET /old"), old.toString());
+      assertEquals("close", old.headers().get("connection"), old.toString());
       assertTrue(c.closedByPeer());
+    }
+  }
+
+  @Test
+  void theResponseTellsTheClientWhetherItsConnectionStaysOpen() throws IOException {
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GET /a HTTP/1.1\r\nHost: web.test\r\n\r\n");
+      assertFalse(c.read(false).headers().containsKey("connection"));
+      c.send("GET /b HTTP/1.1\r\nHost: web.test\r\nConnection: close\r\n\r\n");
+      RawHttp.Response last = c.read(false);
+      assertTrue(last.body().startsWith("web GET /b"), last.toString());
+      assertEquals("close", last.headers().get("connection"), last.toString());
+      assertTrue(c.closedByPeer());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      for (String path : new String[] {"/one", "/two"}) {
+        c.send("GET " + path + " HTTP/1.0\r\nHost: web.test\r\nConnection: keep-alive\r\n\r\n");
+        RawHttp.Response r = c.read(false);
+        assertTrue(r.body().startsWith("web GET " + path), r.toString());
+        assertEquals("keep-alive", r.headers().get("connection"), r.toString());
+      }
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GET /a HTTP/1.1\r\nHost: nowhere.test\r\nConnection: close\r\n\r\n");
+      RawHttp.Response refused = c.read(false);
+      assertEquals(404, refused.status(), refused.toString());
+      assertEquals("close", refused.headers().get("connection"), refused.toString());
+      assertTrue(c.closedByPeer());
+    }
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("GET /a HTTP/1.0\r\nHost: nowhere.test\r\nConnection: keep-alive\r\n\r\n");
+      RawHttp.Response refused = c.read(false);
+      assertEquals(404, refused.status(), refused.toString());
+      assertEquals("keep-alive", refused.headers().get("connection"), refused.toString());
+      c.send("GET /c HTTP/1.0\r\nHost: web.test\r\nConnection: keep-alive\r\n\r\n");
+      assertTrue(c.read(false).body().startsWith("web GET /c"));
     }
   }
 

@@ -65,6 +65,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
       framer.begin(
           ex.original.method().equals(HttpMethod.HEAD),
           ex.original.protocolVersion().minorVersion() >= 1,
+          ex.clientKeepsAlive(),
           ex.upgrade,
           ex.setCookie);
     }

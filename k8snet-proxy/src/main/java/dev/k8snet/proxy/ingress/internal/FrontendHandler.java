@@ -443,6 +443,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean closing = !stream && (close || closeAfterResponse || !HttpUtil.isKeepAlive(req));
     if (closing) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!stream && req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     if (req.method().equals(HttpMethod.HEAD)) {
       r = r.replace(Unpooled.EMPTY_BUFFER);
@@ -541,6 +543,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     ServiceEndpoint endpoint() {
       return target.endpoints().get(index);
+    }
+
+    /** Whether the client connection stays open after this exchange, as far as its request says. */
+    boolean clientKeepsAlive() {
+      return !closeAfterResponse;
     }
 
     boolean idempotent() {

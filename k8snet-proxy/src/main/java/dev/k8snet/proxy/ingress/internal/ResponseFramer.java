@@ -46,6 +46,10 @@ final class ResponseFramer {
   private static final byte[] HTTP11 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHUNKED_LINE =
       "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION_CLOSE_LINE =
+      "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION_KEEP_ALIVE_LINE =
+      "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] CONTENT_LENGTH = lower("content-length");
@@ -74,6 +78,7 @@ final class ResponseFramer {
   // The exchange.
   private boolean headRequest;
   private boolean chunkedClient;
+  private boolean keepClient;
   private boolean upgradeAllowed;
   private byte[] setCookieLine;
 
@@ -108,12 +113,17 @@ final class ResponseFramer {
 
   /**
    * Expects the response to a new request: whether it was HEAD, whether the client speaks HTTP/1.1
-   * (may receive chunked), whether it asked to upgrade, and the affinity cookie to add (or null).
+   * (may receive chunked), whether it asked to keep the connection, whether it asked to upgrade,
+   * and the affinity cookie to add (or null). The final response tells the client what becomes of
+   * its connection: {@code Connection: close} when it will be closed, {@code Connection:
+   * keep-alive} to an HTTP/1.0 client whose connection stays open.
    */
-  void begin(boolean head, boolean http11Client, boolean upgrade, String setCookie) {
+  void begin(
+      boolean head, boolean http11Client, boolean keepAlive, boolean upgrade, String setCookie) {
     reset();
     headRequest = head;
     chunkedClient = http11Client;
+    keepClient = keepAlive;
     upgradeAllowed = upgrade;
     setCookieLine =
         setCookie == null
@@ -433,6 +443,13 @@ final class ResponseFramer {
     int blank = end - (a[end - 2] == '\r' ? 2 : 1); // the empty line
     if (encodeChunks) {
       emitBytes(CHUNKED_LINE);
+    }
+    if (!informational && !switching) {
+      if (closeClient || !keepClient) {
+        emitBytes(CONNECTION_CLOSE_LINE);
+      } else if (!chunkedClient) {
+        emitBytes(CONNECTION_KEEP_ALIVE_LINE);
+      }
     }
     if (setCookieLine != null && !informational) {
       emitBytes(setCookieLine);

@@ -48,10 +48,12 @@ class ResponseFramerTest {
     }
   }
 
-  record Request(boolean head, boolean http11, boolean upgrade, String cookie) {}
+  record Request(boolean head, boolean http11, boolean keepAlive, boolean upgrade, String cookie) {}
 
-  static final Request GET = new Request(false, true, false, null);
-  static final Request GET_HTTP10 = new Request(false, false, false, null);
+  static final Request GET = new Request(false, true, true, false, null);
+  static final Request GET_HTTP10 = new Request(false, false, false, false, null);
+  static final Request GET_CLOSE = new Request(false, true, false, false, null);
+  static final Request GET_HTTP10_KEEP_ALIVE = new Request(false, false, true, false, null);
 
   final Recorder sink = new Recorder();
   final ResponseFramer framer =
@@ -59,7 +61,7 @@ class ResponseFramerTest {
   final List<ByteBuf> inputs = new ArrayList<>();
 
   void begin(Request r) {
-    framer.begin(r.head(), r.http11(), r.upgrade(), r.cookie());
+    framer.begin(r.head(), r.http11(), r.keepAlive(), r.upgrade(), r.cookie());
   }
 
   void feed(String bytes) throws ResponseFramer.MalformedResponseException {
@@ -157,7 +159,7 @@ class ResponseFramerTest {
     everyBoundary(
         GET_HTTP10,
         CHUNKED,
-        "HTTP/1.1 200 OK\r\n\r\nhello world",
+        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world",
         List.of("head 200", "end reusable=true closeClient=true"));
   }
 
@@ -177,7 +179,7 @@ class ResponseFramerTest {
   void aCloseDelimitedBodyIsRelayedAsItIsToHttp10ClientsWhichAreClosed() throws Exception {
     Recorder rec = run(GET_HTTP10, "HTTP/1.0 200 OK\r\n\r\nhello");
     assertTrue(framer.endOfInput());
-    assertEquals("HTTP/1.1 200 OK\r\n\r\nhello", rec.out.toString());
+    assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello", rec.out.toString());
     assertEquals(List.of("head 200", "end reusable=false closeClient=true"), rec.events);
   }
 
@@ -191,7 +193,9 @@ class ResponseFramerTest {
   @Test
   void headResponsesAnd204And304HaveNoBody() throws Exception {
     Recorder rec =
-        run(new Request(true, true, false, null), "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n");
+        run(
+            new Request(true, true, true, false, null),
+            "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n");
     assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", rec.out.toString());
     assertEquals(List.of("head 200", "end reusable=true closeClient=false"), rec.events);
     for (int status : new int[] {204, 304}) {
@@ -206,7 +210,7 @@ class ResponseFramerTest {
   void continueIsForwardedThenTheFinalResponse() throws Exception {
     String response = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     everyBoundary(
-        new Request(false, true, false, "route=ab; Path=/; HttpOnly"),
+        new Request(false, true, true, false, "route=ab; Path=/; HttpOnly"),
         response,
         "HTTP/1.1 100 Continue\r\n\r\n"
             + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
@@ -232,6 +236,42 @@ class ResponseFramerTest {
   }
 
   @Test
+  void aClientThatAskedToCloseIsToldTheConnectionCloses() throws Exception {
+    everyBoundary(
+        GET_CLOSE,
+        OK_1K_HEAD + "hello world",
+        "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n"
+            + "ETag: \"x\"\r\nConnection: close\r\n\r\nhello world",
+        List.of("head 200", "end reusable=true closeClient=false"));
+  }
+
+  @Test
+  void anHttp10ClientThatAskedToKeepTheConnectionIsToldItStaysOpen() throws Exception {
+    Recorder rec = run(GET_HTTP10_KEEP_ALIVE, OK_1K_HEAD + "hello world");
+    assertEquals(
+        "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n"
+            + "ETag: \"x\"\r\nConnection: keep-alive\r\n\r\nhello world",
+        rec.out.toString());
+    assertEquals(List.of("head 200", "end reusable=true closeClient=false"), rec.events);
+  }
+
+  @Test
+  void anHttp10ClientThatAskedToKeepTheConnectionIsToldItClosesWhenTheBodyEndsWithTheClose()
+      throws Exception {
+    Recorder rec = run(GET_HTTP10_KEEP_ALIVE, CHUNKED);
+    assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world", rec.out.toString());
+    assertEquals(List.of("head 200", "end reusable=true closeClient=true"), rec.events);
+  }
+
+  @Test
+  void anInterimResponseSaysNothingAboutTheConnection() throws Exception {
+    Recorder rec = run(GET_CLOSE, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+    assertEquals(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n",
+        rec.out.toString());
+  }
+
+  @Test
   void anHttp10BackendIsReusedOnlyWhenItSaysKeepAlive() throws Exception {
     Recorder rec = run(GET, "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx");
     assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", rec.out.toString());
@@ -246,7 +286,7 @@ class ResponseFramerTest {
   void insertsTheAffinityCookieAtTheEndOfTheHead() throws Exception {
     Recorder rec =
         run(
-            new Request(false, true, false, "route=1f; Path=/; HttpOnly"),
+            new Request(false, true, true, false, "route=1f; Path=/; HttpOnly"),
             "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
     assertEquals(
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nSet-Cookie: route=1f; Path=/; HttpOnly\r\n\r\nx",
@@ -257,7 +297,7 @@ class ResponseFramerTest {
   void switchingProtocolsForwardsTheHeadAsItIsAndEveryByteAfterIt() throws Exception {
     String head =
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
-    Recorder rec = run(new Request(false, true, true, null), head + "\u0081\u0002hi");
+    Recorder rec = run(new Request(false, true, true, true, null), head + "\u0081\u0002hi");
     assertEquals(head + "\u0081\u0002hi", rec.out.toString());
     assertEquals(List.of("head 101", "switched"), rec.events);
   }
