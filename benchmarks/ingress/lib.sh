@@ -47,14 +47,17 @@ ticks() {
   for c in $(pgrep -P "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done
   echo "$t"
 }
+# WRK_EXTRA: wrk arguments that measure and warm_up add to every load they generate (a script sets
+# it after sourcing this file, e.g. WRK_EXTRA=(-H "Connection: close")).
+WRK_EXTRA=()
 # measure URL PID CONNS SECONDS [WRK_ARGS...]: 2 s of wrk on new connections (as run.sh does before
 # each run), then the measured run into $B/w.txt. Sets RPS, CORES (the proxy's: ticks of PID and its
 # children over the run) and REQ_PER_CPU_S.
 measure() {
   local url=$1 pid=$2 c=$3 d=$4 t0 t1 s0 s1; shift 4
-  taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c"$c" -d2s "${WRK_EXTRA[@]}" "$url" >/dev/null
   t0=$(ticks "$pid"); s0=$(date +%s.%N)
-  taskset -c 1 wrk -t1 -c"$c" -d"${d}s" "$@" "$url" > "$B/w.txt"
+  taskset -c 1 wrk -t1 -c"$c" -d"${d}s" "${WRK_EXTRA[@]}" "$@" "$url" > "$B/w.txt"
   t1=$(ticks "$pid"); s1=$(date +%s.%N)
   RPS=$(awk '/^Requests\/sec/{print $2}' "$B/w.txt")
   CORES=$(echo "($t1-$t0)/$(getconf CLK_TCK)/($s1-$s0)" | bc -l)
@@ -77,7 +80,7 @@ wait_tls() {  # ADDR answers 200 over HTTPS
 warm_up() {
   local url=$1 end=$((SECONDS + $2)) c; shift 2
   while [ "$SECONDS" -lt "$end" ]; do
-    for c in "$@"; do taskset -c 1 wrk -t1 -c"$c" -d2s "$url" >/dev/null; sleep 1; done
+    for c in "$@"; do taskset -c 1 wrk -t1 -c"$c" -d2s "${WRK_EXTRA[@]}" "$url" >/dev/null; sleep 1; done
   done
 }
 

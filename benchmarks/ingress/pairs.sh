@@ -6,12 +6,15 @@
 # front of the same backend, both running the whole time; k8snet warms up as in run.sh first.
 # Per pair: rps, p50/p99/p99.9 (wrk's exact percentiles), requests per proxy CPU-second, and the
 # k8snet/nginx ratios. At the end: the median of each ratio and the pairs where k8snet's p99 was the
-# lower one. A run with a non-2xx answer or a socket error aborts.
+# lower one. A run with a non-2xx answer or a socket error aborts. HEADER adds a request field to
+# every request; HEADER="Connection: close" measures a new connection per request (C=16 is enough).
 #   bash benchmarks/ingress/pairs.sh            # after ./mvnw -DskipTests package
+#   HEADER="Connection: close" C=16 PAIRS=7 bash benchmarks/ingress/pairs.sh
 # Needs: nginx, wrk, curl, bc. Results: results/pairs-*.txt.
 set -u
 . "$(dirname "$0")/lib.sh"
-PAIRS=${PAIRS:-15}; D=${D:-8}; C=${C:-64}; EXTRA_WARMUP=${EXTRA_WARMUP:-30}
+PAIRS=${PAIRS:-15}; D=${D:-8}; C=${C:-64}; EXTRA_WARMUP=${EXTRA_WARMUP:-30}; HEADER=${HEADER:-}
+[ -n "$HEADER" ] && WRK_EXTRA=(-H "$HEADER")
 bench_dir pairs
 sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
@@ -32,7 +35,7 @@ run() {  # name port pid; prints "rps p50_us p99_us p99.9_us req_per_proxy_cpu_s
     "$REQ_PER_CPU_S" > "$B/r"
 }
 
-echo "# $PAIRS pairs at c=$C, ${D}s each, k8snet fields: $FORWARDED; $(date -u +%FT%TZ)" | tee -a "$OUT"
+echo "# $PAIRS pairs at c=$C, ${D}s each, k8snet fields: $FORWARDED${HEADER:+, request field: $HEADER}; $(date -u +%FT%TZ)" | tee -a "$OUT"
 echo "# pair proxy rps p50_us p99_us p99.9_us req_per_proxy_cpu_s" | tee -a "$OUT"
 for p in $(seq "$PAIRS"); do
   order="nginx:18000:$NG k8snet:18002:$K"; [ $((p % 2)) = 0 ] && order="k8snet:18002:$K nginx:18000:$NG"
