@@ -154,6 +154,7 @@ final class IngressCommand implements Runnable {
         }
         try (IngressController c = b.build()) {
           updater.attach(c);
+          StartupHeap.settle();
           c.start();
           if (metrics != null) {
             metricsServer =
