@@ -11,7 +11,6 @@ final class StartupHeap {
    * spaces until it is old enough (with the parallel collector: seven pauses of 9–21 ms instead of
    * about 1 ms, in the first minute of traffic). A no-op with {@code -XX:+DisableExplicitGC}.
    */
-  @SuppressWarnings("DoNotCall") // an explicit collection is the point
   static void settle() {
     System.gc();
   }
