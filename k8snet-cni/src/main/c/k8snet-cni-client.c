@@ -90,34 +90,40 @@ int main(int argc, char **argv) {
     if (write_all(fd, buf, (size_t)r) < 0) return 1;
   }
   shutdown(fd, SHUT_WR);
-  int code = -1;
-  size_t have = 0;
-  int header = 1;
+  /* The answer: "<code> <length>\n" and <length> bytes of stdout. It is printed only when it is
+   * complete, so that a daemon dying mid-answer never passes for a short successful result. */
+  size_t cap = sizeof buf, have = 0;
+  char *answer = malloc(cap);
+  if (answer == NULL) return 1;
   for (;;) {
-    ssize_t r = read(fd, buf + have, sizeof buf - have);
+    if (have == cap) {
+      char *bigger = realloc(answer, cap * 2);
+      if (bigger == NULL) return 1;
+      answer = bigger;
+      cap *= 2;
+    }
+    ssize_t r = read(fd, answer + have, cap - have);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break;
     have += (size_t)r;
-    if (header) {
-      char *nl = memchr(buf, '\n', have);
-      if (nl == NULL) {
-        if (have == sizeof buf) break;
-        continue;
-      }
-      *nl = 0;
-      code = atoi(buf);
-      header = 0;
-      size_t rest = have - (size_t)(nl + 1 - buf);
-      if (write_all(1, nl + 1, rest) < 0) return 1;
-      have = 0;
-    } else {
-      if (write_all(1, buf, have) < 0) return 1;
-      have = 0;
+  }
+  char *nl = memchr(answer, '\n', have);
+  int code = -1;
+  unsigned long length = 0;
+  if (nl != NULL) {
+    *nl = 0;
+    char *end;
+    long c = strtol(answer, &end, 10);
+    if (end != answer && *end == ' ' && c >= 0 && c <= 255) {
+      char *lend;
+      length = strtoul(end + 1, &lend, 10);
+      if (lend != end + 1 && *lend == 0) code = (int)c;
     }
   }
-  if (code < 0) {
-    printf("{\"code\":11,\"msg\":\"k8snet CNI daemon closed the connection\",\"details\":\"%s\"}", path);
+  if (code < 0 || (size_t)(answer + have - (nl + 1)) != length) {
+    printf("{\"code\":11,\"msg\":\"k8snet CNI daemon closed the connection before a complete answer\",\"details\":\"%s\"}", path);
     return 1;
   }
+  if (write_all(1, nl + 1, length) < 0) return 1;
   return code;
 }

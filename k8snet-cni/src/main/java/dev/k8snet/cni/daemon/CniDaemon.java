@@ -38,11 +38,12 @@ import org.slf4j.LoggerFactory;
  * <p>Protocol (one call per connection): the client sends {@code K8SNET_PLUGIN=<name>}, then every
  * environment variable as {@code KEY=VALUE}, each terminated by a NUL byte, then an empty string (a
  * lone NUL), then the plugin's stdin until it shuts down its writing side. The daemon answers with
- * the exit code in ASCII digits and a newline, then the plugin's stdout, and closes. The thin
- * client ({@code k8snet-cni-client.c}) prints the stdout and exits with the code; when it cannot
- * connect it runs the plugin standalone. A request whose first string is {@code
- * K8SNET_REQUEST=metrics} (and no stdin) is answered with {@code 0}, a newline and {@link
- * CniMetrics#toJson()}.
+ * a header line {@code <exit code> <length of stdout in bytes>} in ASCII, then the plugin's stdout,
+ * and closes. The length lets a client tell a complete answer from one cut short by a daemon that
+ * died while writing it: such an answer counts as no answer. The thin client ({@code
+ * k8snet-cni-client.c}) prints the stdout and exits with the code; when it cannot connect it runs
+ * the plugin standalone. A request whose first string is {@code K8SNET_REQUEST=metrics} (and no
+ * stdin) is answered with exit code 0 and {@link CniMetrics#toJson()} as stdout.
  *
  * <p>The daemon built with {@link #CniDaemon(Path)} keeps IPAM reservations in memory ({@link
  * IpamState#inMemory()}), written through to host-local's on-disk format.
@@ -153,7 +154,7 @@ public final class CniDaemon implements AutoCloseable {
         }
       }
       if ("metrics".equals(env.get("K8SNET_REQUEST"))) {
-        out.write(("0\n" + metrics().toJson()).getBytes(StandardCharsets.UTF_8));
+        out.write(answer(0, metrics().toJson().getBytes(StandardCharsets.UTF_8)));
         return;
       }
       byte[] stdin = Arrays.copyOfRange(all, pos, all.length);
@@ -184,12 +185,60 @@ public final class CniDaemon implements AutoCloseable {
           rc = t.exitCode();
         }
       }
-      out.write((rc + "\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(stdout.toByteArray());
+      out.write(answer(rc, stdout.toByteArray()));
     } catch (IOException | RuntimeException e) {
       log.warn("CNI call failed: {}", e.toString());
     }
   }
+
+  /** The answer to one call as one buffer, written with one call so that it is cut short rarely. */
+  private static byte[] answer(int rc, byte[] stdout) {
+    byte[] header = (rc + " " + stdout.length + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = Arrays.copyOf(header, header.length + stdout.length);
+    System.arraycopy(stdout, 0, all, header.length, stdout.length);
+    return all;
+  }
+
+  /**
+   * Splits an answer into exit code and stdout.
+   *
+   * @param reply everything the daemon sent before it closed the connection
+   * @return the exit code and the stdout
+   * @throws IOException when the reply has no header or is shorter than its header says
+   */
+  static Answer parseAnswer(byte[] reply) throws IOException {
+    int nl = 0;
+    while (nl < reply.length && reply[nl] != '\n') {
+      nl++;
+    }
+    String header = new String(reply, 0, Math.min(nl, 40), StandardCharsets.US_ASCII);
+    String[] parts = header.split(" ", -1);
+    if (nl == reply.length || parts.length != 2) {
+      throw new IOException("no answer from the k8snet CNI daemon: \"" + header + "\"");
+    }
+    int rc;
+    int length;
+    try {
+      rc = Integer.parseInt(parts[0]);
+      length = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("malformed answer header from the k8snet CNI daemon: " + header, e);
+    }
+    int have = reply.length - nl - 1;
+    if (have != length) {
+      throw new IOException(
+          "the k8snet CNI daemon's answer was cut short: " + have + " of " + length + " bytes");
+    }
+    return new Answer(rc, new String(reply, nl + 1, have, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * One complete answer.
+   *
+   * @param exitCode the plugin's exit code
+   * @param stdout the plugin's stdout
+   */
+  record Answer(int exitCode, String stdout) {}
 
   /**
    * The calls served so far, with timings per plugin, verb and phase.
@@ -213,12 +262,11 @@ public final class CniDaemon implements AutoCloseable {
           java.nio.ByteBuffer.wrap(
               "K8SNET_REQUEST=metrics\0\0".getBytes(StandardCharsets.US_ASCII)));
       ch.shutdownOutput();
-      String reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-      int nl = reply.indexOf('\n');
-      if (nl < 0 || !reply.startsWith("0")) {
-        throw new IOException("unexpected reply from " + socket + ": " + reply);
+      Answer a = parseAnswer(Channels.newInputStream(ch).readAllBytes());
+      if (a.exitCode() != 0) {
+        throw new IOException("unexpected reply from " + socket + ": " + a);
       }
-      return reply.substring(nl + 1);
+      return a.stdout();
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.k8snet.cni.daemon;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.cni.Calls;
@@ -9,6 +11,13 @@ import dev.k8snet.cni.Calls.Outcome;
 import dev.k8snet.cni.plugins.IpamPlugin;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,5 +92,67 @@ class CniDaemonTest {
     Outcome standalone = Calls.exec(List.of(client.toString()), env, conf);
     assertEquals(3, standalone.rc());
     assertEquals("{\"fallback\":true}\n", standalone.stdout());
+  }
+
+  /** A daemon stand-in that reads one request and answers with {@code reply}. */
+  private static Thread answerOnce(Path sock, byte[] reply) throws IOException {
+    Files.createDirectories(sock.getParent());
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(sock));
+    Thread t =
+        new Thread(
+            () -> {
+              try (server;
+                  SocketChannel c = server.accept()) {
+                Channels.newInputStream(c).readAllBytes();
+                c.write(ByteBuffer.wrap(reply));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    t.start();
+    return t;
+  }
+
+  @Test
+  void anAnswerCutShortIsAnErrorAndNothingOfItIsPrinted() throws Exception {
+    Path client = install("k8snet-ipam", "#!/bin/sh\nexit 7\n");
+    Path sock = dir.resolve("run/cut.sock");
+    String full = "{\"cniVersion\":\"1.0.0\",\"ips\":[]}";
+    Thread daemon =
+        answerOnce(sock, ("0 " + full.length() + "\n" + full.substring(0, 9)).getBytes(UTF_8));
+    Map<String, String> env = Calls.env("ADD", "ctr-d", "/run/netns/none", "eth0");
+    env.put("K8SNET_CNI_SOCKET", sock.toString());
+    Outcome cut = Calls.exec(List.of(client.toString()), env, "{}");
+    daemon.join(10_000);
+    assertEquals(1, cut.rc());
+    assertEquals(11, cut.code());
+    assertTrue(cut.stdout().startsWith("{\"code\":11,"), cut.stdout());
+  }
+
+  @Test
+  void aCompleteAnswerIsPrintedAsSentWithItsExitCode() throws Exception {
+    Path client = install("k8snet-ipam", "#!/bin/sh\nexit 7\n");
+    Path sock = dir.resolve("run/whole.sock");
+    String body = "{\"code\":100,\"msg\":\"x\"}\n";
+    Thread daemon = answerOnce(sock, ("1 " + body.length() + "\n" + body).getBytes(UTF_8));
+    Map<String, String> env = Calls.env("ADD", "ctr-e", "/run/netns/none", "eth0");
+    env.put("K8SNET_CNI_SOCKET", sock.toString());
+    Outcome whole = Calls.exec(List.of(client.toString()), env, "{}");
+    daemon.join(10_000);
+    assertEquals(1, whole.rc());
+    assertEquals(body, whole.stdout());
+  }
+
+  @Test
+  void theJavaSideRejectsAnswersThatAreCutShortOrHaveNoHeader() throws Exception {
+    assertEquals(new CniDaemon.Answer(0, "{}"), CniDaemon.parseAnswer("0 2\n{}".getBytes(UTF_8)));
+    assertEquals(new CniDaemon.Answer(3, ""), CniDaemon.parseAnswer("3 0\n".getBytes(UTF_8)));
+    IOException cut =
+        assertThrows(IOException.class, () -> CniDaemon.parseAnswer("0 5\n{}".getBytes(UTF_8)));
+    assertTrue(cut.getMessage().contains("2 of 5 bytes"), cut.getMessage());
+    assertThrows(IOException.class, () -> CniDaemon.parseAnswer("0\n".getBytes(UTF_8)));
+    assertThrows(IOException.class, () -> CniDaemon.parseAnswer(new byte[0]));
+    assertThrows(IOException.class, () -> CniDaemon.parseAnswer("x 1\n{".getBytes(UTF_8)));
   }
 }

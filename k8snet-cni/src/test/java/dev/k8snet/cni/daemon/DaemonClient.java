@@ -15,7 +15,7 @@ import java.util.Map;
 final class DaemonClient {
   private DaemonClient() {}
 
-  /** One call; throws when the daemon is unreachable or closes without an answer. */
+  /** One call; throws when the daemon is unreachable or closes without a complete answer. */
   static Outcome call(Path socket, String plugin, Map<String, String> env, String stdin)
       throws IOException {
     try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
@@ -34,12 +34,8 @@ final class DaemonClient {
         ch.write(b);
       }
       ch.shutdownOutput();
-      String reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-      int nl = reply.indexOf('\n');
-      if (nl < 0) {
-        throw new IOException("no answer: " + reply);
-      }
-      return new Outcome(Integer.parseInt(reply.substring(0, nl)), reply.substring(nl + 1), "");
+      CniDaemon.Answer a = CniDaemon.parseAnswer(Channels.newInputStream(ch).readAllBytes());
+      return new Outcome(a.exitCode(), a.stdout(), "");
     }
   }
 }

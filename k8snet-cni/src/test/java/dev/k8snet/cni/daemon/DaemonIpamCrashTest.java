@@ -85,6 +85,7 @@ class DaemonIpamCrashTest {
     Map<String, String> answered = new ConcurrentHashMap<>(); // cid -> ip
     Set<String> unanswered = ConcurrentHashMap.newKeySet();
     List<String> duplicates = new ArrayList<>();
+    Set<String> malformed = ConcurrentHashMap.newKeySet(); // successful answers without an address
     Map<String, String> byIp = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     Map<String, String> firstFailure = new ConcurrentHashMap<>();
@@ -117,6 +118,10 @@ class DaemonIpamCrashTest {
                     continue;
                   }
                   String ip = o.json().at("/ips/0/address").asText().replace("/20", "");
+                  if (ip.isEmpty()) {
+                    malformed.add(cid + ": " + o.stdout());
+                    continue;
+                  }
                   answered.put(cid, ip);
                   String prev = byIp.putIfAbsent(ip, cid);
                   if (prev != null) {
@@ -142,6 +147,7 @@ class DaemonIpamCrashTest {
         th.join(60_000);
       }
       assertEquals(List.of(), duplicates, "an address was handed out twice");
+      assertEquals(Set.of(), malformed, "a successful ADD answered without an address");
       assertTrue(answered.size() > beforeRestart, "allocation went on after the restart");
       assertTrue(
           beforeRestart > 10, "allocations before the kill: " + beforeRestart + " " + firstFailure);
