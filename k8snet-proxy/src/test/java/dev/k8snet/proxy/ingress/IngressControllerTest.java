@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -392,7 +391,53 @@ class IngressControllerTest {
       t.join();
       assertEquals(200, RawHttp.get(http, "web.test", "/api/ok").status());
       assertTrue(controller.metrics().upstreamResets() >= 1);
-      assertEquals(Map.of(), Map.of());
+    }
+  }
+
+  @Test
+  void aBackendSilentForTheReadTimeoutGets504AndTheClientKeepsItsConnection() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0)) {
+      List<java.net.Socket> accepted = new ArrayList<>();
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    java.net.Socket s = silent.accept();
+                    synchronized (accepted) {
+                      accepted.add(s); // read nothing, answer nothing, keep it open
+                    }
+                  }
+                } catch (IOException e) {
+                  // closed by the test
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      controller.update(
+          state(
+              OUR_CLASS,
+              service("shop", "web", 80, silent.getLocalPort(), "127.0.0.1"),
+              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+              ingress("\"ingress.k8snet.io/proxy-read-timeout\": \"1\"")));
+      try (RawHttp c = new RawHttp(http)) {
+        long start = System.nanoTime();
+        c.send("GET /slow HTTP/1.1\r\nHost: web.test\r\n\r\n");
+        RawHttp.Response r = c.read(false);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.status());
+        assertTrue(tookMillis >= 1000, "not before the timeout: " + tookMillis + " ms");
+        assertTrue(tookMillis < 5000, "soon after it: " + tookMillis + " ms");
+        assertEquals(1, controller.metrics().upstreamTimeouts());
+        c.send("GET /api/ok HTTP/1.1\r\nHost: web.test\r\n\r\n");
+        assertEquals(200, c.read(false).status(), "the client's connection stays usable");
+      } finally {
+        synchronized (accepted) {
+          for (java.net.Socket s : accepted) {
+            s.close();
+          }
+        }
+      }
     }
   }
 

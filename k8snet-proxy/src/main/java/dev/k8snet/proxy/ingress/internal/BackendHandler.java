@@ -14,8 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The endpoint side of one backend connection: relays the response of the current exchange to the
@@ -26,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * response encoder. Objects (HTTP/2 streams on either side): netty's HTTP codecs decode and encode
  * the response.
  *
- * <p>Also owns the read timeout of the exchange it carries: a timer ticking at a quarter of the
- * timeout that fires after four ticks without a read, so reads only set a flag.
+ * <p>Also owns the read timeout of the exchange it carries (a {@link Timeouts.Watch} that each read
+ * starts again).
  */
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
@@ -37,9 +35,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
   private boolean keepAlive;
   private boolean informational;
   private boolean switching;
-  private boolean readSeen;
-  private int quietTicks;
-  private ScheduledFuture<?> timer;
+  private Timeouts.Watch readTimeout;
   private Channel channel;
 
   /** A handler in objects mode. */
@@ -58,6 +54,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
     channel = ctx.channel();
   }
 
+  /** Removed when the channel closes, and when an upgrade turns the channel into a relay. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (readTimeout != null) {
+      readTimeout.cancel();
+      readTimeout = null;
+    }
+  }
+
   /** Attaches an exchange whose request is about to be written. */
   void attach(FrontendHandler.Exchange ex) {
     exchange = ex;
@@ -71,34 +76,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
     }
   }
 
-  /** Starts (or keeps) the read timeout: the request is sent, the response is awaited. */
-  void armTimeout() {
-    readSeen = true;
-    if (timer == null) {
-      scheduleTick(exchange);
+  /** Starts the read timeout again: the request is sent, the response is awaited. */
+  void armTimeout(Timeouts timeouts) {
+    if (readTimeout == null) {
+      readTimeout = timeouts.watch(channel.eventLoop(), this::readTimedOut);
     }
+    readTimeout.arm(exchange.options.readTimeout());
   }
 
-  private void scheduleTick(FrontendHandler.Exchange ex) {
-    long period = Math.max(1, ex.options.readTimeout().toMillis() / 4);
-    timer = channel.eventLoop().schedule(this::tick, period, TimeUnit.MILLISECONDS);
-  }
-
-  private void tick() {
-    timer = null;
+  private void readTimedOut() {
     FrontendHandler.Exchange ex = exchange;
     if (ex == null || ex.finished || !ex.requestDone) {
-      return; // armed again by the next exchange
-    }
-    if (readSeen) {
-      readSeen = false;
-      quietTicks = 0;
-    } else if (++quietTicks >= 4) {
-      quietTicks = 0;
-      ex.timedOut();
+      readTimeout.disarm(); // armed again by the next exchange
       return;
     }
-    scheduleTick(ex);
+    ex.timedOut();
   }
 
   @Override
@@ -109,7 +101,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
       ctx.close();
       return;
     }
-    readSeen = true;
+    Timeouts.Watch w = readTimeout;
+    if (w != null) {
+      w.activity();
+    }
     if (framer != null && msg instanceof ByteBuf buf) {
       try {
         framer.feed(buf);

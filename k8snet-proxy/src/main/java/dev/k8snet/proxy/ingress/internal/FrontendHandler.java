@@ -660,11 +660,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void armTimeout() {
       if (backend != null) {
-        handler.armTimeout();
+        handler.armTimeout(server.timeouts);
       }
     }
 
-    /** No response byte for the read timeout (the backend handler's timer measured it). */
+    /** No response byte for the read timeout (the backend handler's watch measured it). */
     void timedOut() {
       if (finished) {
         return;

@@ -3,37 +3,34 @@ package dev.k8snet.proxy.ingress.internal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
- * Fires a reader-idle {@link IdleStateEvent} when nothing was read for the timeout (give or take a
- * quarter of it). Unlike netty's IdleStateHandler, a read only sets a flag, no clock is read: a
- * timer ticks four times per timeout and counts the ticks without a read.
+ * Fires a reader-idle {@link IdleStateEvent} when nothing was read for the timeout (see {@link
+ * Timeouts} for the precision), and again a timeout later while the channel stays idle. Unlike
+ * netty's IdleStateHandler, a read costs one store and the channel's event loop has no timer.
  */
 final class IdleTimeout extends ChannelInboundHandlerAdapter {
-  private final long tickMillis;
-  private boolean readSeen;
-  private int quietTicks;
-  private ScheduledFuture<?> timer;
-  private ChannelHandlerContext ctx;
+  private final Timeouts timeouts;
+  private final Duration timeout;
+  private Timeouts.Watch watch;
 
-  IdleTimeout(long timeout, TimeUnit unit) {
-    this.tickMillis = Math.max(1, unit.toMillis(timeout) / 4);
+  IdleTimeout(Timeouts timeouts, Duration timeout) {
+    this.timeouts = timeouts;
+    this.timeout = timeout;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
     if (ctx.channel().isActive()) {
-      schedule();
+      start(ctx);
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    if (timer == null) {
-      schedule();
+    if (watch == null) {
+      start(ctx);
     }
     ctx.fireChannelActive();
   }
@@ -51,35 +48,29 @@ final class IdleTimeout extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    readSeen = true;
+    Timeouts.Watch w = watch;
+    if (w != null) {
+      w.activity();
+    }
     ctx.fireChannelRead(msg);
   }
 
-  private void schedule() {
-    timer = ctx.executor().schedule(this::tick, tickMillis, TimeUnit.MILLISECONDS);
+  private void start(ChannelHandlerContext ctx) {
+    watch =
+        timeouts.watch(
+            ctx.executor(),
+            () -> {
+              if (ctx.channel().isOpen() && !ctx.isRemoved()) {
+                ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+              }
+            });
+    watch.arm(timeout);
   }
 
   private void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-  }
-
-  private void tick() {
-    timer = null;
-    if (!ctx.channel().isOpen() || ctx.isRemoved()) {
-      return;
-    }
-    if (readSeen) {
-      readSeen = false;
-      quietTicks = 0;
-    } else if (++quietTicks >= 4) {
-      quietTicks = 0;
-      ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
-    }
-    if (ctx.channel().isOpen() && !ctx.isRemoved()) {
-      schedule();
+    if (watch != null) {
+      watch.cancel();
+      watch = null;
     }
   }
 }

@@ -57,6 +57,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,8 +81,8 @@ public final class ProxyServer implements AutoCloseable {
   private static final int MAX_LINE = 8192;
   private static final int MAX_HEADERS = 16384;
   private static final int MAX_CHUNK = 16384;
-  private static final int IDLE_CLIENT_SECONDS = 75;
-  private static final int IDLE_BACKEND_SECONDS = 50;
+  private static final Duration IDLE_CLIENT = Duration.ofSeconds(75);
+  private static final Duration IDLE_BACKEND = Duration.ofSeconds(50);
   private static final int MAX_IDLE_PER_ENDPOINT = 256;
 
   /** The client pipeline's request decoder and response encoder. */
@@ -92,6 +93,7 @@ public final class ProxyServer implements AutoCloseable {
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   final Metrics metrics = new Metrics();
+  final Timeouts timeouts;
   private final boolean epoll;
   private final int loops;
   private final boolean h2c;
@@ -136,6 +138,7 @@ public final class ProxyServer implements AutoCloseable {
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
         new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
+    this.timeouts = new Timeouts("k8snet-ingress-timeouts");
   }
 
   /** Client contexts for TLS endpoints (not verified, as nginx's default), made on first use. */
@@ -273,7 +276,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+    p.addLast("idle", new IdleTimeout(timeouts, IDLE_CLIENT));
     if (h2c) {
       p.addLast("h2c", new PriorKnowledge());
     }
@@ -361,7 +364,7 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleTimeout(IDLE_CLIENT_SECONDS, TimeUnit.SECONDS));
+              cp.addLast("idle", new IdleTimeout(timeouts, IDLE_CLIENT));
               addHttp1(cp);
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
@@ -401,7 +404,7 @@ public final class ProxyServer implements AutoCloseable {
                                   .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
                     }
                     ch.pipeline()
-                        .addLast("idle", new IdleTimeout(IDLE_BACKEND_SECONDS, TimeUnit.SECONDS))
+                        .addLast("idle", new IdleTimeout(timeouts, IDLE_BACKEND))
                         .addLast(
                             "codec",
                             raw
@@ -567,6 +570,7 @@ public final class ProxyServer implements AutoCloseable {
       c.close().syncUninterruptibly();
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    timeouts.close();
   }
 
   int loops() {
