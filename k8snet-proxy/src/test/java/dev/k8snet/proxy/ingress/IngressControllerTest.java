@@ -3,6 +3,7 @@ package dev.k8snet.proxy.ingress;
 import static dev.k8snet.proxy.ingress.Manifests.OUR_CLASS;
 import static dev.k8snet.proxy.ingress.Manifests.service;
 import static dev.k8snet.proxy.ingress.Manifests.state;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -394,26 +395,39 @@ class IngressControllerTest {
     }
   }
 
+  /** Accepts connections on {@code server} into {@code held}; reads nothing, answers nothing. */
+  static void holdConnections(ServerSocket server, List<java.net.Socket> held) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  java.net.Socket s = server.accept();
+                  synchronized (held) {
+                    held.add(s);
+                  }
+                }
+              } catch (IOException e) {
+                // closed by the test
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static void closeAll(List<java.net.Socket> held) throws IOException {
+    synchronized (held) {
+      for (java.net.Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void aBackendSilentForTheReadTimeoutGets504AndTheClientKeepsItsConnection() throws Exception {
+    List<java.net.Socket> held = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0)) {
-      List<java.net.Socket> accepted = new ArrayList<>();
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    java.net.Socket s = silent.accept();
-                    synchronized (accepted) {
-                      accepted.add(s); // read nothing, answer nothing, keep it open
-                    }
-                  }
-                } catch (IOException e) {
-                  // closed by the test
-                }
-              });
-      t.setDaemon(true);
-      t.start();
+      holdConnections(silent, held);
       controller.update(
           state(
               OUR_CLASS,
@@ -431,12 +445,100 @@ class IngressControllerTest {
         assertEquals(1, controller.metrics().upstreamTimeouts());
         c.send("GET /api/ok HTTP/1.1\r\nHost: web.test\r\n\r\n");
         assertEquals(200, c.read(false).status(), "the client's connection stays usable");
-      } finally {
-        synchronized (accepted) {
-          for (java.net.Socket s : accepted) {
-            s.close();
-          }
+      }
+    } finally {
+      closeAll(held);
+    }
+  }
+
+  @Test
+  void aBackendThatTakesNoRequestBytesForTheSendTimeoutGets504() throws Exception {
+    List<java.net.Socket> held = new ArrayList<>();
+    try (ServerSocket deaf = new ServerSocket(0)) {
+      holdConnections(deaf, held);
+      controller.update(
+          state(
+              OUR_CLASS,
+              service("shop", "web", 80, deaf.getLocalPort(), "127.0.0.1"),
+              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+              ingress(
+                  "\"ingress.k8snet.io/proxy-send-timeout\": \"1\","
+                      + " \"ingress.k8snet.io/proxy-body-size\": \"0\"")));
+      try (RawHttp c = new RawHttp(http)) {
+        long size = 1L << 30;
+        long start = System.nanoTime();
+        c.send("POST /upload HTTP/1.1\r\nHost: web.test\r\nContent-Length: " + size + "\r\n\r\n");
+        Thread writer =
+            new Thread(
+                () -> {
+                  byte[] chunk = new byte[65536];
+                  try {
+                    for (long n = 0; n < size; n += chunk.length) {
+                      c.out.write(chunk);
+                    }
+                  } catch (IOException e) {
+                    // the proxy gave up on the request
+                  }
+                });
+        writer.setDaemon(true);
+        writer.start();
+        RawHttp.Response r = c.read(false);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.status());
+        assertTrue(tookMillis >= 1000, "not before the timeout: " + tookMillis + " ms");
+        assertTrue(tookMillis < 30_000, "long before the read timeout's 60 s: " + tookMillis);
+        assertEquals(1, controller.metrics().upstreamTimeouts());
+      }
+    } finally {
+      closeAll(held);
+    }
+  }
+
+  @Test
+  void aSlowBackendThatKeepsTakingRequestBytesIsNotTimedOut() throws Exception {
+    long size = 48L << 20;
+    try (ServerSocket slow = new ServerSocket(0)) {
+      Thread backend =
+          new Thread(
+              () -> {
+                try (java.net.Socket s = slow.accept()) {
+                  var in = s.getInputStream();
+                  int matched = 0;
+                  while (matched < 4) { // the request head, up to its empty line
+                    int b = in.read();
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                  }
+                  byte[] buf = new byte[1 << 20];
+                  for (long got = 0; got < size; ) {
+                    got += in.readNBytes(buf, 0, (int) Math.min(buf.length, size - got));
+                    Thread.sleep(100); // about 10 MB/s: each pause far below the send timeout
+                  }
+                  s.getOutputStream()
+                      .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(US_ASCII));
+                } catch (IOException | InterruptedException e) {
+                  // the client side of the test reports
+                }
+              });
+      backend.setDaemon(true);
+      backend.start();
+      controller.update(
+          state(
+              OUR_CLASS,
+              service("shop", "web", 80, slow.getLocalPort(), "127.0.0.1"),
+              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+              ingress(
+                  "\"ingress.k8snet.io/proxy-send-timeout\": \"1\","
+                      + " \"ingress.k8snet.io/proxy-body-size\": \"0\"")));
+      try (RawHttp c = new RawHttp(http)) {
+        c.send("POST /upload HTTP/1.1\r\nHost: web.test\r\nContent-Length: " + size + "\r\n\r\n");
+        byte[] chunk = new byte[65536];
+        for (long n = 0; n < size; n += chunk.length) {
+          c.out.write(chunk);
         }
+        RawHttp.Response r = c.read(false);
+        assertEquals(200, r.status());
+        assertEquals("ok", r.body());
+        assertEquals(0, controller.metrics().upstreamTimeouts());
       }
     }
   }

@@ -24,8 +24,9 @@ import io.netty.util.ReferenceCountUtil;
  * response encoder. Objects (HTTP/2 streams on either side): netty's HTTP codecs decode and encode
  * the response.
  *
- * <p>Also owns the read timeout of the exchange it carries (a {@link Timeouts.Watch} that each read
- * starts again).
+ * <p>Also owns the timeouts of the exchange it carries, each a {@link Timeouts.Watch}: the read
+ * timeout (armed once the request is queued, started again by each read) and the send timeout
+ * (armed while the connection does not take request bytes, fired only when none drained).
  */
 // netty: the outcome of close() and write() surfaces in channelInactive/exceptionCaught.
 @SuppressWarnings("FutureReturnValueIgnored")
@@ -36,6 +37,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
   private boolean informational;
   private boolean switching;
   private Timeouts.Watch readTimeout;
+  private Timeouts.Watch sendTimeout;
+  private long undrained;
   private Channel channel;
 
   /** A handler in objects mode. */
@@ -61,6 +64,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
       readTimeout.cancel();
       readTimeout = null;
     }
+    if (sendTimeout != null) {
+      sendTimeout.cancel();
+      sendTimeout = null;
+    }
   }
 
   /** Attaches an exchange whose request is about to be written. */
@@ -77,9 +84,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
   }
 
   /** Starts the read timeout again: the request is sent, the response is awaited. */
-  void armTimeout(Timeouts timeouts) {
+  void armTimeout() {
     if (readTimeout == null) {
-      readTimeout = timeouts.watch(channel.eventLoop(), this::readTimedOut);
+      readTimeout = exchange.timeouts().watch(channel.eventLoop(), this::readTimedOut);
     }
     readTimeout.arm(exchange.options.readTimeout());
   }
@@ -88,6 +95,33 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
     FrontendHandler.Exchange ex = exchange;
     if (ex == null || ex.finished || !ex.requestDone) {
       readTimeout.disarm(); // armed again by the next exchange
+      return;
+    }
+    ex.timedOut();
+  }
+
+  /**
+   * The connection stopped taking request bytes: the send timeout runs until it takes them again.
+   * As nginx's proxy_send_timeout, it limits the wait between two writes, not the whole request.
+   */
+  private void armSendTimeout(FrontendHandler.Exchange ex) {
+    if (sendTimeout == null) {
+      sendTimeout = ex.timeouts().watch(channel.eventLoop(), this::sendTimedOut);
+    }
+    undrained = channel.bytesBeforeWritable();
+    sendTimeout.arm(ex.options.sendTimeout());
+  }
+
+  private void sendTimedOut() {
+    FrontendHandler.Exchange ex = exchange;
+    if (ex == null || ex.finished || channel.isWritable()) {
+      sendTimeout.disarm();
+      return;
+    }
+    long left = channel.bytesBeforeWritable();
+    if (left < undrained) {
+      undrained = left; // some bytes went out: a write happened within the timeout
+      sendTimeout.activity();
       return;
     }
     ex.timedOut();
@@ -247,8 +281,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     FrontendHandler.Exchange ex = exchange;
-    if (ex != null && ctx.channel().isWritable() && !ex.requestDone) {
-      ex.front.channel().config().setAutoRead(true);
+    if (ex != null) {
+      if (ctx.channel().isWritable()) {
+        if (sendTimeout != null) {
+          sendTimeout.disarm();
+        }
+        if (!ex.requestDone) {
+          ex.front.channel().config().setAutoRead(true);
+        }
+      } else if (!ex.finished) {
+        armSendTimeout(ex);
+      }
     }
     ctx.fireChannelWritabilityChanged();
   }

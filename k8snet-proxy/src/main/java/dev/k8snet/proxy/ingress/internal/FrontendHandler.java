@@ -660,11 +660,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void armTimeout() {
       if (backend != null) {
-        handler.armTimeout(server.timeouts);
+        handler.armTimeout();
       }
     }
 
-    /** No response byte for the read timeout (the backend handler's watch measured it). */
+    Timeouts timeouts() {
+      return server.timeouts;
+    }
+
+    /**
+     * The endpoint stalled for a timeout the backend handler measured: no response byte for the
+     * read timeout, or no request byte taken for the send timeout.
+     */
     void timedOut() {
       if (finished) {
         return;
