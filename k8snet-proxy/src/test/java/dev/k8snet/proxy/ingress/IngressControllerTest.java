@@ -506,12 +506,19 @@ class IngressControllerTest {
                   int matched = 0;
                   while (matched < 4) { // the request head, up to its empty line
                     int b = in.read();
+                    if (b < 0) {
+                      throw new java.io.EOFException("no request head");
+                    }
                     matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
                   }
                   byte[] buf = new byte[1 << 20];
                   for (long got = 0; got < size; ) {
-                    got += in.readNBytes(buf, 0, (int) Math.min(buf.length, size - got));
-                    Thread.sleep(100); // about 10 MB/s: each pause far below the send timeout
+                    int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, size - got));
+                    if (n == 0) {
+                      throw new java.io.EOFException("the body ended early");
+                    }
+                    got += n;
+                    Thread.sleep(100); // about 10 MB/s: each pause far below the 3 s send timeout
                   }
                   s.getOutputStream()
                       .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(US_ASCII));
@@ -527,7 +534,7 @@ class IngressControllerTest {
               service("shop", "web", 80, slow.getLocalPort(), "127.0.0.1"),
               service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
               ingress(
-                  "\"ingress.k8snet.io/proxy-send-timeout\": \"1\","
+                  "\"ingress.k8snet.io/proxy-send-timeout\": \"3\","
                       + " \"ingress.k8snet.io/proxy-body-size\": \"0\"")));
       try (RawHttp c = new RawHttp(http)) {
         c.send("POST /upload HTTP/1.1\r\nHost: web.test\r\nContent-Length: " + size + "\r\n\r\n");
