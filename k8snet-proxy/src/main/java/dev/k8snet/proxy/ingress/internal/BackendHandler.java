@@ -102,7 +102,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
 
   /**
    * The connection stopped taking request bytes: the send timeout runs until it takes them again.
-   * As nginx's proxy_send_timeout, it limits the wait between two writes, not the whole request.
+   * As nginx's proxy_send_timeout, it limits the wait between two writes, not the whole request; a
+   * stall that began while a read was still being queued is detected up to a timeout late.
    */
   private void armSendTimeout(FrontendHandler.Exchange ex) {
     if (sendTimeout == null) {
@@ -119,8 +120,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
       return;
     }
     long left = channel.bytesBeforeWritable();
-    if (left < undrained) {
-      undrained = left; // some bytes went out: a write happened within the timeout
+    if (left != undrained) {
+      // Fewer bytes waiting: some went out, a write happened within the timeout. More: the rest of
+      // a
+      // read was queued after the stall began, so look again a timeout later.
+      undrained = left;
       sendTimeout.activity();
       return;
     }
