@@ -64,6 +64,16 @@ class IngressControllerTest {
         ingress(annotations));
   }
 
+  /** The test Ingress with the web Service's endpoint on {@code port} and the given annotations. */
+  void routeWebTo(int port, String annotations) {
+    controller.update(
+        state(
+            OUR_CLASS,
+            service("shop", "web", 80, port, "127.0.0.1"),
+            service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
+            ingress(annotations)));
+  }
+
   @BeforeEach
   void start() throws IOException {
     web = new EchoBackend("web", "127.0.0.1");
@@ -372,12 +382,7 @@ class IngressControllerTest {
                 }
               });
       t.start();
-      controller.update(
-          state(
-              OUR_CLASS,
-              service("shop", "web", 80, broken.getLocalPort(), "127.0.0.1"),
-              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
-              ingress("")));
+      routeWebTo(broken.getLocalPort(), "");
       try (RawHttp c = new RawHttp(http)) {
         c.send("GET / HTTP/1.1\r\nHost: web.test\r\n\r\n");
         boolean cut;
@@ -428,12 +433,7 @@ class IngressControllerTest {
     List<java.net.Socket> held = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0)) {
       holdConnections(silent, held);
-      controller.update(
-          state(
-              OUR_CLASS,
-              service("shop", "web", 80, silent.getLocalPort(), "127.0.0.1"),
-              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
-              ingress("\"ingress.k8snet.io/proxy-read-timeout\": \"1\"")));
+      routeWebTo(silent.getLocalPort(), "\"ingress.k8snet.io/proxy-read-timeout\": \"1\"");
       try (RawHttp c = new RawHttp(http)) {
         long start = System.nanoTime();
         c.send("GET /slow HTTP/1.1\r\nHost: web.test\r\n\r\n");
@@ -456,14 +456,10 @@ class IngressControllerTest {
     List<java.net.Socket> held = new ArrayList<>();
     try (ServerSocket deaf = new ServerSocket(0)) {
       holdConnections(deaf, held);
-      controller.update(
-          state(
-              OUR_CLASS,
-              service("shop", "web", 80, deaf.getLocalPort(), "127.0.0.1"),
-              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
-              ingress(
-                  "\"ingress.k8snet.io/proxy-send-timeout\": \"1\","
-                      + " \"ingress.k8snet.io/proxy-body-size\": \"0\"")));
+      routeWebTo(
+          deaf.getLocalPort(),
+          "\"ingress.k8snet.io/proxy-send-timeout\": \"1\","
+              + " \"ingress.k8snet.io/proxy-body-size\": \"0\"");
       try (RawHttp c = new RawHttp(http)) {
         long size = 1L << 30;
         long start = System.nanoTime();
@@ -528,14 +524,10 @@ class IngressControllerTest {
               });
       backend.setDaemon(true);
       backend.start();
-      controller.update(
-          state(
-              OUR_CLASS,
-              service("shop", "web", 80, slow.getLocalPort(), "127.0.0.1"),
-              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
-              ingress(
-                  "\"ingress.k8snet.io/proxy-send-timeout\": \"3\","
-                      + " \"ingress.k8snet.io/proxy-body-size\": \"0\"")));
+      routeWebTo(
+          slow.getLocalPort(),
+          "\"ingress.k8snet.io/proxy-send-timeout\": \"3\","
+              + " \"ingress.k8snet.io/proxy-body-size\": \"0\"");
       try (RawHttp c = new RawHttp(http)) {
         c.send("POST /upload HTTP/1.1\r\nHost: web.test\r\nContent-Length: " + size + "\r\n\r\n");
         byte[] chunk = new byte[65536];
@@ -610,12 +602,7 @@ class IngressControllerTest {
   void chunkedAndCloseDelimitedBackendResponsesAreFramedForEachClient() throws Exception {
     try (ServerSocket raw = new ServerSocket(0)) {
       rawBackend(raw);
-      controller.update(
-          state(
-              OUR_CLASS,
-              service("shop", "web", 80, raw.getLocalPort(), "127.0.0.1"),
-              service("shop", "api", 8080, "http", api.port(), true, "127.0.0.1"),
-              ingress("")));
+      routeWebTo(raw.getLocalPort(), "");
       try (RawHttp c = new RawHttp(http)) {
         RawHttp.Response chunked = c.request("GET", "web.test", "/chunked", "");
         assertEquals("chunked", chunked.headers().get("transfer-encoding"));

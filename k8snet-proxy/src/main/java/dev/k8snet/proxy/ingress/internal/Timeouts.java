@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * When one falls due between the two checks for pending work in netty's epoll loop, the loop takes
  * a branch it had never taken when it was compiled; the compiled loop is thrown away and runs
  * interpreted until it is compiled again, which slows every connection of the loop for 100–200 ms.
- * With no scheduled tasks on the loop, that branch is not taken.
+ * Without timers of ours, the loop's only deadlines are netty's connect timeouts while backend
+ * connections open, rare once the pools are filled.
  *
  * <p>The loop reports a {@link Watch}'s activity with a plain store; the ticker reads it every
  * {@link #PERIOD} and, once it has not moved for the watch's timeout, asks the loop to run the

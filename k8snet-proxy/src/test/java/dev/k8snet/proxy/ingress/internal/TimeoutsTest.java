@@ -39,7 +39,7 @@ class TimeoutsTest {
 
   @Test
   void anArmedWatchFiresOnceItsTimeoutPassesWithoutActivity() {
-    watch().arm(Duration.ofMillis(1000));
+    watch().arm(Duration.ofSeconds(1));
     tickAt(0);
     tickAt(250);
     tickAt(750);
@@ -51,7 +51,7 @@ class TimeoutsTest {
   @Test
   void activityStartsTheTimeoutAgain() {
     Timeouts.Watch w = watch();
-    w.arm(Duration.ofMillis(1000));
+    w.arm(Duration.ofSeconds(1));
     tickAt(0);
     tickAt(500);
     w.activity();
@@ -64,7 +64,7 @@ class TimeoutsTest {
 
   @Test
   void anIdleWatchFiresAgainATimeoutLaterNotOnEveryTick() {
-    watch().arm(Duration.ofMillis(1000));
+    watch().arm(Duration.ofSeconds(1));
     tickAt(0);
     tickAt(1000);
     tickAt(1250);
@@ -92,7 +92,7 @@ class TimeoutsTest {
   @Test
   void activityBetweenTheTickersDecisionAndTheLoopRunningItCancelsTheAction() {
     Timeouts.Watch w = watch();
-    w.arm(Duration.ofMillis(1000));
+    w.arm(Duration.ofSeconds(1));
     timeouts.tick(0);
     timeouts.tick(1000 * MS);
     assertEquals(1, loop.size(), "the ticker asked the loop");
@@ -101,7 +101,7 @@ class TimeoutsTest {
     assertEquals(0, fired.get());
     w.cancel();
     Timeouts.Watch disarmed = watch();
-    disarmed.arm(Duration.ofMillis(1000));
+    disarmed.arm(Duration.ofSeconds(1));
     timeouts.tick(2000 * MS);
     timeouts.tick(3000 * MS);
     disarmed.disarm();
