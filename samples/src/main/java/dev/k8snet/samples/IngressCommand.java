@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -104,6 +105,20 @@ final class IngressCommand implements Runnable {
     String forwardedHeaders;
 
     @Option(
+        names = "--client-idle-timeout",
+        paramLabel = "DURATION",
+        description = "Close a client connection idle this long, e.g. 75s or 1m15s (default: 75s).")
+    String clientIdleTimeout;
+
+    @Option(
+        names = "--backend-idle-timeout",
+        paramLabel = "DURATION",
+        description =
+            "Close a pooled connection to an endpoint idle this long (default: 50s); keep it below"
+                + " the endpoints' own keep-alive timeout.")
+    String backendIdleTimeout;
+
+    @Option(
         names = "--transport",
         defaultValue = "epoll",
         description = "epoll (native, where available) or nio.")
@@ -143,6 +158,12 @@ final class IngressCommand implements Runnable {
       }
       if (forwardedHeaders != null) {
         b.forwardedHeaders(forwardedHeaders("--forwarded-headers", forwardedHeaders));
+      }
+      if (clientIdleTimeout != null) {
+        b.clientIdleTimeout(idleTimeout("--client-idle-timeout", clientIdleTimeout));
+      }
+      if (backendIdleTimeout != null) {
+        b.backendIdleTimeout(idleTimeout("--backend-idle-timeout", backendIdleTimeout));
       }
       Updater updater = new Updater(err);
       HttpServer metricsServer = null;
@@ -190,6 +211,20 @@ final class IngressCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    /** A Go duration of at least one second, or a usage error naming the flag. */
+    static Duration idleTimeout(String flag, String text) {
+      try {
+        Duration d = NodeConfig.parseDuration(text.trim().toLowerCase(Locale.ROOT));
+        if (d.compareTo(Duration.ofSeconds(1)) >= 0) {
+          return d;
+        }
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      throw new UsageException(
+          flag + ": " + text + " (expected: a duration of at least 1s, e.g. 75s or 1m15s)");
     }
 
     /**

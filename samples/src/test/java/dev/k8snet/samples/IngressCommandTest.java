@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -187,5 +188,24 @@ class IngressCommandTest {
     assertTrue(
         e.getMessage().startsWith("--forwarded-headers: not a forwarding field: \"\""),
         e.getMessage());
+  }
+
+  @Test
+  void idleTimeoutsAreGoDurationsOfAtLeastASecond() {
+    assertEquals(
+        Duration.ofSeconds(75), IngressCommand.Serve.idleTimeout("--client-idle-timeout", "1m15s"));
+    assertEquals(
+        Duration.ofSeconds(5), IngressCommand.Serve.idleTimeout("--backend-idle-timeout", "5s"));
+    for (String bad : List.of("500ms", "5", "5 s", "-1s", "")) {
+      UsageException e =
+          assertThrows(
+              UsageException.class,
+              () -> IngressCommand.Serve.idleTimeout("--backend-idle-timeout", bad));
+      assertEquals(
+          "--backend-idle-timeout: "
+              + bad
+              + " (expected: a duration of at least 1s, e.g. 75s or 1m15s)",
+          e.getMessage());
+    }
   }
 }

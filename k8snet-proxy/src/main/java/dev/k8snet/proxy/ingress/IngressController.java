@@ -6,6 +6,7 @@ import dev.k8snet.core.model.Secret;
 import dev.k8snet.proxy.ingress.internal.Certificates;
 import dev.k8snet.proxy.ingress.internal.ProxyServer;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -75,7 +76,13 @@ public final class IngressController implements AutoCloseable {
       this.routes = IngressRoutes.compile(ClusterState.EMPTY, b.settings);
       this.server =
           new ProxyServer(
-              b.eventLoops, b.nativeTransport, b.h2c, b.forwardedHeaders, routes.table());
+              b.eventLoops,
+              b.nativeTransport,
+              b.h2c,
+              b.forwardedHeaders,
+              b.clientIdleTimeout,
+              b.backendIdleTimeout,
+              routes.table());
     } catch (SSLException e) {
       throw new K8snetException("cannot set up TLS: " + e.getMessage(), b.defaultCertificate, e);
     }
@@ -216,6 +223,8 @@ public final class IngressController implements AutoCloseable {
     private boolean nativeTransport = true;
     private boolean h2c = true;
     private Set<ForwardedHeader> forwardedHeaders = EnumSet.allOf(ForwardedHeader.class);
+    private Duration clientIdleTimeout = Duration.ofSeconds(75);
+    private Duration backendIdleTimeout = Duration.ofSeconds(50);
 
     private Builder() {}
 
@@ -312,6 +321,44 @@ public final class IngressController implements AutoCloseable {
       this.forwardedHeaders =
           headers.isEmpty() ? EnumSet.noneOf(ForwardedHeader.class) : EnumSet.copyOf(headers);
       return this;
+    }
+
+    /**
+     * Sets how long a client connection may sit idle, before its first request or between two,
+     * before the controller closes it (default: 75 s, as nginx's {@code keepalive_timeout}). An
+     * exchange in flight is never cut by it; the proxy timeouts govern those.
+     *
+     * @param timeout at least one second
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than one second
+     */
+    public Builder clientIdleTimeout(Duration timeout) {
+      this.clientIdleTimeout = atLeastOneSecond("clientIdleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a pooled connection to an endpoint may sit idle before the controller closes it
+     * (default: 50 s). Keep it below the endpoints' own keep-alive timeout (Node.js closes after 5
+     * s, for one): a request sent just as the endpoint closes its end fails, so the proxy should be
+     * the side that closes.
+     *
+     * @param timeout at least one second
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than one second
+     */
+    public Builder backendIdleTimeout(Duration timeout) {
+      this.backendIdleTimeout = atLeastOneSecond("backendIdleTimeout", timeout);
+      return this;
+    }
+
+    private static Duration atLeastOneSecond(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException(
+            name + ": " + timeout + " (expected: at least one second)");
+      }
+      return timeout;
     }
 
     /**

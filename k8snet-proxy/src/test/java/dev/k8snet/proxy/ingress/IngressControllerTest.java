@@ -12,6 +12,7 @@ import dev.k8snet.core.cluster.ClusterState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -426,6 +427,87 @@ class IngressControllerTest {
         s.close();
       }
     }
+  }
+
+  /** Replaces the test's controller with one built with {@code settings}, serving the same. */
+  void restartWith(java.util.function.UnaryOperator<IngressController.Builder> settings)
+      throws IOException {
+    controller.close();
+    controller =
+        settings
+            .apply(
+                IngressController.builder()
+                    .listen(new InetSocketAddress("127.0.0.1", 0))
+                    .eventLoops(2))
+            .build();
+    controller.update(cluster(""));
+    controller.start();
+    http = controller.httpAddress().orElseThrow();
+  }
+
+  @Test
+  void aClientConnectionIdleForTheClientIdleTimeoutIsClosedAndABusyOneIsNot() throws Exception {
+    restartWith(b -> b.clientIdleTimeout(Duration.ofSeconds(1)));
+    try (RawHttp idle = new RawHttp(http);
+        RawHttp busy = new RawHttp(http)) {
+      assertEquals(200, idle.request("GET", "web.test", "/", "").status());
+      long start = System.nanoTime();
+      for (int i = 0; i < 6; i++) { // 3 s of requests 500 ms apart
+        assertEquals(200, busy.request("GET", "web.test", "/", "").status(), "request " + i);
+        Thread.sleep(500);
+      }
+      assertEquals(-1, idle.in.read(), "the idle connection was closed");
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMillis < 5000, "soon after the timeout: " + tookMillis + " ms");
+      assertEquals(200, busy.request("GET", "web.test", "/", "").status());
+    }
+  }
+
+  @Test
+  void aPooledBackendConnectionIdleForTheBackendIdleTimeoutIsClosed() throws Exception {
+    restartWith(b -> b.backendIdleTimeout(Duration.ofSeconds(1)));
+    try (ServerSocket server = new ServerSocket(0)) {
+      routeWebTo(server.getLocalPort(), "");
+      java.util.concurrent.CompletableFuture<Long> idleMillis =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try (java.net.Socket s = server.accept()) {
+                  var in = s.getInputStream();
+                  int matched = 0;
+                  while (matched < 4) { // the request head, up to its empty line
+                    int b = in.read();
+                    if (b < 0) {
+                      throw new java.io.EOFException("no request head");
+                    }
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                  }
+                  s.getOutputStream()
+                      .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(US_ASCII));
+                  long answered = System.nanoTime();
+                  s.setSoTimeout(20_000);
+                  if (in.read() != -1) {
+                    throw new IOException("a second request on the connection");
+                  }
+                  return (System.nanoTime() - answered) / 1_000_000;
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      RawHttp.Response r = RawHttp.get(http, "web.test", "/");
+      assertEquals(200, r.status());
+      long took = idleMillis.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(took >= 900, "not before the timeout: " + took + " ms");
+      assertTrue(took < 5000, "soon after it: " + took + " ms");
+    }
+  }
+
+  @Test
+  void idleTimeoutsShorterThanASecondAreRejectedByName() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> IngressController.builder().backendIdleTimeout(Duration.ofMillis(500)));
+    assertEquals("backendIdleTimeout: PT0.5S (expected: at least one second)", e.getMessage());
   }
 
   @Test

@@ -102,8 +102,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
 
   /**
    * The connection stopped taking request bytes: the send timeout runs until it takes them again.
-   * As nginx's proxy_send_timeout, it limits the wait between two writes, not the whole request; a
-   * stall that began while a read was still being queued is detected up to a timeout late.
+   * As nginx's proxy_send_timeout, it limits the wait between two writes to the socket, not the
+   * whole request: a backend reading so slowly that the kernel's send buffer (sized for the
+   * connection's window, megabytes on loopback) makes no room within the timeout is cut, as nginx
+   * cuts it. A stall that began while a read was still being queued is detected up to a timeout
+   * late.
    */
   private void armSendTimeout(FrontendHandler.Exchange ex) {
     if (sendTimeout == null) {
@@ -121,9 +124,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
     }
     long left = channel.bytesBeforeWritable();
     if (left != undrained) {
-      // Fewer bytes waiting: some went out, a write happened within the timeout. More: the rest of
-      // a
-      // read was queued after the stall began, so look again a timeout later.
+      // Fewer bytes waiting: some went out, a write happened within the timeout. More: the rest
+      // of a read was queued after the stall began. Either way, look again a timeout later.
       undrained = left;
       sendTimeout.activity();
       return;

@@ -81,8 +81,6 @@ public final class ProxyServer implements AutoCloseable {
   private static final int MAX_LINE = 8192;
   private static final int MAX_HEADERS = 16384;
   private static final int MAX_CHUNK = 16384;
-  private static final Duration IDLE_CLIENT = Duration.ofSeconds(75);
-  private static final Duration IDLE_BACKEND = Duration.ofSeconds(50);
   private static final int MAX_IDLE_PER_ENDPOINT = 256;
 
   /** The client pipeline's request decoder and response encoder. */
@@ -98,6 +96,8 @@ public final class ProxyServer implements AutoCloseable {
   private final int loops;
   private final boolean h2c;
   private final Set<ForwardedHeader> forwarding;
+  private final Duration clientIdle;
+  private final Duration backendIdle;
   private final EventLoopGroup group;
   private SslContext clientTls;
   private SslContext clientTlsH2;
@@ -121,19 +121,25 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * Creates the event loops; nothing is bound before {@link #listen}. {@code forwarding} are the
-   * forwarding fields written to endpoints (kept, not copied: the caller's own set).
+   * forwarding fields written to endpoints (kept, not copied: the caller's own set); {@code
+   * clientIdle} and {@code backendIdle} how long an idle client connection and an idle pooled
+   * endpoint connection are kept.
    */
   public ProxyServer(
       int loops,
       boolean nativeTransport,
       boolean h2c,
       Set<ForwardedHeader> forwarding,
+      Duration clientIdle,
+      Duration backendIdle,
       RouteTable initial)
       throws SSLException {
     this.epoll = nativeTransport && Epoll.isAvailable();
     this.loops = loops;
     this.h2c = h2c;
     this.forwarding = forwarding;
+    this.clientIdle = clientIdle;
+    this.backendIdle = backendIdle;
     this.table = initial;
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
@@ -276,7 +282,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void initPlain(ChannelPipeline p) {
-    p.addLast("idle", new IdleTimeout(timeouts, IDLE_CLIENT));
+    p.addLast("idle", new IdleTimeout(timeouts, clientIdle));
     if (h2c) {
       p.addLast("h2c", new PriorKnowledge());
     }
@@ -364,7 +370,7 @@ public final class ProxyServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
               cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
             } else {
-              cp.addLast("idle", new IdleTimeout(timeouts, IDLE_CLIENT));
+              cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
               addHttp1(cp);
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
@@ -404,7 +410,7 @@ public final class ProxyServer implements AutoCloseable {
                                   .newHandler(ch.alloc(), ep.ip().toString(), ep.port()));
                     }
                     ch.pipeline()
-                        .addLast("idle", new IdleTimeout(timeouts, IDLE_BACKEND))
+                        .addLast("idle", new IdleTimeout(timeouts, backendIdle))
                         .addLast(
                             "codec",
                             raw
