@@ -467,6 +467,12 @@ final class NodeCommand implements Callable<Integer> {
     if (c.ingressForwardedHeaders != null) {
       b.forwardedHeaders(c.ingressForwardedHeaders);
     }
+    if (c.ingressClientIdleTimeout != null) {
+      b.clientIdleTimeout(c.ingressClientIdleTimeout);
+    }
+    if (c.ingressBackendIdleTimeout != null) {
+      b.backendIdleTimeout(c.ingressBackendIdleTimeout);
+    }
     return new IngressSubsystem(b, ingressStatus(c));
   }
 

@@ -65,6 +65,9 @@ final class NodeConfig {
   /** The forwarding fields the Ingress controller writes; null for its default (all of them). */
   Set<ForwardedHeader> ingressForwardedHeaders;
 
+  Duration ingressClientIdleTimeout;
+  Duration ingressBackendIdleTimeout;
+
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
           "",
@@ -97,7 +100,12 @@ final class NodeConfig {
           "policy",
           Set.of("enabled", "logDenied"),
           "ingress",
-          Set.of("listen", "listenTls", "forwardedHeaders"));
+          Set.of(
+              "listen",
+              "listenTls",
+              "forwardedHeaders",
+              "clientIdleTimeout",
+              "backendIdleTimeout"));
 
   /** Reads {@code file} over the defaults. */
   static NodeConfig read(Path file) {
@@ -172,6 +180,8 @@ final class NodeConfig {
           IngressCommand.Serve.forwardedHeaders(
               file + ": ingress.forwardedHeaders", r.texts(ingress, "ingress.forwardedHeaders"));
     }
+    c.ingressClientIdleTimeout = r.idleTimeout(ingress, "ingress.clientIdleTimeout");
+    c.ingressBackendIdleTimeout = r.idleTimeout(ingress, "ingress.backendIdleTimeout");
     return c;
   }
 
@@ -302,6 +312,15 @@ final class NodeConfig {
         throw error(field, v, "an integer " + min + " ~ " + max);
       }
       return v.asInt();
+    }
+
+    /** A duration of at least one second, or null when absent. */
+    Duration idleTimeout(JsonNode node, String field) {
+      Duration d = duration(node, field, null);
+      if (d != null && d.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw error(field, leaf(node, field), "a duration of at least 1s, such as 75s or 1m15s");
+      }
+      return d;
     }
 
     Duration duration(JsonNode node, String field, Duration dflt) {

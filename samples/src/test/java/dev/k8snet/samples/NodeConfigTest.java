@@ -49,7 +49,10 @@ class NodeConfigTest {
                 cni: {enabled: false}
                 proxy: {nodeIPs: [192.168.0.2], healthCheckBindAddress: none}
                 dns: {listen: 10.96.0.10:53, zone: corp.internal, upstreams: [192.0.2.53:53], ttl: 30}
-                ingress: {listen: 0.0.0.0:80, forwardedHeaders: [X-Forwarded-For, forwarded]}
+                ingress:
+                  listen: 0.0.0.0:80
+                  forwardedHeaders: [X-Forwarded-For, forwarded]
+                  backendIdleTimeout: 4s
                 """));
     assertEquals("node1", c.nodeName);
     assertEquals(2, c.manifests.size());
@@ -65,6 +68,8 @@ class NodeConfigTest {
     assertEquals(
         EnumSet.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.FORWARDED),
         c.ingressForwardedHeaders);
+    assertEquals(Duration.ofSeconds(4), c.ingressBackendIdleTimeout);
+    assertNull(c.ingressClientIdleTimeout, "the controller's default");
   }
 
   @Test
@@ -81,6 +86,11 @@ class NodeConfigTest {
     assertTrue(e.contains("node.yaml: dns.ttl: -1 (expected: an integer 0 ~ 3600)"), e);
     e = error("readyTimeout: soon\n");
     assertTrue(e.contains("readyTimeout: \"soon\" (expected: a duration"), e);
+    e = error("ingress: {clientIdleTimeout: 500ms}\n");
+    assertTrue(
+        e.contains(
+            "node.yaml: ingress.clientIdleTimeout: \"500ms\" (expected: a duration of at least 1s"),
+        e);
     e = error("cni: {enabled: maybe}\n");
     assertTrue(e.contains("cni.enabled: \"maybe\" (expected: true or false)"), e);
     e = error("kind: KubeProxyConfiguration\n");
