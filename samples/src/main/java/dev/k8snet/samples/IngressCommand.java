@@ -217,7 +217,7 @@ final class IngressCommand implements Runnable {
     static Duration idleTimeout(String flag, String text) {
       try {
         Duration d = NodeConfig.parseDuration(text.trim().toLowerCase(Locale.ROOT));
-        if (d.compareTo(Duration.ofSeconds(1)) >= 0) {
+        if (d.compareTo(IngressController.MIN_IDLE_TIMEOUT) >= 0) {
           return d;
         }
       } catch (IllegalArgumentException e) {

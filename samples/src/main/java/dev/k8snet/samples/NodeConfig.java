@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.k8snet.proxy.ingress.ForwardedHeader;
+import dev.k8snet.proxy.ingress.IngressController;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -317,7 +318,7 @@ final class NodeConfig {
     /** A duration of at least one second, or null when absent. */
     Duration idleTimeout(JsonNode node, String field) {
       Duration d = duration(node, field, null);
-      if (d != null && d.compareTo(Duration.ofSeconds(1)) < 0) {
+      if (d != null && d.compareTo(IngressController.MIN_IDLE_TIMEOUT) < 0) {
         throw error(field, leaf(node, field), "a duration of at least 1s, such as 75s or 1m15s");
       }
       return d;

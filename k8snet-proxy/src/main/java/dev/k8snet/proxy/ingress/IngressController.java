@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class IngressController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressController.class);
 
+  /** The shortest client or backend idle timeout a controller takes: one second. */
+  public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+
   private final Builder config;
   private final ProxyServer server;
   private final Certificates certificates;
@@ -354,7 +357,7 @@ public final class IngressController implements AutoCloseable {
 
     private static Duration atLeastOneSecond(String name, Duration timeout) {
       Objects.requireNonNull(timeout, name);
-      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      if (timeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
         throw new IllegalArgumentException(
             name + ": " + timeout + " (expected: at least one second)");
       }

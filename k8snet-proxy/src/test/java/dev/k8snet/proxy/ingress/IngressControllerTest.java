@@ -401,6 +401,18 @@ class IngressControllerTest {
     }
   }
 
+  /** Reads a request head up to and including its empty line. */
+  static void skipRequestHead(java.io.InputStream in) throws IOException {
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("no request head");
+      }
+      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+  }
+
   /** Accepts connections on {@code server} into {@code held}; reads nothing, answers nothing. */
   static void holdConnections(ServerSocket server, List<java.net.Socket> held) {
     Thread t =
@@ -473,14 +485,7 @@ class IngressControllerTest {
               () -> {
                 try (java.net.Socket s = server.accept()) {
                   var in = s.getInputStream();
-                  int matched = 0;
-                  while (matched < 4) { // the request head, up to its empty line
-                    int b = in.read();
-                    if (b < 0) {
-                      throw new java.io.EOFException("no request head");
-                    }
-                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-                  }
+                  skipRequestHead(in);
                   s.getOutputStream()
                       .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(US_ASCII));
                   long answered = System.nanoTime();
@@ -581,14 +586,7 @@ class IngressControllerTest {
               () -> {
                 try (java.net.Socket s = slow.accept()) {
                   var in = s.getInputStream();
-                  int matched = 0;
-                  while (matched < 4) { // the request head, up to its empty line
-                    int b = in.read();
-                    if (b < 0) {
-                      throw new java.io.EOFException("no request head");
-                    }
-                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-                  }
+                  skipRequestHead(in);
                   byte[] buf = new byte[1 << 20];
                   for (long got = 0; got < size; ) {
                     int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, size - got));
