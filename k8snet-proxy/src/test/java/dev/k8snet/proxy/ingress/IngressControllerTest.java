@@ -476,6 +476,27 @@ class IngressControllerTest {
   }
 
   @Test
+  void anHttp2ConnectionWithNoStreamIsClosedWithGoawayAfterTheClientIdleTimeout() throws Exception {
+    restartWith(b -> b.clientIdleTimeout(Duration.ofSeconds(1)));
+    try (RawHttp c = new RawHttp(http)) {
+      c.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+      c.out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+      long start = System.nanoTime();
+      List<Integer> types = new ArrayList<>();
+      byte[] header = new byte[9];
+      while (c.in.readNBytes(header, 0, 9) == 9) { // frames until the server closes
+        int length = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | (header[2] & 0xff);
+        types.add(header[3] & 0xff);
+        c.in.readNBytes(length);
+      }
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(types.contains(7), "a GOAWAY frame (type 7) before closing: " + types);
+      assertTrue(tookMillis >= 900, "not before the timeout: " + tookMillis + " ms");
+      assertTrue(tookMillis < 5000, "soon after it: " + tookMillis + " ms");
+    }
+  }
+
+  @Test
   void aPooledBackendConnectionIdleForTheBackendIdleTimeoutIsClosed() throws Exception {
     restartWith(b -> b.backendIdleTimeout(Duration.ofSeconds(1)));
     try (ServerSocket server = new ServerSocket(0)) {

@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionPrefaceAndSettingsFrameWrittenEvent;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
@@ -50,6 +51,7 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -292,7 +294,9 @@ public final class ProxyServer implements AutoCloseable {
           protocol ->
               AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                   ? new Http2ServerUpgradeCodec(
-                      Http2FrameCodecBuilder.forServer().build(), multiplex(false))
+                      Http2FrameCodecBuilder.forServer().build(),
+                      multiplex(false),
+                      new Http2IdleClose())
                   : null;
       HttpServerUpgradeHandler.SourceCodec http1 =
           ctx -> {
@@ -339,7 +343,26 @@ public final class ProxyServer implements AutoCloseable {
       }
       cp.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
       cp.addAfter("h2", "h2-streams", multiplex(false));
+      cp.addAfter("h2-streams", "h2-idle", new Http2IdleClose());
       cp.remove(this);
+    }
+  }
+
+  /**
+   * Closes an HTTP/2 connection idle for the client idle timeout with no stream open; the codec
+   * sends GOAWAY first. A connection with an open stream stays: the proxy timeouts govern those.
+   */
+  private static final class Http2IdleClose extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof IdleStateEvent) {
+        Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+        if (codec == null || codec.connection().numActiveStreams() == 0) {
+          ctx.close();
+        }
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
     }
   }
 
@@ -368,7 +391,11 @@ public final class ProxyServer implements AutoCloseable {
           protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             ChannelPipeline cp = ctx.pipeline();
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-              cp.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex(true));
+              cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
+              cp.addLast(
+                  Http2FrameCodecBuilder.forServer().build(),
+                  multiplex(true),
+                  new Http2IdleClose());
             } else {
               cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
               addHttp1(cp);
