@@ -224,6 +224,34 @@ class IngressTlsTest {
     return s;
   }
 
+  @Test
+  void anHttp2ConnectionOverTlsWithNoStreamIsClosedWithGoawayAfterTheClientIdleTimeout()
+      throws Exception {
+    controller.close();
+    controller =
+        IngressController.builder()
+            .listenTls(new InetSocketAddress("127.0.0.1", 0))
+            .clientIdleTimeout(java.time.Duration.ofSeconds(1))
+            .eventLoops(2)
+            .build();
+    controller.update(cluster(fooSecret));
+    controller.start();
+    https = controller.httpsAddress().orElseThrow();
+    SSLSocket s =
+        (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", https.getPort());
+    try (s) {
+      SSLParameters p = s.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName("foo.bar.com")));
+      p.setApplicationProtocols(new String[] {"h2"});
+      s.setSSLParameters(p);
+      s.setSoTimeout(20_000);
+      s.startHandshake();
+      assertEquals("h2", s.getApplicationProtocol());
+      IngressControllerTest.assertIdleHttp2ConnectionGoesAway(
+          s.getInputStream(), s.getOutputStream());
+    }
+  }
+
   static String cn(SSLSocket s) throws Exception {
     X509Certificate c = (X509Certificate) s.getSession().getPeerCertificates()[0];
     return c.getSubjectX500Principal().getName();
