@@ -327,9 +327,10 @@ public final class IngressController implements AutoCloseable {
     }
 
     /**
-     * Sets how long a client connection may sit idle, before its first request or between two,
-     * before the controller closes it (default: 75 s, as nginx's {@code keepalive_timeout}). An
-     * exchange in flight is never cut by it; the proxy timeouts govern those.
+     * Sets how long a client connection may sit idle before the controller closes it: an HTTP/1
+     * connection before its first request or between two, an HTTP/2 one with no stream open (with
+     * GOAWAY first). Default: 75 s, as nginx's {@code keepalive_timeout}. An exchange in flight is
+     * never cut by it; the proxy timeouts govern those.
      *
      * @param timeout at least one second
      * @return this builder
