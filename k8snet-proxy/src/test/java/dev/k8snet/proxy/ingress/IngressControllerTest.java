@@ -79,10 +79,18 @@ class IngressControllerTest {
   void start() throws IOException {
     web = new EchoBackend("web", "127.0.0.1");
     api = new EchoBackend("api", "127.0.0.1");
+    startController(b -> b);
+  }
+
+  /** Starts the test's controller, built with {@code settings}, serving {@link #cluster}. */
+  void startController(java.util.function.UnaryOperator<IngressController.Builder> settings)
+      throws IOException {
     controller =
-        IngressController.builder()
-            .listen(new InetSocketAddress("127.0.0.1", 0))
-            .eventLoops(2)
+        settings
+            .apply(
+                IngressController.builder()
+                    .listen(new InetSocketAddress("127.0.0.1", 0))
+                    .eventLoops(2))
             .build();
     controller.update(cluster(""));
     controller.start();
@@ -445,16 +453,7 @@ class IngressControllerTest {
   void restartWith(java.util.function.UnaryOperator<IngressController.Builder> settings)
       throws IOException {
     controller.close();
-    controller =
-        settings
-            .apply(
-                IngressController.builder()
-                    .listen(new InetSocketAddress("127.0.0.1", 0))
-                    .eventLoops(2))
-            .build();
-    controller.update(cluster(""));
-    controller.start();
-    http = controller.httpAddress().orElseThrow();
+    startController(settings);
   }
 
   @Test

@@ -390,14 +390,13 @@ public final class ProxyServer implements AutoCloseable {
           @Override
           protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             ChannelPipeline cp = ctx.pipeline();
+            cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-              cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
               cp.addLast(
                   Http2FrameCodecBuilder.forServer().build(),
                   multiplex(true),
                   new Http2IdleClose());
             } else {
-              cp.addLast("idle", new IdleTimeout(timeouts, clientIdle));
               addHttp1(cp);
               cp.addLast("front", new FrontendHandler(ProxyServer.this, true, false));
             }
