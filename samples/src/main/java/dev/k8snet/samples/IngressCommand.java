@@ -120,10 +120,8 @@ final class IngressCommand implements Runnable {
 
     @Option(
         names = "--transport",
-        defaultValue = "io_uring",
-        description =
-            "io_uring (default), epoll or nio; where this host cannot run the one chosen, the next"
-                + " one of the list.")
+        defaultValue = "epoll",
+        description = "epoll (native, where available) or nio.")
     String transport;
 
     @Option(
@@ -138,10 +136,13 @@ final class IngressCommand implements Runnable {
       if (listen == null && listenTls == null) {
         throw new UsageException("--listen or --listen-tls is required");
       }
+      if (!transport.equals("epoll") && !transport.equals("nio")) {
+        throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
+      }
       IngressController.Builder b =
           IngressController.builder()
               .settings(settings(controller, nodeName))
-              .transport(transport(transport));
+              .nativeTransport(transport.equals("epoll"));
       String expected = "ADDR:PORT, e.g. 0.0.0.0:80 or [::]:80";
       if (listen != null) {
         b.listen(AddressPort.parse("--listen", listen, expected).toSocketAddress());
@@ -198,9 +199,7 @@ final class IngressCommand implements Runnable {
                   + " Ingress(es)"
                   + c.httpAddress().map(a -> "; http " + a).orElse("")
                   + c.httpsAddress().map(a -> "; https " + a).orElse("")
-                  + " ("
-                  + c.transport().name().toLowerCase(Locale.ROOT)
-                  + ")");
+                  + (c.nativeTransport() ? " (epoll)" : " (nio)"));
           err.flush();
           UntilStopped.await("k8snet-ingress-stop");
         }
@@ -212,16 +211,6 @@ final class IngressCommand implements Runnable {
         }
       }
       return 0;
-    }
-
-    /** {@code io_uring}, {@code epoll} or {@code nio}, or a usage error naming the flag. */
-    static IngressController.Transport transport(String text) {
-      for (IngressController.Transport t : IngressController.Transport.values()) {
-        if (t.name().equalsIgnoreCase(text.trim())) {
-          return t;
-        }
-      }
-      throw new UsageException("--transport: " + text + " (expected: io_uring, epoll or nio)");
     }
 
     /** A Go duration of at least one second, or a usage error naming the flag. */

@@ -4,7 +4,6 @@ import dev.k8snet.proxy.ServiceEndpoint;
 import dev.k8snet.proxy.ingress.ForwardedHeader;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
 import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
-import dev.k8snet.proxy.ingress.IngressController.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -28,10 +27,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -99,7 +94,7 @@ public final class ProxyServer implements AutoCloseable {
 
   final Metrics metrics = new Metrics();
   final Timeouts timeouts;
-  private final Transport transport;
+  private final boolean epoll;
   private final int loops;
   private final boolean h2c;
   private final Set<ForwardedHeader> forwarding;
@@ -134,26 +129,21 @@ public final class ProxyServer implements AutoCloseable {
    */
   public ProxyServer(
       int loops,
-      Transport preferred,
+      boolean nativeTransport,
       boolean h2c,
       Set<ForwardedHeader> forwarding,
       Duration clientIdle,
       Duration backendIdle,
       RouteTable initial)
       throws SSLException {
-    this.transport = runnable(preferred);
+    this.epoll = nativeTransport && Epoll.isAvailable();
     this.loops = loops;
     this.h2c = h2c;
     this.forwarding = forwarding;
     this.clientIdle = clientIdle;
     this.backendIdle = backendIdle;
     this.table = initial;
-    IoHandlerFactory f =
-        switch (transport) {
-          case IO_URING -> IoUringIoHandler.newFactory();
-          case EPOLL -> EpollIoHandler.newFactory();
-          case NIO -> NioIoHandler.newFactory();
-        };
+    IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
         new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
     this.timeouts = new Timeouts("k8snet-ingress-timeouts");
@@ -185,18 +175,9 @@ public final class ProxyServer implements AutoCloseable {
     return h2 ? clientTlsH2 : clientTls;
   }
 
-  /** The first transport of the list from {@code preferred} down that this host can run. */
-  static Transport runnable(Transport preferred) {
-    return switch (preferred) {
-      case IO_URING -> IoUring.isAvailable() ? Transport.IO_URING : runnable(Transport.EPOLL);
-      case EPOLL -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
-      case NIO -> Transport.NIO;
-    };
-  }
-
-  /** The transport of the event loops. */
-  public Transport transport() {
-    return transport;
+  /** Whether epoll is used. */
+  public boolean epoll() {
+    return epoll;
   }
 
   /** The forwarding fields written to endpoints. */
@@ -262,11 +243,7 @@ public final class ProxyServer implements AutoCloseable {
   private InetSocketAddress bind(InetSocketAddress address, boolean tls)
       throws InterruptedException {
     Class<? extends ServerChannel> cls =
-        switch (transport) {
-          case IO_URING -> IoUringServerSocketChannel.class;
-          case EPOLL -> EpollServerSocketChannel.class;
-          case NIO -> NioServerSocketChannel.class;
-        };
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -490,12 +467,7 @@ public final class ProxyServer implements AutoCloseable {
   private Bootstrap bootstrap(EventLoop loop, IngressAnnotations options) {
     return new Bootstrap()
         .group(loop)
-        .channel(
-            switch (transport) {
-              case IO_URING -> IoUringSocketChannel.class;
-              case EPOLL -> EpollSocketChannel.class;
-              case NIO -> NioSocketChannel.class;
-            })
+        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
   }
