@@ -3,17 +3,19 @@
 # all three running the whole time on CPU 0 in front of the same backend, measured one after the
 # other in an order that rotates every round (ROUNDS, 15), D (8) s of wrk at C (64) connections
 # each, HTTP/1.1 keep-alive. A and B take their own serve arguments and JVM options:
-#   A_ARGS / B_ARGS   extra `k8snet ingress serve` arguments (e.g. "--transport epoll")
+#   A_ARGS / B_ARGS   extra `k8snet ingress serve` arguments (e.g. "--transport nio")
 #   A_JOPTS / B_JOPTS JVM options (default JOPTS of lib.sh); A_JAR / B_JAR (default JAR)
 # Per round: rps, p50/p99/p99.9, requests per proxy CPU-second; at the end the medians of A/nginx,
-# B/nginx and B/A per round, and in how many rounds each had the lower p99.
-#   B_ARGS="--transport epoll" bash benchmarks/ingress/ab.sh
+# B/nginx and B/A per round, and in how many rounds each had the lower p99. HEADER adds a request
+# field to every request, as in pairs.sh (HEADER="Connection: close" C=16: a connection per request).
+#   B_ARGS="--transport nio" bash benchmarks/ingress/ab.sh
 # Needs: nginx, wrk, curl, bc. Results: results/ab-*.txt.
 set -u
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-15}; D=${D:-8}; C=${C:-64}; EXTRA_WARMUP=${EXTRA_WARMUP:-30}
 A_ARGS=${A_ARGS:-}; B_ARGS=${B_ARGS:-}; A_JOPTS=${A_JOPTS:-$JOPTS}; B_JOPTS=${B_JOPTS:-$JOPTS}
-A_JAR=${A_JAR:-$JAR}; B_JAR=${B_JAR:-$JAR}
+A_JAR=${A_JAR:-$JAR}; B_JAR=${B_JAR:-$JAR}; HEADER=${HEADER:-}
+[ -n "$HEADER" ] && WRK_EXTRA=(-H "$HEADER")
 bench_dir ab
 sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
@@ -33,7 +35,7 @@ serve "$B_JOPTS" "$B_JAR" 18003 $B_ARGS; KB=${PIDS[-1]}; wait_port 127.0.0.1:180
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
 warm_up http://127.0.0.1:18003/1k.txt "$EXTRA_WARMUP" 8 64
 
-{ echo "# $ROUNDS rounds at c=$C, ${D}s each, k8snet fields: $FORWARDED; $(date -u +%FT%TZ)"
+{ echo "# $ROUNDS rounds at c=$C, ${D}s each, k8snet fields: $FORWARDED${HEADER:+, request field: $HEADER}; $(date -u +%FT%TZ)"
   echo "# A: ${A_ARGS:-defaults} $(head -1 "$B/k8snet-18002.log")"
   echo "# B: ${B_ARGS:-defaults} $(head -1 "$B/k8snet-18003.log")"
   [ "$A_JOPTS" != "$B_JOPTS" ] && echo "# A JVM: $A_JOPTS" && echo "# B JVM: $B_JOPTS"
