@@ -17,11 +17,10 @@ A_ARGS=${A_ARGS:-}; B_ARGS=${B_ARGS:-}; A_JOPTS=${A_JOPTS:-$JOPTS}; B_JOPTS=${B_
 A_JAR=${A_JAR:-$JAR}; B_JAR=${B_JAR:-$JAR}; HEADER=${HEADER:-}
 [ -n "$HEADER" ] && WRK_EXTRA=(-H "$HEADER")
 bench_dir ab
-sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 
 start_backend
-taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG); wait_port 127.0.0.1:18000
+start_nginx_proxy
 serve() {  # jopts jar port args...
   local jopts=$1 jar=$2 port=$3; shift 3
   # shellcheck disable=SC2086

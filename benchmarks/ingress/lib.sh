@@ -38,6 +38,11 @@ bench_cleanup() {
 
 # start_backend: the recipe's nginx backend on CPU 1.
 start_backend() { taskset -c 1 nginx -c "$B/backend.conf" -p "$B" & PIDS+=($!); wait_port 127.0.0.2:18080; }
+# start_nginx_proxy: the recipe's nginx reverse proxy (1 worker, 127.0.0.1:18000) on CPU 0; sets NG.
+start_nginx_proxy() {
+  sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
+  taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG); wait_port 127.0.0.1:18000
+}
 
 # ticks PID: CPU ticks of a process and its children (live ones, and those already reaped; nginx's
 # worker is a child, and a reload replaces it).

@@ -16,11 +16,10 @@ set -u
 PAIRS=${PAIRS:-15}; D=${D:-8}; C=${C:-64}; EXTRA_WARMUP=${EXTRA_WARMUP:-30}; HEADER=${HEADER:-}
 [ -n "$HEADER" ] && WRK_EXTRA=(-H "$HEADER")
 bench_dir pairs
-sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 
 start_backend
-taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG); wait_port 127.0.0.1:18000
+start_nginx_proxy
 taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
   --event-loops 1 $FWD_ARGS > "$B/k8snet.log" 2>&1 & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
