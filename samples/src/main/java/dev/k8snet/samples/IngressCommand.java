@@ -120,8 +120,10 @@ final class IngressCommand implements Runnable {
 
     @Option(
         names = "--transport",
-        defaultValue = "epoll",
-        description = "epoll (native, where available) or nio.")
+        defaultValue = "io_uring",
+        description =
+            "io_uring (default), epoll or nio; where this host cannot run the one chosen, the next"
+                + " one of the list.")
     String transport;
 
     @Option(
@@ -136,13 +138,10 @@ final class IngressCommand implements Runnable {
       if (listen == null && listenTls == null) {
         throw new UsageException("--listen or --listen-tls is required");
       }
-      if (!transport.equals("epoll") && !transport.equals("nio")) {
-        throw new UsageException("--transport: " + transport + " (expected: epoll or nio)");
-      }
       IngressController.Builder b =
           IngressController.builder()
               .settings(settings(controller, nodeName))
-              .nativeTransport(transport.equals("epoll"));
+              .transport(transport(transport));
       String expected = "ADDR:PORT, e.g. 0.0.0.0:80 or [::]:80";
       if (listen != null) {
         b.listen(AddressPort.parse("--listen", listen, expected).toSocketAddress());
@@ -199,7 +198,9 @@ final class IngressCommand implements Runnable {
                   + " Ingress(es)"
                   + c.httpAddress().map(a -> "; http " + a).orElse("")
                   + c.httpsAddress().map(a -> "; https " + a).orElse("")
-                  + (c.nativeTransport() ? " (epoll)" : " (nio)"));
+                  + " ("
+                  + c.transport().name().toLowerCase(Locale.ROOT)
+                  + ")");
           err.flush();
           UntilStopped.await("k8snet-ingress-stop");
         }
@@ -211,6 +212,16 @@ final class IngressCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    /** {@code io_uring}, {@code epoll} or {@code nio}, or a usage error naming the flag. */
+    static IngressController.Transport transport(String text) {
+      for (IngressController.Transport t : IngressController.Transport.values()) {
+        if (t.name().equalsIgnoreCase(text.trim())) {
+          return t;
+        }
+      }
+      throw new UsageException("--transport: " + text + " (expected: io_uring, epoll or nio)");
     }
 
     /** A Go duration of at least one second, or a usage error naming the flag. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k8snet.proxy.ingress.ForwardedHeader;
+import dev.k8snet.proxy.ingress.IngressController;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -188,6 +189,16 @@ class IngressCommandTest {
     assertTrue(
         e.getMessage().startsWith("--forwarded-headers: not a forwarding field: \"\""),
         e.getMessage());
+  }
+
+  @Test
+  void transportsAreNamedAsInTheirDocumentation() {
+    assertEquals(IngressController.Transport.IO_URING, IngressCommand.Serve.transport("io_uring"));
+    assertEquals(IngressController.Transport.EPOLL, IngressCommand.Serve.transport("epoll"));
+    assertEquals(IngressController.Transport.NIO, IngressCommand.Serve.transport("NIO"));
+    UsageException e =
+        assertThrows(UsageException.class, () -> IngressCommand.Serve.transport("kqueue"));
+    assertEquals("--transport: kqueue (expected: io_uring, epoll or nio)", e.getMessage());
   }
 
   @Test

@@ -65,6 +65,25 @@ public final class IngressController implements AutoCloseable {
   /** The shortest client or backend idle timeout a controller takes: one second. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
 
+  /**
+   * The socket transport of the event loops, listed from the preferred one down. A controller built
+   * for a transport this host cannot run (another kernel, or io_uring forbidden by a seccomp
+   * profile or {@code kernel.io_uring_disabled}) runs the next one of the list that it can.
+   *
+   * @since 0.1.0
+   */
+  public enum Transport {
+    /**
+     * Linux io_uring: the default; against epoll it took less CPU per request and had the shorter
+     * tail at 64 connections in {@code benchmarks/RESULTS.md}.
+     */
+    IO_URING,
+    /** Linux epoll. */
+    EPOLL,
+    /** Java NIO, on every platform. */
+    NIO
+  }
+
   private final Builder config;
   private final ProxyServer server;
   private final Certificates certificates;
@@ -80,7 +99,7 @@ public final class IngressController implements AutoCloseable {
       this.server =
           new ProxyServer(
               b.eventLoops,
-              b.nativeTransport,
+              b.transport,
               b.h2c,
               b.forwardedHeaders,
               b.clientIdleTimeout,
@@ -189,12 +208,12 @@ public final class IngressController implements AutoCloseable {
   }
 
   /**
-   * Returns whether the native epoll transport is in use.
+   * Returns the transport in use: the one built for, or the next one this host can run.
    *
-   * @return true for epoll, false for NIO
+   * @return the transport of the event loops
    */
-  public boolean nativeTransport() {
-    return server.epoll();
+  public Transport transport() {
+    return server.transport();
   }
 
   /**
@@ -223,7 +242,7 @@ public final class IngressController implements AutoCloseable {
     private IngressSettings settings = IngressSettings.DEFAULT;
     private Secret defaultCertificate;
     private int eventLoops = Runtime.getRuntime().availableProcessors();
-    private boolean nativeTransport = true;
+    private Transport transport = Transport.IO_URING;
     private boolean h2c = true;
     private Set<ForwardedHeader> forwardedHeaders = EnumSet.allOf(ForwardedHeader.class);
     private Duration clientIdleTimeout = Duration.ofSeconds(75);
@@ -291,13 +310,14 @@ public final class IngressController implements AutoCloseable {
     }
 
     /**
-     * Chooses epoll (default, where available) or NIO.
+     * Chooses the socket transport; where this host cannot run it, the controller runs the next one
+     * of {@link Transport}'s list that it can. Default: {@link Transport#IO_URING}.
      *
-     * @param enabled whether to use epoll
+     * @param preferred the transport wanted
      * @return this builder
      */
-    public Builder nativeTransport(boolean enabled) {
-      this.nativeTransport = enabled;
+    public Builder transport(Transport preferred) {
+      this.transport = Objects.requireNonNull(preferred, "transport");
       return this;
     }
 

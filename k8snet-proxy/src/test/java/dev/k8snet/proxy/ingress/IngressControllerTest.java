@@ -20,6 +20,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The data plane with real HTTP/1.1 traffic on loopback: routing, headers, pooling, errors. */
 class IngressControllerTest {
@@ -214,6 +216,18 @@ class IngressControllerTest {
       RawHttp.Response big = c.request("GET", "web.test", "/big/20000000", "");
       assertEquals(20_000_000, big.body().length());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IngressController.Transport.class)
+  void everyTransportRoutesPoolsStreamsAndAnswersErrors(IngressController.Transport transport)
+      throws IOException {
+    restartWith(b -> b.transport(transport));
+    assertEquals(transport, controller.transport(), "this host runs every transport");
+    routesByHostAndPathToTheServiceEndpoints();
+    keepAliveClientsArePooledOntoOneBackendConnection();
+    streamsLargeBodiesBothWays();
+    assertEquals(502, RawHttp.get(http, "web.test", "/dead").status());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.k8snet.proxy.ServiceEndpoint;
 import dev.k8snet.proxy.ingress.ForwardedHeader;
 import dev.k8snet.proxy.ingress.IngressAnnotations;
 import dev.k8snet.proxy.ingress.IngressAnnotations.BackendProtocol;
+import dev.k8snet.proxy.ingress.IngressController.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -27,6 +28,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -94,7 +99,7 @@ public final class ProxyServer implements AutoCloseable {
 
   final Metrics metrics = new Metrics();
   final Timeouts timeouts;
-  private final boolean epoll;
+  private final Sockets sockets;
   private final int loops;
   private final boolean h2c;
   private final Set<ForwardedHeader> forwarding;
@@ -129,23 +134,23 @@ public final class ProxyServer implements AutoCloseable {
    */
   public ProxyServer(
       int loops,
-      boolean nativeTransport,
+      Transport preferred,
       boolean h2c,
       Set<ForwardedHeader> forwarding,
       Duration clientIdle,
       Duration backendIdle,
       RouteTable initial)
       throws SSLException {
-    this.epoll = nativeTransport && Epoll.isAvailable();
+    this.sockets = Sockets.of(runnable(preferred));
     this.loops = loops;
     this.h2c = h2c;
     this.forwarding = forwarding;
     this.clientIdle = clientIdle;
     this.backendIdle = backendIdle;
     this.table = initial;
-    IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
-        new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("k8snet-ingress"), f);
+        new MultiThreadIoEventLoopGroup(
+            loops, new DefaultThreadFactory("k8snet-ingress"), sockets.handlers());
     this.timeouts = new Timeouts("k8snet-ingress-timeouts");
   }
 
@@ -175,9 +180,45 @@ public final class ProxyServer implements AutoCloseable {
     return h2 ? clientTlsH2 : clientTls;
   }
 
-  /** Whether epoll is used. */
-  public boolean epoll() {
-    return epoll;
+  /** The first transport of the list from {@code preferred} down that this host can run. */
+  static Transport runnable(Transport preferred) {
+    return switch (preferred) {
+      case IO_URING -> IoUring.isAvailable() ? Transport.IO_URING : runnable(Transport.EPOLL);
+      case EPOLL -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+      case NIO -> Transport.NIO;
+    };
+  }
+
+  /** A transport's netty classes: its event loops, listeners and outgoing connections. */
+  private record Sockets(
+      Transport transport,
+      IoHandlerFactory handlers,
+      Class<? extends ServerChannel> listener,
+      Class<? extends SocketChannel> connection) {
+    static Sockets of(Transport t) {
+      return switch (t) {
+        case IO_URING ->
+            new Sockets(
+                t,
+                IoUringIoHandler.newFactory(),
+                IoUringServerSocketChannel.class,
+                IoUringSocketChannel.class);
+        case EPOLL ->
+            new Sockets(
+                t,
+                EpollIoHandler.newFactory(),
+                EpollServerSocketChannel.class,
+                EpollSocketChannel.class);
+        case NIO ->
+            new Sockets(
+                t, NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+      };
+    }
+  }
+
+  /** The transport of the event loops. */
+  public Transport transport() {
+    return sockets.transport();
   }
 
   /** The forwarding fields written to endpoints. */
@@ -242,12 +283,10 @@ public final class ProxyServer implements AutoCloseable {
 
   private InetSocketAddress bind(InetSocketAddress address, boolean tls)
       throws InterruptedException {
-    Class<? extends ServerChannel> cls =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
-            .channel(cls)
+            .channel(sockets.listener())
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -467,7 +506,7 @@ public final class ProxyServer implements AutoCloseable {
   private Bootstrap bootstrap(EventLoop loop, IngressAnnotations options) {
     return new Bootstrap()
         .group(loop)
-        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .channel(sockets.connection())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
   }
