@@ -66,7 +66,10 @@ final class NodeConfig {
   /** The forwarding fields the Ingress controller writes; null for its default (all of them). */
   Set<ForwardedHeader> ingressForwardedHeaders;
 
+  /** The Ingress controller's client idle timeout; null for its default (75 s). */
   Duration ingressClientIdleTimeout;
+
+  /** The Ingress controller's pooled-connection idle timeout; null for its default (50 s). */
   Duration ingressBackendIdleTimeout;
 
   private static final Map<String, Set<String>> FIELDS =
