@@ -21,16 +21,10 @@ cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 
 start_backend
 start_nginx_proxy
-serve() {  # jopts jar port args...
-  local jopts=$1 jar=$2 port=$3; shift 3
-  # shellcheck disable=SC2086
-  taskset -c 0 java $jopts -jar "$jar" ingress serve --manifests "$B/m" --listen "127.0.0.1:$port" \
-    --event-loops 1 $FWD_ARGS "$@" > "$B/k8snet-$port.log" 2>&1 & PIDS+=($!)
-}
 # shellcheck disable=SC2086
-serve "$A_JOPTS" "$A_JAR" 18002 $A_ARGS; KA=${PIDS[-1]}; wait_port 127.0.0.1:18002
+start_k8snet "$A_JOPTS" "$A_JAR" 18002 $A_ARGS; KA=$K; wait_port 127.0.0.1:18002
 # shellcheck disable=SC2086
-serve "$B_JOPTS" "$B_JAR" 18003 $B_ARGS; KB=${PIDS[-1]}; wait_port 127.0.0.1:18003
+start_k8snet "$B_JOPTS" "$B_JAR" 18003 $B_ARGS; KB=$K; wait_port 127.0.0.1:18003
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
 warm_up http://127.0.0.1:18003/1k.txt "$EXTRA_WARMUP" 8 64
 

@@ -89,8 +89,7 @@ spec:
       paths:
       - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}
 YAML
-taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
-  --listen-tls 127.0.0.1:18443 --event-loops 1 $FWD_ARGS 2> "$B/k8snet.err" & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
+start_k8snet "$JOPTS" "$JAR" 18002 --listen-tls 127.0.0.1:18443; wait_port 127.0.0.1:18002
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" $CONNS
 churn_k8snet routes & CHURNER=$!
 for c in $CONNS; do point k8snet http://127.0.0.1:18002/1k.txt "$K" "$c"; done
@@ -120,7 +119,7 @@ for k in $(seq "$R"); do
     "$(grep 'Socket errors' "$f" | tr -s ' ' | sed 's/^ //' | grep . || echo 'Socket errors: none')" "$ok" "$bad" | tee -a "$OUT"
 done
 stop_churn
-echo "# k8snet route/certificate versions applied: $(grep -c 'routes updated' "$B/k8snet.err")" | tee -a "$OUT"
+echo "# k8snet route/certificate versions applied: $(grep -c 'routes updated' "$B/k8snet-18002.log")" | tee -a "$OUT"
 
 echo "# medians over runs: name conns rps p99_ms req_per_proxy_cpu_s failed_requests(total)" | tee -a "$OUT"
 grep -v '^#' "$OUT" | grep -v '^k8snet-tls' | awk '{print $1, $2}' | sort -u | while read -r n c; do

@@ -1,5 +1,5 @@
-# Shared by the side-by-side scripts of this directory (changes.sh, pairs.sh, tls.sh); run.sh is the
-# recipe's own script and stays self-contained. Sourced, not run.
+# Shared by the side-by-side scripts of this directory (ab.sh, changes.sh, pairs.sh, tls.sh,
+# young.sh); run.sh is the recipe's own script and stays self-contained. Sourced, not run.
 #
 # Placement everywhere: the proxy under test on CPU 0; the recipe's nginx static backend
 # (127.0.0.2:18080, a 1 KB file) and wrk on CPU 1.
@@ -42,6 +42,15 @@ start_backend() { taskset -c 1 nginx -c "$B/backend.conf" -p "$B" & PIDS+=($!); 
 start_nginx_proxy() {
   sed "s#@B@#$B#g" "$HERE/proxy-nginx.conf.in" > "$B/proxy-nginx.conf"
   taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG); wait_port 127.0.0.1:18000
+}
+# start_k8snet JOPTS JAR PORT [ARGS...]: `k8snet ingress serve` on CPU 0 with one event loop, the
+# manifests of $B/m, HTTP on 127.0.0.1:PORT and the forwarding fields of FORWARDED; ARGS are more
+# serve arguments. Output in $B/k8snet-PORT.log. Sets K to its pid; the caller waits for its port.
+start_k8snet() {
+  local jopts=$1 jar=$2 port=$3; shift 3
+  # shellcheck disable=SC2086
+  taskset -c 0 java $jopts -jar "$jar" ingress serve --manifests "$B/m" --listen "127.0.0.1:$port" \
+    --event-loops 1 $FWD_ARGS "$@" > "$B/k8snet-$port.log" 2>&1 & K=$!; PIDS+=($K)
 }
 
 # ticks PID: CPU ticks of a process and its children (live ones, and those already reaped; nginx's

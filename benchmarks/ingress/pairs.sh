@@ -20,8 +20,7 @@ cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 
 start_backend
 start_nginx_proxy
-taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
-  --event-loops 1 $FWD_ARGS > "$B/k8snet.log" 2>&1 & K=$!; PIDS+=($K); wait_port 127.0.0.1:18002
+start_k8snet "$JOPTS" "$JAR" 18002; wait_port 127.0.0.1:18002
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
 
 run() {  # name port pid; prints "rps p50_us p99_us p99.9_us req_per_proxy_cpu_s" to $B/r

@@ -19,9 +19,7 @@ cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 
 start_backend
 taskset -c 0 nginx -c "$B/proxy-nginx.conf" -p "$B" & NG=$!; PIDS+=($NG)
-taskset -c 0 java $JOPTS -jar "$JAR" ingress serve --manifests "$B/m" --listen 127.0.0.1:18002 \
-  --listen-tls 127.0.0.1:18444 --default-certificate bench/bench-tls --event-loops 1 \
-  $FWD_ARGS > "$B/k8snet.log" 2>&1 & K=$!; PIDS+=($K)
+start_k8snet "$JOPTS" "$JAR" 18002 --listen-tls 127.0.0.1:18444 --default-certificate bench/bench-tls
 wait_tls 127.0.0.1:18443; wait_tls 127.0.0.1:18444
 for _ in $(seq 10); do taskset -c 1 wrk -t1 -c64 -d2s https://127.0.0.1:18444/1k.txt >/dev/null; sleep 1; done
 echo "# HTTPS keep-alive, TLS 1.3, P-256; $(date -u +%FT%TZ)" | tee -a "$OUT"

@@ -18,12 +18,7 @@ bench_dir young
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 start_backend
 start_nginx_proxy
-serve() {  # jopts port: a new k8snet; sets KP
-  # shellcheck disable=SC2086
-  taskset -c 0 java $1 -jar "$JAR" ingress serve --manifests "$B/m" --listen "127.0.0.1:$2" \
-    --event-loops 1 $FWD_ARGS > "$B/k8snet-$2.log" 2>&1 & KP=$!; PIDS+=($KP)
-  wait_port "127.0.0.1:$2"
-}
+serve() { start_k8snet "$1" "$JAR" "$2"; wait_port "127.0.0.1:$2"; }  # jopts port; sets K
 line() {  # trial variant conns run
   printf "%s %-6s c=%-3s run=%s rps=%.0f %s req_per_proxy_cpu_s=%.0f\n" "$1" "$2" "$3" "$4" "$RPS" \
     "$(tail -1 "$B/w.txt")" "$REQ_PER_CPU_S" | tee -a "$OUT"
@@ -39,14 +34,14 @@ variants="young old"; [ -n "$B_JOPTS" ] && variants="young young2"
   echo "# young JVM: $A_JOPTS"; [ -n "$B_JOPTS" ] && echo "# young2 JVM: $B_JOPTS"
   echo "# trial variant conns run rps p50 p99 p99.9 req_per_proxy_cpu_s"; } | tee -a "$OUT"
 if [ -z "$B_JOPTS" ]; then  # the long-lived one, warmed for three times the recipe's warm-up
-  serve "$A_JOPTS" 18003; OLD=$KP; warm_up http://127.0.0.1:18003/1k.txt $((3 * EXTRA_WARMUP)) 8 64
+  serve "$A_JOPTS" 18003; OLD=$K; warm_up http://127.0.0.1:18003/1k.txt $((3 * EXTRA_WARMUP)) 8 64
 fi
 for t in $(seq "$T"); do
   for v in $variants; do
     case $v in
       old) recipe "$t" old 18003 "$OLD";;
       *) [ "$v" = young ] && j=$A_JOPTS || j=$B_JOPTS
-         serve "$j" 18002; recipe "$t" "$v" 18002 "$KP"; kill "$KP"; wait "$KP" 2>/dev/null;;
+         serve "$j" 18002; recipe "$t" "$v" 18002 "$K"; kill "$K"; wait "$K" 2>/dev/null;;
     esac
     measure http://127.0.0.1:18000/1k.txt "$NG" 64 10 -s "$B/pct.lua"; line "$t" nginx 64 1
   done
