@@ -5,9 +5,11 @@
 # minutes. This script measures the difference: per trial (T, 4), a new k8snet ("young") goes through
 # the recipe's sequence, then one k8snet started at the beginning ("old") goes through the same
 # sequence, each followed by one nginx run at c=64. B_JOPTS instead makes the second variant a fresh
-# k8snet with those JVM options ("young2"), to try a JVM option against the default.
+# k8snet with those JVM options ("young2"), to try a JVM option against the default. B_JOPTS replaces
+# every JVM option, so write out lib.sh's JOPTS and add the one under test ($JOPTS is not set in
+# the calling shell).
 #   bash benchmarks/ingress/young.sh
-#   B_JOPTS="$JOPTS -XX:PerMethodTrapLimit=0" bash benchmarks/ingress/young.sh
+#   B_JOPTS="<lib.sh's JOPTS> -XX:PerMethodTrapLimit=0" bash benchmarks/ingress/young.sh
 # Same placement as run.sh. Per run: rps, p50/p99/p99.9, requests per proxy CPU-second; at the end,
 # per variant and concurrency, the medians over all runs. Needs: nginx, wrk, curl, bc.
 # Results: results/young-*.txt.
