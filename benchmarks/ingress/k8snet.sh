@@ -14,13 +14,25 @@
 # "x-forwarded-for,x-forwarded-proto"; FORWARDED=all for k8snet's default of all five, which adds
 # X-Forwarded-Host, X-Forwarded-Port and Forwarded: about 130 more bytes per request for the backend,
 # which shares CPU 1 with wrk).
+# JVM: JAVA (default java on the PATH) runs every k8snet of the run. AOT=1, with a JDK 25 or newer as
+# JAVA, first trains an ahead-of-time cache (aot-train.sh, about 100 s) and starts every k8snet of
+# the run with it: classes and method profiles from the training run, so the JIT does not relearn
+# the two concurrency levels during the measured runs. The summary's last line names the command.
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java AOT=1 CHANGES=0 PAIRS=0 bash benchmarks/ingress/k8snet.sh
 # Needs: the build (./mvnw -DskipTests package), nginx, haproxy, wrk, curl, bc, openssl.
 set -eu
 . "$(dirname "$0")/lib.sh"
 M=$(mktemp -d /tmp/ingress-bench-manifests.XXXXXX)
+CACHE=$(mktemp -u /tmp/ingress-bench-k8snet.XXXXXX.aot)
 CHURN=${CHURN:-0}
 CP=""
-trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M"' EXIT
+trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M" "$CACHE"' EXIT
+export JAVA=${JAVA:-java}
+if [ "${AOT:-0}" = 1 ]; then
+  bash "$HERE/aot-train.sh" "$CACHE" || exit 1
+  JOPTS="$JOPTS -XX:AOTMode=on -XX:AOTCache=$CACHE"
+fi
+export JOPTS  # changes.sh and pairs.sh start their k8snet with it
 cp "$HERE/bench.yaml" "$M/bench.yaml"
 export EXTRA_NAME=${EXTRA_NAME:-k8snet}
 export EXTRA_WARMUP=${EXTRA_WARMUP:-30}
@@ -30,8 +42,9 @@ if [ "$CHURN" != "0" ]; then
       mv "$M/churn.yaml.tmp" "$M/churn.yaml"; i=$((i + 1)); sleep "$CHURN"
     done ) & CP=$!
 fi
-export EXTRA_CMD="java $JOPTS -jar $JAR ingress serve --manifests $M --listen 127.0.0.1:18002 --event-loops 1 $FWD_ARGS"
+export EXTRA_CMD="$JAVA $JOPTS -jar $JAR ingress serve --manifests $M --listen 127.0.0.1:18002 --event-loops 1 $FWD_ARGS"
 bash "$HERE/run.sh" || exit 1
+echo "# $EXTRA_NAME: $EXTRA_CMD" >> "$(ls -t "$HERE"/results/summary-*.txt | head -1)"
 if [ "${CHANGES:-1}" != "0" ]; then
   [ -n "$CP" ] && { kill "$CP"; CP=""; }
   bash "$HERE/changes.sh"  # JAR, JOPTS, FORWARDED: the same defaults from lib.sh, or the caller's

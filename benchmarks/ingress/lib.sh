@@ -45,11 +45,12 @@ start_nginx_proxy() {
 }
 # start_k8snet JOPTS JAR PORT [ARGS...]: `k8snet ingress serve` on CPU 0 with one event loop, the
 # manifests of $B/m, HTTP on 127.0.0.1:PORT and the forwarding fields of FORWARDED; ARGS are more
-# serve arguments. Output in $B/k8snet-PORT.log. Sets K to its pid; the caller waits for its port.
+# serve arguments. The JVM is $JAVA (default: java on the PATH). Output in $B/k8snet-PORT.log.
+# Sets K to its pid; the caller waits for its port.
 start_k8snet() {
   local jopts=$1 jar=$2 port=$3; shift 3
   # shellcheck disable=SC2086
-  taskset -c 0 java $jopts -jar "$jar" ingress serve --manifests "$B/m" --listen "127.0.0.1:$port" \
+  taskset -c 0 "${JAVA:-java}" $jopts -jar "$jar" ingress serve --manifests "$B/m" --listen "127.0.0.1:$port" \
     --event-loops 1 $FWD_ARGS "$@" > "$B/k8snet-$port.log" 2>&1 & K=$!; PIDS+=($K)
 }
 
