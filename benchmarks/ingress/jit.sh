@@ -14,12 +14,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 EXTRA_WARMUP=${EXTRA_WARMUP:-30}
 bench_dir jit
-CACHE=$B/k8snet.aot
+[ "${AOT:-0}" = 1 ] && with_aot_cache "$B/k8snet.aot"
 jopts="$JOPTS -XX:+PrintCompilation"
-if [ "${AOT:-0}" = 1 ]; then
-  bash "$HERE/aot-train.sh" "$CACHE" || exit 1
-  jopts="$jopts -XX:AOTMode=on -XX:AOTCache=$CACHE"
-fi
 cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 start_backend
 { echo "# jit.sh $(date -u +%FT%TZ): ${JAVA:-java} $jopts"

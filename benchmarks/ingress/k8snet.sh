@@ -28,10 +28,7 @@ CHURN=${CHURN:-0}
 CP=""
 trap '[ -n "$CP" ] && kill "$CP" 2>/dev/null; rm -rf "$M" "$CACHE"' EXIT
 export JAVA=${JAVA:-java}
-if [ "${AOT:-0}" = 1 ]; then
-  bash "$HERE/aot-train.sh" "$CACHE" || exit 1
-  JOPTS="$JOPTS -XX:AOTMode=on -XX:AOTCache=$CACHE"
-fi
+[ "${AOT:-0}" = 1 ] && with_aot_cache "$CACHE"
 export JOPTS  # changes.sh and pairs.sh start their k8snet with it
 cp "$HERE/bench.yaml" "$M/bench.yaml"
 export EXTRA_NAME=${EXTRA_NAME:-k8snet}

@@ -54,6 +54,13 @@ start_k8snet() {
     --event-loops 1 $FWD_ARGS "$@" > "$B/k8snet-$port.log" 2>&1 & K=$!; PIDS+=($K)
 }
 
+# with_aot_cache CACHE: trains an ahead-of-time cache for $JAVA (a JDK 25 or newer) with aot-train.sh
+# and adds it to JOPTS, so that every k8snet started with JOPTS afterwards starts from it.
+with_aot_cache() {
+  bash "$HERE/aot-train.sh" "$1" || exit 1
+  JOPTS="$JOPTS -XX:AOTMode=on -XX:AOTCache=$1"
+}
+
 # ticks PID: CPU ticks of a process and its children (live ones, and those already reaped; nginx's
 # worker is a child, and a reload replaces it).
 ticks() {
