@@ -3,11 +3,12 @@
 # method profiles): a k8snet started with -XX:AOTCacheOutput=CACHE serves the recipe's traffic (the
 # warm-up of lib.sh: both concurrency levels, new connections, idle gaps; AOT_TRAIN seconds, 60), then
 # 10 s at c=8 and at c=64, twice; on SIGTERM the JVM writes CACHE. A k8snet started later with
-# -XX:AOTCache=CACHE (same JVM, jar and JVM options) begins with those classes loaded and those
+# -XX:AOTCache=CACHE (the same JDK build and jar) begins with those classes loaded and those
 # profiles, so its JIT compiles for both levels from the start instead of learning them, and
 # recompiling, during its first minute (RESULTS.md, Ingress, sessions 13 and 14).
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash benchmarks/ingress/aot-train.sh /tmp/k8snet.aot
-# Env: JAVA (required: a JDK 25+ java), JAR, JOPTS and FORWARDED as in lib.sh. Same placement as run.sh.
+# Env: JAVA (required: a JDK 25+ java), AOT_TRAIN, and JAR, JOPTS and FORWARDED as in lib.sh. Same
+# placement as run.sh.
 set -u
 CACHE=${1:?usage: JAVA=<jdk 25+ java> aot-train.sh CACHE}
 . "$(dirname "$0")/lib.sh"
