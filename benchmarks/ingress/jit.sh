@@ -20,22 +20,18 @@ cp "$HERE/bench.yaml" "$B/m/bench.yaml"
 start_backend
 { echo "# jit.sh $(date -u +%FT%TZ): ${JAVA:-java} $jopts"
   echo "# run rps p50 p99 p99.9 compiled made_not_entrant"; } | tee -a "$OUT"
-t0=$(date +%s%N)
+started=$(date +%s.%N)
 start_k8snet "$jopts" "$JAR" 18002; wait_port 127.0.0.1:18002
 LOG=$B/k8snet-18002.log
-since_start() { echo $(( ($(date +%s%N) - t0) / 1000000 )); }  # ms; PrintCompilation counts from JVM start
 warm_up http://127.0.0.1:18002/1k.txt "$EXTRA_WARMUP" 8 64
 for c in 8 64; do for k in 1 2 3; do
-  taskset -c 1 wrk -t1 -c"$c" -d2s http://127.0.0.1:18002/1k.txt >/dev/null
-  a=$(since_start)
-  taskset -c 1 wrk -t1 -c"$c" -d10s -s "$B/pct.lua" http://127.0.0.1:18002/1k.txt > "$B/w.txt"
-  b=$(since_start)
-  # PrintCompilation lines start with the time stamp in ms; the JVM started a little after t0, so
-  # the window is shifted by at most its launch time (tens of ms) against 10 s runs.
-  n=$(awk -v a="$a" -v b="$b" '$1 ~ /^[0-9]+$/ && $1 >= a && $1 < b && !/made (not entrant|zombie)/' "$LOG" | wc -l)
-  d=$(awk -v a="$a" -v b="$b" '$1 ~ /^[0-9]+$/ && $1 >= a && $1 < b && /made not entrant/' "$LOG" | wc -l)
-  printf "c=%s-%s rps=%.0f %s compiled=%s made_not_entrant=%s\n" "$c" "$k" \
-    "$(awk '/^Requests\/sec/{print $2}' "$B/w.txt")" "$(tail -1 "$B/w.txt")" "$n" "$d" | tee -a "$OUT"
+  measure http://127.0.0.1:18002/1k.txt "$K" "$c" 10 -s "$B/pct.lua"
+  # PrintCompilation lines start with the time in ms since the JVM started, a little after
+  # $started: the window is shifted by its launch time (tens of ms) against 10 s runs.
+  counts=$(awk -v a="$(echo "($RUN_START - $started) * 1000" | bc)" -v b="$(echo "($RUN_END - $started) * 1000" | bc)" \
+    '$1 ~ /^[0-9]+$/ && $1 >= a + 0 && $1 < b + 0 { if (/made not entrant/) d++; else if (!/made zombie/) n++ }
+     END { printf "compiled=%d made_not_entrant=%d", n, d }' "$LOG")
+  printf "c=%s-%s rps=%.0f %s %s\n" "$c" "$k" "$RPS" "$(tail -1 "$B/w.txt")" "$counts" | tee -a "$OUT"
 done; done
 for c in 8 64; do
   awk -v c="c=$c-" 'index($1, c) == 1 { split($6, x, "="); split($7, y, "="); n += x[2]; d += y[2] }

@@ -74,15 +74,16 @@ ticks() {
 WRK_EXTRA=()
 # measure URL PID CONNS SECONDS [WRK_ARGS...]: 2 s of wrk on new connections (as run.sh does before
 # each run), then the measured run into $B/w.txt. Sets RPS, CORES (the proxy's: ticks of PID and its
-# children over the run) and REQ_PER_CPU_S.
+# children over the run), REQ_PER_CPU_S, and RUN_START and RUN_END (the measured run's bounds, in
+# seconds since the epoch).
 measure() {
-  local url=$1 pid=$2 c=$3 d=$4 t0 t1 s0 s1; shift 4
+  local url=$1 pid=$2 c=$3 d=$4 t0 t1; shift 4
   taskset -c 1 wrk -t1 -c"$c" -d2s "${WRK_EXTRA[@]}" "$url" >/dev/null
-  t0=$(ticks "$pid"); s0=$(date +%s.%N)
+  t0=$(ticks "$pid"); RUN_START=$(date +%s.%N)
   taskset -c 1 wrk -t1 -c"$c" -d"${d}s" "${WRK_EXTRA[@]}" "$@" "$url" > "$B/w.txt"
-  t1=$(ticks "$pid"); s1=$(date +%s.%N)
+  t1=$(ticks "$pid"); RUN_END=$(date +%s.%N)
   RPS=$(awk '/^Requests\/sec/{print $2}' "$B/w.txt")
-  CORES=$(echo "($t1-$t0)/$(getconf CLK_TCK)/($s1-$s0)" | bc -l)
+  CORES=$(echo "($t1-$t0)/$(getconf CLK_TCK)/($RUN_END-$RUN_START)" | bc -l)
   REQ_PER_CPU_S=$(echo "$RPS/$CORES" | bc -l)
 }
 
