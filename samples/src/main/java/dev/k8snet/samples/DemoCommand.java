@@ -72,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     Lab lab = Lab.create(prefix);
     Thread cleanup = new Thread(lab::close, "k8snet-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
+    boolean interrupted = false;
     try (DemoCluster demo = new DemoCluster(lab, cluster, this::line)) {
       section("1. Two nodes on one underlay, each running `k8snet node`");
       demo.startNodes();
@@ -163,6 +164,11 @@ final class DemoCommand implements Callable<Integer> {
 
       section("8. Teardown");
       demo.detachPods();
+    } catch (Lab.ClosingException e) {
+      // a shutdown hook (SIGTERM, Ctrl-C) is removing the lab; the finally below waits for it
+      spec.commandLine().getErr().println("k8snet demo: interrupted; removing what it created");
+      spec.commandLine().getErr().flush();
+      interrupted = true;
     } finally {
       lab.close();
       try {
@@ -170,6 +176,9 @@ final class DemoCommand implements Callable<Integer> {
       } catch (IllegalStateException e) {
         // shutting down: the hook runs anyway and finds nothing left to remove
       }
+    }
+    if (interrupted) {
+      return 1;
     }
     line(
         "removed every namespace, link, rule and process the demo created (%.1f s in all)",

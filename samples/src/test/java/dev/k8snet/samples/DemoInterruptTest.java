@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k8snet.core.netns.NetworkNamespace;
 import dev.k8snet.testkit.Privileged;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DemoInterruptTest {
 
   @Test
-  void sigtermWhileTheClusterRunsRemovesNamespacesAndNodeProcesses() throws Exception {
+  void sigtermWhileTheClusterRunsRemovesNamespacesProcessesAndWorkDirectory() throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process demo =
         new ProcessBuilder(
@@ -49,9 +51,44 @@ class DemoInterruptTest {
     } finally {
       demo.destroyForcibly();
     }
-    assertEquals(List.of(), namespacesOf(demo.pid()), "no namespace is left behind");
+    String prefix = "k8snet-demo-" + demo.pid() + "-";
     for (ProcessHandle node : nodes) {
       assertFalse(node.isAlive(), "node process " + node.pid() + " is stopped");
+    }
+    List<ProcessHandle> orphans = processesMentioning(prefix);
+    List<String> described =
+        orphans.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+    orphans.forEach(ProcessHandle::destroyForcibly);
+    assertEquals(
+        List.of(), described, "no process of the demo's (a CNI plugin, a node) outlives it");
+    assertEquals(List.of(), namespacesOf(demo.pid()), "no namespace is left behind");
+    assertEquals(List.of(), workDirectoriesOf(demo.pid()), "no work directory is left behind");
+  }
+
+  /** Processes whose command line or environment names {@code prefix}: the demo's, by its paths. */
+  private static List<ProcessHandle> processesMentioning(String prefix) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                mentions(Path.of("/proc", "" + p.pid(), "cmdline"), prefix)
+                    || mentions(Path.of("/proc", "" + p.pid(), "environ"), prefix))
+        .toList();
+  }
+
+  private static boolean mentions(Path file, String text) {
+    try {
+      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text);
+    } catch (IOException e) {
+      return false; // the process has gone
+    }
+  }
+
+  private static List<String> workDirectoriesOf(long pid) throws Exception {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("k8snet-demo-" + pid + "-"))
+          .toList();
     }
   }
 

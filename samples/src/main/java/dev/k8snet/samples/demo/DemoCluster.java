@@ -138,8 +138,14 @@ public final class DemoCluster implements AutoCloseable {
     this.lab = lab;
     this.state = cluster;
     this.report = report;
-    this.manifests = Files.createDirectories(lab.workDir().resolve("manifests"));
-    this.binDir = Files.createDirectories(lab.workDir().resolve("cni-bin"));
+    this.manifests = lab.workDir().resolve("manifests");
+    this.binDir = lab.workDir().resolve("cni-bin");
+    lab.whileOpen(this::prepare);
+  }
+
+  private Void prepare() throws IOException {
+    Files.createDirectories(manifests);
+    Files.createDirectories(binDir);
     try (var in = DemoCluster.class.getResourceAsStream("/dev/k8snet/samples/demo-cluster.yaml")) {
       Files.write(manifests.resolve("cluster.yaml"), in.readAllBytes());
     }
@@ -152,17 +158,20 @@ public final class DemoCluster implements AutoCloseable {
     if (code != 0) {
       throw new K8snetException("k8snet cni install failed: " + captured.toString().strip());
     }
+    return null;
   }
 
   /** Starts {@code k8snet node} on each node and waits until both report ready. */
   public void startNodes() throws IOException, InterruptedException {
-    Files.writeString(
-        lab.workDir().resolve("net-conf.json"),
-        "{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": \"host-gw\"}}\n",
-        StandardCharsets.UTF_8);
+    lab.whileOpen(
+        () ->
+            Files.writeString(
+                lab.workDir().resolve("net-conf.json"),
+                "{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": \"host-gw\"}}\n",
+                StandardCharsets.UTF_8));
     for (var n : List.of(Map.entry("node-1", NODE_1_IP), Map.entry("node-2", NODE_2_IP))) {
       NetworkNamespace ns = lab.addNode(n.getKey(), n.getValue());
-      Path dir = Files.createDirectories(lab.workDir().resolve(n.getKey()));
+      Path dir = lab.whileOpen(() -> Files.createDirectories(lab.workDir().resolve(n.getKey())));
       DemoNode node = new DemoNode(n.getKey(), n.getValue(), ns, dir);
       nodes.put(node.name(), node);
       node.process = lab.start(ns, nodeCommand(node), dir.resolve("node.log"));
@@ -271,7 +280,7 @@ public final class DemoCluster implements AutoCloseable {
                 "K8S_POD_NAME", nsName[1]),
             Map.of());
     long t0 = System.nanoTime();
-    CniResult result = n.netns().run(() -> cni(n).add(conflist(n), rt));
+    CniResult result = lab.whileOpen(() -> n.netns().run(() -> cni(n).add(conflist(n), rt)));
     double ms = (System.nanoTime() - t0) / 1e6;
     IpAddress ip = result.ips().get(0).address().address();
     DemoPod pod = new DemoPod(name, node, Map.of("app", app), hostname, port, http, ip, netns);
@@ -302,13 +311,12 @@ public final class DemoCluster implements AutoCloseable {
     if (server != null) {
       server.close();
     }
-    n.netns()
-        .execute(
-            () ->
-                cni(n)
-                    .del(
-                        conflist(n),
-                        RuntimeConf.of(containerId(name), p.netns().path().toString(), "eth0")));
+    RuntimeConf rt = RuntimeConf.of(containerId(name), p.netns().path().toString(), "eth0");
+    lab.whileOpen(
+        () -> {
+          n.netns().execute(() -> cni(n).del(conflist(n), rt));
+          return null;
+        });
     pods.remove(name);
   }
 
@@ -329,8 +337,11 @@ public final class DemoCluster implements AutoCloseable {
    */
   public void writeManifest(String name, String yaml) throws IOException {
     Path tmp = manifests.resolve("." + name + ".tmp");
-    Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-    Files.move(tmp, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    lab.whileOpen(
+        () -> {
+          Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+          return Files.move(tmp, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        });
     reread();
   }
 
