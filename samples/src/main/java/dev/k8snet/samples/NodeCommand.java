@@ -183,6 +183,22 @@ final class NodeCommand implements Callable<Integer> {
               + " five; see k8snet ingress serve --forwarded-headers).")
   String ingressForwardedHeaders;
 
+  @Option(
+      names = "--ingress-client-idle-timeout",
+      paramLabel = "DURATION",
+      description =
+          "Close an Ingress client connection idle this long, e.g. 75s (default: 75s; overrides"
+              + " ingress.clientIdleTimeout).")
+  String ingressClientIdleTimeout;
+
+  @Option(
+      names = "--ingress-backend-idle-timeout",
+      paramLabel = "DURATION",
+      description =
+          "Close a pooled connection to an endpoint idle this long (default: 50s; overrides"
+              + " ingress.backendIdleTimeout); keep it below the endpoints' keep-alive timeout.")
+  String ingressBackendIdleTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -318,6 +334,16 @@ final class NodeCommand implements Callable<Integer> {
       c.ingressForwardedHeaders =
           IngressCommand.Serve.forwardedHeaders(
               "--ingress-forwarded-headers", ingressForwardedHeaders);
+    }
+    if (ingressClientIdleTimeout != null) {
+      c.ingressClientIdleTimeout =
+          IngressCommand.Serve.idleTimeout(
+              "--ingress-client-idle-timeout", ingressClientIdleTimeout);
+    }
+    if (ingressBackendIdleTimeout != null) {
+      c.ingressBackendIdleTimeout =
+          IngressCommand.Serve.idleTimeout(
+              "--ingress-backend-idle-timeout", ingressBackendIdleTimeout);
     }
     if (c.nodeName == null) {
       throw new UsageException(

@@ -307,8 +307,8 @@ class NodeCommandTest {
   }
 
   @Test
-  void servesIngressWritingOnlyTheConfiguredForwardingFields(NetworkNamespace ns, Netlink nl)
-      throws Exception {
+  void servesIngressWritingOnlyTheConfiguredForwardingFieldsAndClosingIdleClients(
+      NetworkNamespace ns, Netlink nl) throws Exception {
     Link lo = nl.link("lo").orElseThrow();
     nl.setUp(lo);
     nl.addAddress(Address.of(lo, new InterfaceAddress(IpAddress.parse("10.244.1.5"), 32)));
@@ -360,7 +360,9 @@ class NodeCommandTest {
             "--ingress-listen",
             "127.0.0.1:8081",
             "--ingress-forwarded-headers",
-            "x-forwarded-for")) {
+            "x-forwarded-for",
+            "--ingress-client-idle-timeout",
+            "2s")) {
       node.awaitStarted();
       String response =
           ns.run(
@@ -385,6 +387,20 @@ class NodeCommandTest {
               "X-Forwarded-Host", "null"),
           seen,
           "only X-Forwarded-For is written; the client's X-Forwarded-Host is removed");
+      long idleMillis =
+          ns.run(
+              () -> {
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", 8081));
+                  s.setSoTimeout(20_000); // the default idle timeout, 75 s, would fail this read
+                  long t0 = System.nanoTime();
+                  assertEquals(-1, s.getInputStream().read(), "closed without a reply");
+                  return (System.nanoTime() - t0) / 1_000_000;
+                }
+              });
+      assertTrue(
+          idleMillis >= 1_500 && idleMillis < 10_000,
+          "--ingress-client-idle-timeout 2s closed an idle client after " + idleMillis + " ms");
     } finally {
       backend.stop(0);
     }
