@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** {@code k8snet demo} interrupted half-way still removes everything it created. */
 @Privileged(tools = "nft")
 class DemoInterruptTest {
+  private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
 
   @Test
   void sigtermWhileTheClusterRunsRemovesNamespacesProcessesAndWorkDirectory() throws Exception {
@@ -33,6 +34,7 @@ class DemoInterruptTest {
                 "--pause-before-teardown")
             .redirectErrorStream(true)
             .start();
+    String prefix = "k8snet-demo-" + demo.pid() + "-"; // of its namespaces and work directory
     StringBuilder output = new StringBuilder();
     List<ProcessHandle> nodes;
     try (BufferedReader out =
@@ -44,14 +46,13 @@ class DemoInterruptTest {
       assertTrue(line != null, "the demo reached its pause:\n" + output);
       nodes = demo.toHandle().children().toList();
       assertEquals(2, nodes.size(), "one k8snet node process per node:\n" + output);
-      assertFalse(namespacesOf(demo.pid()).isEmpty());
+      assertFalse(namesIn(NetworkNamespace.RUN_DIR, prefix).isEmpty());
 
       demo.destroy(); // SIGTERM, as Ctrl-C or a supervisor would
       assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo exits after SIGTERM");
     } finally {
       demo.destroyForcibly();
     }
-    String prefix = "k8snet-demo-" + demo.pid() + "-";
     for (ProcessHandle node : nodes) {
       assertFalse(node.isAlive(), "node process " + node.pid() + " is stopped");
     }
@@ -61,8 +62,9 @@ class DemoInterruptTest {
     orphans.forEach(ProcessHandle::destroyForcibly);
     assertEquals(
         List.of(), described, "no process of the demo's (a CNI plugin, a node) outlives it");
-    assertEquals(List.of(), namespacesOf(demo.pid()), "no namespace is left behind");
-    assertEquals(List.of(), workDirectoriesOf(demo.pid()), "no work directory is left behind");
+    assertEquals(
+        List.of(), namesIn(NetworkNamespace.RUN_DIR, prefix), "no namespace is left behind");
+    assertEquals(List.of(), namesIn(TMP, prefix), "no work directory is left behind");
   }
 
   /** Processes whose command line or environment names {@code prefix}: the demo's, by its paths. */
@@ -83,21 +85,10 @@ class DemoInterruptTest {
     }
   }
 
-  private static List<String> workDirectoriesOf(long pid) throws Exception {
-    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("k8snet-demo-" + pid + "-"))
-          .toList();
-    }
-  }
-
-  private static List<String> namespacesOf(long pid) throws Exception {
-    try (var files = Files.list(NetworkNamespace.RUN_DIR)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("k8snet-demo-" + pid + "-"))
-          .toList();
+  /** Names in {@code dir} starting with {@code prefix}: what the demo created there. */
+  private static List<String> namesIn(Path dir, String prefix) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
     }
   }
 }
